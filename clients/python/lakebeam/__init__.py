@@ -1,0 +1,46 @@
+"""Python client of Lakebeam, a vector lakebase served over Arrow Flight.
+
+Examples
+--------
+>>> from lakebeam import LakebeamClient
+>>> client = LakebeamClient("grpc://127.0.0.1:8815")  # doctest: +SKIP
+>>> client.search("docs", [0.1, 0.2, 0.3, 0.4], top_k=5, output_fields=["text"])  # doctest: +SKIP
+[pyarrow.Table ...]
+"""
+
+from lakebeam.client import DEFAULT_URI, LakebeamClient
+from lakebeam.collection import Collection
+from lakebeam.errors import (
+    AlreadyExistsError,
+    AuthenticationError,
+    CollectionNotFoundError,
+    InvalidArgumentError,
+    LakebeamError,
+    NotFoundError,
+    ServerError,
+)
+from lakebeam.query import SearchQuery
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_URI",
+    "AlreadyExistsError",
+    "AuthenticationError",
+    "Collection",
+    "CollectionNotFoundError",
+    "InvalidArgumentError",
+    "LakebeamClient",
+    "LakebeamError",
+    "NotFoundError",
+    "SearchQuery",
+    "ServerError",
+    "connect",
+]
+
+
+def connect(
+    uri: str = DEFAULT_URI, *, token: str | None = None, timeout: float | None = None
+) -> LakebeamClient:
+    """Return a :class:`LakebeamClient` for ``uri`` (LanceDB-style spelling)."""
+    return LakebeamClient(uri, token=token, timeout=timeout)

@@ -1,0 +1,478 @@
+"""The Lakebeam client: PyMilvus-style calls over the Lakebeam Flight protocol."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.flight as flight
+
+from lakebeam import protocol
+from lakebeam.connection import Connection
+from lakebeam.errors import InvalidArgumentError
+from lakebeam.reader import DEFAULT_MAX_WORKERS, ReadPlan
+from lakebeam.results import QUERY_INDEX, split_by_query
+from lakebeam.schema import to_schema_spec
+from lakebeam.tables import conform_to_schema, to_arrow_table
+from lakebeam.vectors import QueryVectors, to_query_vectors
+
+if TYPE_CHECKING:
+    from lakebeam.collection import Collection
+
+__all__ = ["DEFAULT_URI", "LakebeamClient"]
+
+DEFAULT_URI = "grpc://127.0.0.1:8815"
+"""Where ``lakebeam serve`` listens by default."""
+
+_MAX_FLOATS_PER_TICKET = 100_000  # about 2 MB of JSON, well under gRPC's 4 MB message limit
+_PUT_CHUNK_BYTES = 2 << 20
+
+
+class LakebeamClient:
+    """A connection to a Lakebeam server.
+
+    Safe to share between threads. Close it with :meth:`close`, or use it as a context manager.
+
+    Parameters
+    ----------
+    uri : str, default "grpc://127.0.0.1:8815"
+        Server location; ``"host:port"`` means ``"grpc://host:port"``.
+    token : str, optional
+        Bearer token, for a server started with ``--token``; defaults to ``$LAKEBEAM_TOKEN``.
+    timeout : float, optional
+        Seconds each call may take; no limit when omitted.
+    max_workers : int, default 8
+        Endpoints :meth:`query` and :meth:`read_batches` read at once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lakebeam import LakebeamClient
+    >>> with LakebeamClient("grpc://127.0.0.1:8815") as client:  # doctest: +SKIP
+    ...     client.create_collection("docs", {"text": "string", "embedding": "float_vector(4)"})
+    ...     client.insert("docs", {"text": ["a", "b"], "embedding": np.eye(2, 4)})
+    ...     hits = client.search("docs", [1, 0, 0, 0], top_k=1, output_fields=["text"])
+    ...     hits[0].column("text").to_pylist()
+    ['a']
+    """
+
+    def __init__(
+        self,
+        uri: str = DEFAULT_URI,
+        *,
+        token: str | None = None,
+        timeout: float | None = None,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+    ) -> None:
+        if token is None:
+            token = os.environ.get("LAKEBEAM_TOKEN") or None
+        self._max_workers = protocol.check_int(max_workers, what="max_workers", minimum=1)
+        self._connection = Connection(uri, token=token, timeout=timeout)
+
+    @property
+    def uri(self) -> str:
+        """The server location this client talks to."""
+        return self._connection.uri
+
+    # Collections ---------------------------------------------------------------------------
+
+    def list_collections(self) -> list[str]:
+        """Return the names of all collections."""
+        return list(self._connection.action("list_collections", {}).get("collections", []))
+
+    def has_collection(self, collection_name: str) -> bool:
+        """Return whether a collection of that name exists."""
+        return (
+            protocol.check_name(collection_name, what="collection name") in self.list_collections()
+        )
+
+    def describe_collection(self, collection_name: str) -> dict[str, Any]:
+        """Return a collection's description.
+
+        Returns
+        -------
+        dict
+            ``collection``, ``external``, ``location``, ``snapshot_id``, ``row_count``,
+            ``file_count``, ``schema`` (list of ``{name, type, nullable}``), ``vector_fields``
+            (``{name: {dimension, metric, model}}``) and ``indexes``.
+
+        Raises
+        ------
+        CollectionNotFoundError
+            When there is no such collection.
+        """
+        return self._collection_action("describe_collection", collection_name)
+
+    def create_collection(
+        self,
+        collection_name: str,
+        schema: Mapping[str, str] | pa.Schema,
+        *,
+        metric: str = "cosine",
+        if_not_exists: bool = False,
+    ) -> dict[str, Any]:
+        """Create an empty collection.
+
+        Parameters
+        ----------
+        collection_name : str
+            Name of the new collection.
+        schema : dict of str to str, or pyarrow.Schema
+            Column types: ``string``, ``int``, ``long``, ``float``, ``double``, ``bool``,
+            ``timestamp``, ``date``, ``binary`` or ``float_vector(d)``, each optionally followed
+            by ``" not null"``; or an Arrow schema (``fixed_size_list<float32>[d]`` is a vector).
+        metric : {"cosine", "dot", "l2"}, default "cosine"
+            Similarity of the vector fields.
+        if_not_exists : bool, default False
+            Return the existing collection's description instead of failing when it exists.
+
+        Returns
+        -------
+        dict
+            The description, as :meth:`describe_collection` returns it.
+
+        Raises
+        ------
+        AlreadyExistsError
+            When the collection exists and ``if_not_exists`` is false.
+        """
+        return self._connection.action(
+            "create_collection",
+            {
+                "collection": protocol.check_name(collection_name, what="collection name"),
+                "schema": to_schema_spec(schema),
+                "metric": protocol.check_metric(metric),
+                "if_not_exists": bool(if_not_exists),
+            },
+        )
+
+    def create_external_collection(
+        self,
+        collection_name: str,
+        src: str | os.PathLike[str],
+        *,
+        schema: Mapping[str, str] | pa.Schema | None = None,
+        metric: str = "cosine",
+        strict: bool = False,
+    ) -> dict[str, Any]:
+        """Register existing Parquet files as a collection, without copying them.
+
+        Parameters
+        ----------
+        collection_name : str
+            Name of the new collection.
+        src : str or path
+            A local path or glob, or an object-store URI such as ``"s3://b/p/*.parquet"``.
+        schema : dict or pyarrow.Schema, optional
+            Column types; inferred from the files when omitted.
+        metric : {"cosine", "dot", "l2"}, default "cosine"
+            Similarity of the vector fields.
+        strict : bool, default False
+            Fail on the first file that does not fit instead of reporting it in ``rejected``.
+
+        Returns
+        -------
+        dict
+            ``collection``, ``added_files``, ``rejected`` (list of ``{file, reason}``), ``rows``.
+        """
+        body: dict[str, Any] = {
+            "collection": protocol.check_name(collection_name, what="collection name"),
+            "src": protocol.check_name(os.fspath(src), what="src"),
+            "metric": protocol.check_metric(metric),
+            "strict": bool(strict),
+        }
+        if schema is not None:
+            body["schema"] = to_schema_spec(schema)
+        return self._connection.action("create_external_collection", body)
+
+    def refresh(self, collection_name: str) -> dict[str, Any]:
+        """Pick up files added to or removed from the collection's table, and update its indexes.
+
+        Returns
+        -------
+        dict
+            ``added_files``, ``removed_files``, ``rejected`` and ``indexes`` (one entry per
+            index: ``field``, ``rows_added``, ``rows_removed``, ``seconds``, ``mode``).
+        """
+        return self._collection_action("refresh", collection_name)
+
+    def drop_collection(self, collection_name: str, *, purge: bool = False) -> dict[str, Any]:
+        """Drop a collection; ``purge=True`` deletes its data files too (never external ones)."""
+        return self._collection_action("drop_collection", collection_name, purge=bool(purge))
+
+    def collection(self, name: str) -> Collection:
+        """Return a :class:`~lakebeam.Collection` handle for the fluent API (no call is made)."""
+        from lakebeam.collection import Collection
+
+        return Collection(self, protocol.check_name(name, what="collection name"))
+
+    # Indexes -------------------------------------------------------------------------------
+
+    def create_index(
+        self,
+        collection_name: str,
+        field: str | None = None,
+        *,
+        index_type: str = "HNSW",
+        metric: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Build a vector index on ``field``, replacing any earlier one.
+
+        Parameters
+        ----------
+        collection_name : str
+            The collection.
+        field : str, optional
+            Vector column; the collection's only vector column when omitted.
+        index_type : {"HNSW", "DISKANN"}, default "HNSW"
+            jVector's graph index (``DISKANN`` is a synonym).
+        metric : {"cosine", "dot", "l2"}, optional
+            Similarity; the field's own metric when omitted.
+        params : dict, optional
+            Build parameters, e.g. ``{"m": 16, "ef_construction": 100}``.
+
+        Returns
+        -------
+        dict
+            ``field``, ``rows_indexed``, ``rows_skipped``, ``skipped``, ``seconds``,
+            ``snapshot_id``.
+        """
+        name = protocol.check_name(collection_name, what="collection name")
+        if field is None or metric is None:
+            field, field_metric = self._vector_field(name, field)
+            metric = metric or field_metric
+        body: dict[str, Any] = {
+            "collection": name,
+            "field": protocol.check_name(field, what="field"),
+            "index_type": protocol.check_index_type(index_type),
+            "metric": protocol.check_metric(metric),
+        }
+        if params is not None:
+            body["params"] = dict(params)
+        return self._connection.action("create_index", body)
+
+    def drop_index(self, collection_name: str, field: str) -> dict[str, Any]:
+        """Drop the index on ``field``; returns ``{"dropped": True}``."""
+        return self._collection_action(
+            "drop_index", collection_name, field=protocol.check_name(field, what="field")
+        )
+
+    # Data ----------------------------------------------------------------------------------
+
+    def insert(self, collection_name: str, data: Any) -> dict[str, Any]:
+        """Append rows to a collection, as one snapshot.
+
+        Parameters
+        ----------
+        collection_name : str
+            The collection.
+        data : pyarrow.Table, pyarrow.RecordBatch, pandas.DataFrame, list of dict or dict of lists
+            Rows whose columns are a subset of the collection's; missing optional columns are
+            null. Vector columns may be 2-D numpy arrays or lists of lists; they are sent as
+            ``list<float32>``, and every column is cast to the collection's type.
+
+        Returns
+        -------
+        dict
+            ``rows``, ``snapshot_id``, ``data_files``.
+
+        Raises
+        ------
+        ValueError
+            When ``data`` is empty or a column is unknown or does not convert.
+        InvalidArgumentError
+            When the server rejects the rows, e.g. a vector of the wrong dimension.
+        """
+        name = protocol.check_name(collection_name, what="collection name")
+        table = to_arrow_table(data)
+        table = conform_to_schema(table, self._arrow_schema(name))
+        descriptor = flight.FlightDescriptor.for_command(
+            protocol.encode({"v": protocol.PROTOCOL_VERSION, "type": "insert", "collection": name})
+        )
+        rows_per_batch = max(1, _PUT_CHUNK_BYTES * table.num_rows // max(1, table.nbytes))
+        return self._connection.put(descriptor, table, max_chunksize=rows_per_batch)
+
+    def search(
+        self,
+        collection_name: str,
+        data: Any,
+        *,
+        top_k: int = 10,
+        output_fields: Sequence[str] | None = None,
+        filter: str | None = None,
+        anns_field: str | None = None,
+        search_params: Mapping[str, Any] | None = None,
+    ) -> list[pa.Table]:
+        """Find the ``top_k`` nearest rows to each query vector.
+
+        Parameters
+        ----------
+        collection_name : str
+            The collection.
+        data : list of float, list of list of float, or numpy.ndarray
+            One query vector (flat list, 1-D array) or several (list of lists, 2-D array).
+        top_k : int, default 10
+            Results per query, 1 to 10000.
+        output_fields : list of str, optional
+            Scalar columns to return with each hit.
+        filter : str, optional
+            SQL-like predicate, e.g. ``"lang = 'en' AND year >= 2020"``; results are the
+            nearest among matching rows.
+        anns_field : str, optional
+            Vector column; the collection's only one when omitted.
+        search_params : dict, optional
+            ``{"ef": 100}``: search breadth, at least ``top_k``.
+
+        Returns
+        -------
+        list of pyarrow.Table
+            One table per query vector, even for a single one, ordered by ``rank``: columns
+            ``rank``, ``_score`` (higher is closer), ``_distance`` (smaller is closer),
+            ``_file``, ``_pos``, then ``output_fields``.
+
+        Raises
+        ------
+        ValueError
+            For empty, ragged or 3-D ``data``, or ``top_k`` out of range.
+        CollectionNotFoundError, InvalidArgumentError
+            When the collection does not exist, or the server rejects the request.
+        """
+        vectors = to_query_vectors(data)
+        table = self._search_table(
+            collection_name,
+            vectors,
+            top_k=top_k,
+            output_fields=output_fields,
+            filter=filter,
+            field=anns_field,
+            ef=protocol.search_ef(search_params),
+        )
+        return split_by_query(table, num_queries=len(vectors))
+
+    def query(
+        self,
+        collection_name: str,
+        *,
+        filter: str | None = None,
+        output_fields: Sequence[str] | None = None,
+        limit: int | None = None,
+        splits: int | None = None,
+    ) -> pa.Table:
+        """Read rows of a collection: all of its endpoints in parallel, concatenated.
+
+        Parameters
+        ----------
+        collection_name : str
+            The collection.
+        filter : str, optional
+            SQL-like predicate on scalar columns.
+        output_fields : list of str, optional
+            Columns to return; all when omitted.
+        limit : int, optional
+            Most rows to return.
+        splits : int, optional
+            Most parallel endpoints to ask the server for.
+
+        Returns
+        -------
+        pyarrow.Table
+            Every matching row exactly once, in no particular order.
+        """
+        return self._read_plan(collection_name, filter, output_fields, limit, splits).to_table()
+
+    def read_batches(
+        self,
+        collection_name: str,
+        *,
+        filter: str | None = None,
+        output_fields: Sequence[str] | None = None,
+        limit: int | None = None,
+        splits: int | None = None,
+    ) -> Iterator[pa.RecordBatch]:
+        """Like :meth:`query`, but yield record batches as the parallel reads deliver them."""
+        return self._read_plan(collection_name, filter, output_fields, limit, splits).batches()
+
+    # Lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._connection.close()
+
+    def __enter__(self) -> LakebeamClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"LakebeamClient({self.uri!r})"
+
+    # Internals -----------------------------------------------------------------------------
+
+    def _search_table(
+        self,
+        collection_name: str,
+        vectors: QueryVectors,
+        *,
+        top_k: int,
+        output_fields: Sequence[str] | None,
+        filter: str | None,
+        field: str | None,
+        ef: int | None,
+    ) -> pa.Table:
+        """Run a search and return the whole stream, ``query_index`` included."""
+        per_ticket = max(1, _MAX_FLOATS_PER_TICKET // vectors.array.shape[1])
+        parts = []
+        for start in range(0, len(vectors), per_ticket):
+            chunk = QueryVectors(vectors.array[start : start + per_ticket], single=False)
+            request = protocol.search_request(
+                collection=collection_name,
+                vectors=chunk,
+                top_k=top_k,
+                field=field,
+                output_fields=output_fields,
+                filter=filter,
+                ef=ef,
+            )
+            part = self._connection.read_all(flight.Ticket(protocol.encode(request)))
+            if start and QUERY_INDEX in part.column_names:
+                offset = pc.add(part.column(QUERY_INDEX), pa.scalar(start, pa.int32()))
+                part = part.set_column(part.column_names.index(QUERY_INDEX), QUERY_INDEX, offset)
+            parts.append(part)
+        return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
+
+    def _read_plan(self, collection_name, filter, output_fields, limit, splits) -> ReadPlan:
+        request = protocol.read_request(
+            collection=collection_name,
+            columns=output_fields,
+            filter=filter,
+            limit=limit,
+            splits=splits,
+        )
+        return ReadPlan(self._connection, request, max_workers=self._max_workers)
+
+    def _arrow_schema(self, collection_name: str) -> pa.Schema:
+        """Return the collection's Arrow schema (``GetSchema`` of its path descriptor)."""
+        return self._connection.get_schema(flight.FlightDescriptor.for_path(collection_name))
+
+    def _collection_action(self, action: str, collection_name: str, **body: Any) -> dict[str, Any]:
+        name = protocol.check_name(collection_name, what="collection name")
+        return self._connection.action(action, {"collection": name, **body})
+
+    def _vector_field(self, collection_name: str, field: str | None) -> tuple[str, str]:
+        """Return ``field`` (or the only vector field) and its metric, from the description."""
+        vector_fields = self.describe_collection(collection_name).get("vector_fields") or {}
+        if field is None:
+            if len(vector_fields) != 1:
+                raise InvalidArgumentError(
+                    f"Cannot choose the vector field of {collection_name!r}: it has "
+                    f"{sorted(vector_fields) or 'none'}; pass field=...",
+                    status=None,
+                )
+            field = next(iter(vector_fields))
+        metric = (vector_fields.get(field) or {}).get("metric") or "cosine"
+        return field, metric

@@ -1,0 +1,122 @@
+"""A handle on one collection, for the LanceDB-style fluent API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from lakebeam.query import SearchQuery
+from lakebeam.vectors import to_query_vectors
+
+if TYPE_CHECKING:
+    import pandas
+
+    from lakebeam.client import LakebeamClient
+
+__all__ = ["Collection"]
+
+
+class Collection:
+    """One collection of a :class:`~lakebeam.LakebeamClient`; cheap to create, holds no state.
+
+    Parameters
+    ----------
+    client : LakebeamClient
+        The client whose connection this handle uses.
+    name : str
+        Collection name.
+
+    Examples
+    --------
+    >>> docs = client.collection("docs")  # doctest: +SKIP
+    >>> docs.insert([{"text": "hello", "embedding": [0.1, 0.2, 0.3, 0.4]}])  # doctest: +SKIP
+    >>> docs.create_index()  # doctest: +SKIP
+    >>> docs.search([0.1, 0.2, 0.3, 0.4]).select(["text"]).limit(3).to_pandas()  # doctest: +SKIP
+    """
+
+    def __init__(self, client: LakebeamClient, name: str) -> None:
+        self._client = client
+        self.name = name
+
+    def describe(self) -> dict[str, Any]:
+        """Return the collection's description (see :meth:`LakebeamClient.describe_collection`)."""
+        return self._client.describe_collection(self.name)
+
+    def count_rows(self) -> int:
+        """Return the number of rows at the current snapshot."""
+        return int(self.describe().get("row_count", 0))
+
+    @property
+    def schema(self) -> pa.Schema:
+        """The collection's Arrow schema (vector columns are ``list<float32>``)."""
+        return self._client._arrow_schema(self.name)
+
+    def insert(self, data: Any) -> dict[str, Any]:
+        """Append rows (see :meth:`LakebeamClient.insert`)."""
+        return self._client.insert(self.name, data)
+
+    def create_index(
+        self,
+        field: str | None = None,
+        *,
+        index_type: str = "HNSW",
+        metric: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Build a vector index (see :meth:`LakebeamClient.create_index`)."""
+        return self._client.create_index(
+            self.name, field, index_type=index_type, metric=metric, params=params
+        )
+
+    def drop_index(self, field: str) -> dict[str, Any]:
+        """Drop the index on ``field``."""
+        return self._client.drop_index(self.name, field)
+
+    def refresh(self) -> dict[str, Any]:
+        """Bring new and removed files into the collection and its indexes."""
+        return self._client.refresh(self.name)
+
+    def search(self, vector: Any) -> SearchQuery:
+        """Start a vector search, refined by ``where``, ``select``, ``limit``, ``ef``, ``field``.
+
+        Parameters
+        ----------
+        vector : list of float, numpy.ndarray, or list of such
+            One query vector, or several (a list of lists or a 2-D array).
+
+        Returns
+        -------
+        SearchQuery
+        """
+        return SearchQuery(self._client, self.name, to_query_vectors(vector))
+
+    def to_arrow(
+        self,
+        columns: Sequence[str] | None = None,
+        filter: str | None = None,
+        *,
+        limit: int | None = None,
+    ) -> pa.Table:
+        """Read the collection, or the matching rows and chosen columns, as one table."""
+        return self._client.query(self.name, filter=filter, output_fields=columns, limit=limit)
+
+    def to_pandas(
+        self, columns: Sequence[str] | None = None, filter: str | None = None
+    ) -> pandas.DataFrame:
+        """Read the collection as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from None
+        return self.to_arrow(columns, filter).to_pandas()
+
+    def to_batches(
+        self, columns: Sequence[str] | None = None, filter: str | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream the collection's record batches, read in parallel."""
+        return self._client.read_batches(self.name, filter=filter, output_fields=columns)
+
+    def __repr__(self) -> str:
+        return f"Collection({self.name!r}, uri={self._client.uri!r})"

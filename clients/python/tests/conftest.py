@@ -1,0 +1,154 @@
+"""Fixtures: a fake in-process server for unit tests, and a real Lakebeam server for the rest.
+
+The real server is started once per session with ``<repo>/lakebeam serve --lakehouse <tmp>
+--port 0`` (which builds the Java code first if needed), unless ``LAKEBEAM_TEST_SERVER`` names
+one already running. Tests marked ``integration`` are skipped when neither is available.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from lakebeam import LakebeamClient  # noqa: E402
+
+from fake_server import FakeLakebeamServer  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+LISTENING = re.compile(r"Lakebeam Flight server listening on (grpc(?:\+tls)?://\S+)")
+START_TIMEOUT_S = float(os.environ.get("LAKEBEAM_TEST_SERVER_TIMEOUT", "180"))
+
+
+class ServerProcess:
+    """A ``lakebeam serve`` child process whose output is drained by a thread."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self.output: collections.deque[str] = collections.deque(maxlen=200)
+        self.uri: str | None = None
+        self._ready = threading.Event()
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+            cwd=REPO_ROOT,
+        )
+        self._drainer = threading.Thread(
+            target=self._drain, daemon=True, name="lakebeam-server-out"
+        )
+        self._drainer.start()
+
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            self.output.append(line.rstrip("\n"))
+            match = LISTENING.search(line)
+            if match and self.uri is None:
+                self.uri = match.group(1)
+                self._ready.set()
+        self._ready.set()  # the process ended: stop waiting
+
+    def wait_ready(self, timeout: float) -> str:
+        if not self._ready.wait(timeout) or self.uri is None:
+            code = self.process.poll()
+            state = (
+                f"exited with {code}" if code is not None else f"not ready after {timeout:.0f} s"
+            )
+            self.stop()
+            tail = "\n".join(self.output)
+            raise RuntimeError(f"Lakebeam server {state}: {' '.join(self.command)}\n{tail}")
+        return self.uri
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def lakebeam_uri(tmp_path_factory):
+    """URI of a real Lakebeam server for the whole session."""
+    external = os.environ.get("LAKEBEAM_TEST_SERVER")
+    if external:
+        yield external
+        return
+    launcher = REPO_ROOT / "lakebeam"
+    if not launcher.exists():
+        pytest.skip(f"no server launcher at {launcher}; set LAKEBEAM_TEST_SERVER=grpc://host:port")
+    lakehouse = tmp_path_factory.mktemp("lakehouse")
+    server = ServerProcess([str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0"])
+    try:
+        yield server.wait_ready(START_TIMEOUT_S)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def client(lakebeam_uri):
+    """A client of the real server, shared by the session."""
+    with LakebeamClient(lakebeam_uri, timeout=120) as shared:
+        yield shared
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def collection_name(request):
+    """A collection name no other test uses."""
+    base = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower()).strip("_")[:40]
+    return f"t_{base}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="module")
+def fake_server():
+    """An in-process fake server, for unit tests of the client's plumbing."""
+    server = FakeLakebeamServer()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def fake_client(fake_server):
+    """A client of the fake server."""
+    with LakebeamClient(fake_server.uri) as fake:
+        yield fake
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "lakebeam_uri" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)
+
+
+def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.1) -> bool:
+    """Poll ``predicate`` until it is true or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

@@ -1,0 +1,260 @@
+package io.lakebeam.core.filter;
+
+import io.lakebeam.core.LakebeamException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Binder;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Parses the SQL-like filter language of searches and reads into an Iceberg {@link Expression},
+ * so the same predicate prunes data files by their metrics and tests single rows.
+ *
+ * <pre>{@code
+ * Expression e = FilterParser.parse("lang = 'en' AND year >= 2020", table.schema());
+ * }</pre>
+ *
+ * <p>Grammar: {@code or := and (OR and)*; and := unary (AND unary)*; unary := NOT unary | '('
+ * or ')' | predicate}; predicates: {@code col op literal} with {@code = != <> < <= > >=}, {@code
+ * col [NOT] IN (lit, ...)}, {@code col IS [NOT] NULL}, {@code col [NOT] LIKE 'prefix%'}, {@code
+ * col BETWEEN lit AND lit}.
+ */
+public final class FilterParser {
+  private final List<Token> tokens;
+  private final String text;
+  private int i;
+
+  private FilterParser(String text) {
+    this.text = text;
+    this.tokens = FilterLexer.tokenize(text);
+  }
+
+  /** Parses and checks a filter against a schema; null or blank means "every row". */
+  public static Expression parse(String filter, Schema schema) {
+    if (filter == null || filter.isBlank()) {
+      return Expressions.alwaysTrue();
+    }
+    FilterParser p = new FilterParser(filter);
+    Expression e = p.parseOr();
+    if (p.peek().kind() != Token.Kind.END) {
+      throw p.error("unexpected '" + p.peek().text() + "'");
+    }
+    if (schema != null) {
+      check(e, schema, filter);
+    }
+    return e;
+  }
+
+  /** Column names a filter refers to. */
+  public static List<String> columns(Expression e) {
+    List<String> names = new ArrayList<>();
+    org.apache.iceberg.expressions.ExpressionVisitors.visit(e, new ReferenceCollector(names));
+    return names;
+  }
+
+  private static void check(Expression e, Schema schema, String filter) {
+    for (String column : columns(e)) {
+      Types.NestedField f = schema.findField(column);
+      if (f == null) {
+        throw LakebeamException.invalid(
+            "Cannot apply filter \"%s\": no column '%s'; columns are %s",
+            filter, column, schema.columns().stream().map(Types.NestedField::name).toList());
+      }
+      if (!f.type().isPrimitiveType()) {
+        throw LakebeamException.invalid(
+            "Cannot apply filter \"%s\": column '%s' is %s; filters apply to scalar columns",
+            filter, column, f.type());
+      }
+    }
+    try {
+      Binder.bind(schema.asStruct(), e, true);
+    } catch (ValidationException | IllegalArgumentException | UnsupportedOperationException ex) {
+      throw LakebeamException.invalid("Cannot apply filter \"%s\": %s", filter, ex.getMessage());
+    }
+  }
+
+  private Expression parseOr() {
+    Expression left = parseAnd();
+    while (acceptKeyword("OR")) {
+      left = Expressions.or(left, parseAnd());
+    }
+    return left;
+  }
+
+  private Expression parseAnd() {
+    Expression left = parseUnary();
+    while (acceptKeyword("AND")) {
+      left = Expressions.and(left, parseUnary());
+    }
+    return left;
+  }
+
+  private Expression parseUnary() {
+    if (acceptKeyword("NOT")) {
+      return Expressions.not(parseUnary());
+    }
+    if (peek().kind() == Token.Kind.LPAREN) {
+      next();
+      Expression inner = parseOr();
+      expect(Token.Kind.RPAREN, "')'");
+      return inner;
+    }
+    return parsePredicate();
+  }
+
+  private Expression parsePredicate() {
+    Token col = next();
+    if (col.kind() != Token.Kind.IDENT) {
+      throw error("expected a column name but found '" + col.text() + "'", col);
+    }
+    String name = col.text();
+    if (acceptKeyword("IS")) {
+      boolean not = acceptKeyword("NOT");
+      if (!acceptKeyword("NULL")) {
+        throw error("expected NULL after IS");
+      }
+      return not ? Expressions.notNull(name) : Expressions.isNull(name);
+    }
+    boolean not = acceptKeyword("NOT");
+    if (acceptKeyword("IN")) {
+      expect(Token.Kind.LPAREN, "'(' after IN");
+      List<Object> values = new ArrayList<>();
+      do {
+        values.add(literal());
+      } while (accept(Token.Kind.COMMA));
+      expect(Token.Kind.RPAREN, "')' after the IN list");
+      return not ? Expressions.notIn(name, values.toArray()) : Expressions.in(name, values.toArray());
+    }
+    if (acceptKeyword("LIKE")) {
+      Object pattern = literal();
+      if (!(pattern instanceof String s) || !s.endsWith("%") || s.indexOf('%') != s.length() - 1
+          || s.contains("_")) {
+        throw error("LIKE supports a prefix pattern only, such as 'abc%'");
+      }
+      String prefix = s.substring(0, s.length() - 1);
+      return not ? Expressions.notStartsWith(name, prefix) : Expressions.startsWith(name, prefix);
+    }
+    if (acceptKeyword("BETWEEN")) {
+      Object lo = literal();
+      if (!acceptKeyword("AND")) {
+        throw error("expected AND in BETWEEN");
+      }
+      Object hi = literal();
+      Expression between =
+          Expressions.and(Expressions.greaterThanOrEqual(name, lo), Expressions.lessThanOrEqual(name, hi));
+      return not ? Expressions.not(between) : between;
+    }
+    if (not) {
+      throw error("expected IN, LIKE or BETWEEN after NOT");
+    }
+    Token op = next();
+    if (op.kind() != Token.Kind.OP) {
+      throw error("expected a comparison (=, !=, <, <=, >, >=) after '" + name + "'", op);
+    }
+    Object value = literal();
+    if (value == null) {
+      throw error("compare with NULL using IS NULL or IS NOT NULL");
+    }
+    switch (op.text()) {
+      case "=":
+      case "==":
+        return Expressions.equal(name, value);
+      case "!=":
+      case "<>":
+        return Expressions.notEqual(name, value);
+      case "<":
+        return Expressions.lessThan(name, value);
+      case "<=":
+        return Expressions.lessThanOrEqual(name, value);
+      case ">":
+        return Expressions.greaterThan(name, value);
+      case ">=":
+        return Expressions.greaterThanOrEqual(name, value);
+      default:
+        throw error("unknown operator '" + op.text() + "'", op);
+    }
+  }
+
+  private Object literal() {
+    Token t = next();
+    switch (t.kind()) {
+      case STRING:
+        return t.text();
+      case NUMBER:
+        String n = t.text();
+        if (n.contains(".") || n.contains("e") || n.contains("E")) {
+          return new BigDecimal(n).doubleValue();
+        }
+        try {
+          return Long.parseLong(n);
+        } catch (NumberFormatException e) {
+          throw error("number out of range: " + n, t);
+        }
+      case IDENT:
+        String word = t.text().toLowerCase(Locale.ROOT);
+        if (t.quoted()) {
+          break;
+        }
+        if (word.equals("true") || word.equals("false")) {
+          return Boolean.parseBoolean(word);
+        }
+        if (word.equals("null")) {
+          return null;
+        }
+        break;
+      default:
+        break;
+    }
+    throw error("expected a value ('text', a number, true or false) but found '" + t.text() + "'", t);
+  }
+
+  private Token peek() {
+    return tokens.get(i);
+  }
+
+  private Token next() {
+    Token t = tokens.get(i);
+    if (t.kind() != Token.Kind.END) {
+      i++;
+    }
+    return t;
+  }
+
+  private boolean accept(Token.Kind kind) {
+    if (peek().kind() == kind) {
+      i++;
+      return true;
+    }
+    return false;
+  }
+
+  private boolean acceptKeyword(String word) {
+    Token t = peek();
+    if (t.kind() == Token.Kind.IDENT && !t.quoted() && t.text().equalsIgnoreCase(word)) {
+      i++;
+      return true;
+    }
+    return false;
+  }
+
+  private void expect(Token.Kind kind, String what) {
+    if (!accept(kind)) {
+      throw error("expected " + what);
+    }
+  }
+
+  private LakebeamException error(String message) {
+    return error(message, peek());
+  }
+
+  private LakebeamException error(String message, Token at) {
+    return LakebeamException.invalid(
+        "Cannot parse filter \"%s\" at position %d: %s", text, at.position() + 1, message);
+  }
+}

@@ -1,0 +1,344 @@
+package io.lakebeam.core.index;
+
+import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.filter.FilterParser;
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.lake.VectorField;
+import io.lakebeam.core.read.ColumnCache;
+import io.lakebeam.core.read.TableState;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds, refreshes, loads and searches the vector indexes of a lakehouse's collections.
+ *
+ * <pre>{@code
+ * IndexService indexes = lake.indexes();
+ * indexes.build(lake.collection("docs"), "embedding", Metric.COSINE, IndexParams.defaults());
+ * List<List<SearchHit>> hits = indexes.search(lake.collection("docs"),
+ *     new SearchRequest("embedding", new float[][] {q}, 10, 0, "year >= 2020"));
+ * }</pre>
+ *
+ * <p>An index is registered in the table's metadata only when it is complete, so a process that
+ * dies mid-build leaves the previous index in force. Within one process, a second build of the same
+ * field fails fast with ALREADY_EXISTS. Thread-safe.
+ */
+public final class IndexService implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
+  /** Segments beyond this many are merged on refresh. */
+  static final int MAX_SEGMENTS = 8;
+
+  private final Lakehouse lake;
+  private final ColumnCache columns;
+  private final FilterCache filters;
+  private final Map<String, Instant> building = new ConcurrentHashMap<>();
+  private final Map<String, VectorIndex> loaded = new ConcurrentHashMap<>();
+  private final Map<String, TableState> states = new ConcurrentHashMap<>();
+
+  public IndexService(Lakehouse lake) {
+    this.lake = lake;
+    long budget = Long.getLong("lakebeam.cache.bytes", Runtime.getRuntime().maxMemory() / 3);
+    this.columns = new ColumnCache(budget);
+    this.filters = new FilterCache(columns, 100_000);
+  }
+
+  /** The result of a build or refresh of one field's index. */
+  public record BuildResult(
+      String field,
+      String mode,
+      long rowsIndexed,
+      long rowsSkipped,
+      List<Map<String, Object>> skipped,
+      int segments,
+      long snapshotId,
+      double seconds) {
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("field", field);
+      m.put("mode", mode);
+      m.put("rows_indexed", rowsIndexed);
+      m.put("rows_skipped", rowsSkipped);
+      m.put("skipped", skipped);
+      m.put("segments", segments);
+      m.put("snapshot_id", snapshotId);
+      m.put("seconds", seconds);
+      return m;
+    }
+  }
+
+  public ColumnCache columnCache() {
+    return columns;
+  }
+
+  /** Builds a fresh index over every live row of a vector field, replacing any previous one. */
+  public BuildResult build(Collection collection, String fieldName, Metric metric, IndexParams params) {
+    VectorField field = collection.vectorField(fieldName);
+    Metric m = metric == null ? field.metric() : metric;
+    return underLock(collection, field.name(), () -> {
+      long start = System.nanoTime();
+      collection.refreshMetadata();
+      TableState state = TableState.of(collection.table());
+      if (state.files().isEmpty()) {
+        throw LakebeamException.invalid(
+            "Cannot index '%s.%s': the collection has no rows yet; insert or register data first",
+            collection.name(), field.name());
+      }
+      SegmentBuilder.Built built =
+          SegmentBuilder.build(collection.table(), state, state.paths(), field.name(), field.dimension(), m, params, collection.name());
+      List<IndexManifest.SegmentRef> segments = built.ref() == null ? List.of() : List.of(built.ref());
+      IndexManifest manifest =
+          new IndexManifest(field.name(), m.wireName(), params.toMap(), state.snapshotId(), segments, System.currentTimeMillis());
+      IndexRegistry.commit(collection.table(), manifest);
+      evict(collection.name(), field.name());
+      return result(field.name(), "full", manifest, built.skipped(), built.skippedCount(), start);
+    });
+  }
+
+  /**
+   * Brings every index of a collection up to its current snapshot: rows of files added since the
+   * indexed snapshot go into a new segment; segments that lost most of their rows, or the smallest
+   * ones when there are too many, are merged. Untouched segments are not rebuilt.
+   */
+  public List<BuildResult> refresh(Collection collection) {
+    collection.refreshMetadata();
+    List<BuildResult> results = new ArrayList<>();
+    for (VectorField field : collection.vectorFields().values()) {
+      Optional<IndexManifest> current = IndexRegistry.find(collection.table(), field.name());
+      if (current.isPresent()) {
+        results.add(refreshField(collection, field, current.get()));
+      }
+    }
+    return results;
+  }
+
+  private BuildResult refreshField(Collection collection, VectorField field, IndexManifest old) {
+    return underLock(collection, field.name(), () -> {
+      long start = System.nanoTime();
+      TableState state = TableState.of(collection.table());
+      Set<String> covered = new HashSet<>();
+      old.segments().forEach(s -> covered.addAll(s.files()));
+      List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
+      List<IndexManifest.SegmentRef> keep = new ArrayList<>();
+      List<String> rebuild = new ArrayList<>(added);
+      for (IndexManifest.SegmentRef s : old.segments()) {
+        long liveFiles = s.files().stream().filter(state::isLive).count();
+        if (liveFiles == 0) {
+          continue; // every row of the segment is gone
+        }
+        if (liveFiles * 2 < s.files().size()) {
+          s.files().stream().filter(state::isLive).forEach(rebuild::add);
+        } else {
+          keep.add(s);
+        }
+      }
+      while (keep.size() + (rebuild.isEmpty() ? 0 : 1) > MAX_SEGMENTS) {
+        IndexManifest.SegmentRef smallest =
+            keep.stream().min((a, b) -> Long.compare(a.rows(), b.rows())).orElseThrow();
+        keep.remove(smallest);
+        smallest.files().stream().filter(state::isLive).forEach(rebuild::add);
+      }
+      List<IndexManifest.SegmentRef> segments = new ArrayList<>(keep);
+      List<SegmentBuilder.Skipped> skipped = List.of();
+      long skippedCount = 0;
+      if (!rebuild.isEmpty()) {
+        Metric m = old.metricValue();
+        SegmentBuilder.Built built =
+            SegmentBuilder.build(collection.table(), state, rebuild, field.name(), field.dimension(), m, old.paramsValue(), collection.name());
+        if (built.ref() != null) {
+          segments.add(built.ref());
+        }
+        skipped = built.skipped();
+        skippedCount = built.skippedCount();
+      }
+      IndexManifest manifest =
+          new IndexManifest(field.name(), old.metric(), old.params(), state.snapshotId(), segments, System.currentTimeMillis());
+      IndexRegistry.commit(collection.table(), manifest);
+      evict(collection.name(), field.name());
+      return result(field.name(), rebuild.isEmpty() ? "metadata" : "incremental", manifest, skipped, skippedCount, start);
+    });
+  }
+
+  /** Removes a field's index from the table's metadata. */
+  public boolean drop(Collection collection, String fieldName) {
+    VectorField field = collection.vectorField(fieldName);
+    int n = IndexRegistry.drop(collection.table(), field.name());
+    evict(collection.name(), field.name());
+    if (n == 0) {
+      throw LakebeamException.notFound(
+          "Collection '%s' has no index on '%s'; nothing to drop", collection.name(), field.name());
+    }
+    return true;
+  }
+
+  /**
+   * Searches a collection. Uses the field's index when there is one (exact search otherwise) and
+   * always answers from the table's current snapshot.
+   */
+  public List<List<SearchHit>> search(Collection collection, SearchRequest request) {
+    VectorField field = collection.vectorField(request.field());
+    Table table = collection.table();
+    Expression filter = FilterParser.parse(request.filter(), table.schema());
+    List<String> filterColumns = FilterParser.columns(filter);
+    TableState state = state(collection);
+    VectorIndex index = index(collection, field.name());
+    Metric metric = index == null ? field.metric() : index.manifest().metricValue();
+    int ef = request.ef() > 0 ? request.ef() : (index == null ? 0 : index.manifest().paramsValue().efSearch());
+    SearchExecution exec =
+        new SearchExecution(table, state, index, field, metric, filter, filterColumns, columns, filters);
+    return exec.run(request.queries(), request.topK(), Math.max(ef, request.topK()));
+  }
+
+  /** The metric search scores are in for a field: the index's, else the field's. */
+  public Metric metricOf(Collection collection, String fieldName) {
+    VectorField field = collection.vectorField(fieldName);
+    VectorIndex index = index(collection, field.name());
+    return index == null ? field.metric() : index.manifest().metricValue();
+  }
+
+  /** A JSON-ready list of the collection's indexes with their freshness. */
+  public List<Map<String, Object>> describe(Collection collection) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    long current = collection.snapshotId();
+    for (VectorField field : collection.vectorFields().values()) {
+      Optional<IndexManifest> m = IndexRegistry.find(collection.table(), field.name());
+      if (m.isEmpty()) {
+        continue;
+      }
+      IndexManifest manifest = m.get();
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("field", field.name());
+      d.put("index_type", "HNSW");
+      d.put("metric", manifest.metric());
+      d.put("snapshot_id", manifest.snapshotId());
+      d.put("rows", manifest.rows());
+      d.put("stale", manifest.snapshotId() != current);
+      d.put("segments", manifest.segments().size());
+      d.put("params", manifest.params());
+      d.put("built_at", Instant.ofEpochMilli(manifest.builtAtMillis()).toString());
+      d.put("building", building.containsKey(key(collection.name(), field.name())));
+      out.add(d);
+    }
+    return out;
+  }
+
+  /** Whether a build or refresh of this field is running in this process. */
+  public boolean isBuilding(String collection, String field) {
+    return building.containsKey(key(collection, field));
+  }
+
+  /** Drops everything cached for a collection (after a drop or an external change). */
+  public void forget(String collection) {
+    loaded.keySet().removeIf(k -> k.startsWith(collection + "\u0000"));
+    states.keySet().removeIf(k -> k.equals(collection));
+  }
+
+  private TableState state(Collection collection) {
+    long snapshot = collection.snapshotId();
+    TableState s = states.get(collection.name());
+    if (s == null || s.snapshotId() != snapshot) {
+      s = TableState.of(collection.table());
+      states.put(collection.name(), s);
+    }
+    return s;
+  }
+
+  private VectorIndex index(Collection collection, String field) {
+    String key = key(collection.name(), field);
+    Optional<org.apache.iceberg.StatisticsFile> located = IndexRegistry.locate(collection.table(), field);
+    VectorIndex current = loaded.get(key);
+    if (located.isEmpty()) {
+      if (current != null) {
+        loaded.remove(key);
+      }
+      return null;
+    }
+    String path = located.get().path();
+    if (current != null && current.statisticsPath().equals(path)) {
+      return current;
+    }
+    synchronized (this) {
+      current = loaded.get(key);
+      if (current != null && current.statisticsPath().equals(path)) {
+        return current;
+      }
+      IndexManifest manifest = IndexRegistry.read(collection.table(), located.get(), field);
+      VectorIndex fresh = VectorIndex.load(collection.table().io(), path, manifest);
+      // A replaced index may still serve in-flight searches; its mapped files close with the JVM.
+      loaded.put(key, fresh);
+      LOG.info("Loaded index {}.{} at snapshot {} ({} rows, {} segments)",
+          collection.name(), field, manifest.snapshotId(), manifest.rows(), manifest.segments().size());
+      return fresh;
+    }
+  }
+
+  private interface Work {
+    BuildResult run();
+  }
+
+  private BuildResult underLock(Collection collection, String field, Work work) {
+    String key = key(collection.name(), field);
+    Instant previous = building.putIfAbsent(key, Instant.now());
+    if (previous != null) {
+      throw LakebeamException.alreadyExists(
+          "An index build for %s.%s is already running (started %s); wait for it to finish",
+          collection.name(), field, previous);
+    }
+    try {
+      return work.run();
+    } finally {
+      building.remove(key);
+    }
+  }
+
+  private void evict(String collection, String field) {
+    VectorIndex old = loaded.remove(key(collection, field));
+    if (old != null) {
+      LOG.debug("Evicted index {}.{}", collection, field);
+    }
+  }
+
+  private static BuildResult result(
+      String field, String mode, IndexManifest m, List<SegmentBuilder.Skipped> skipped, long skippedCount, long start) {
+    List<Map<String, Object>> sk = new ArrayList<>();
+    for (SegmentBuilder.Skipped s : skipped) {
+      sk.add(Map.of("file", s.file(), "pos", s.pos(), "reason", s.reason()));
+    }
+    return new BuildResult(
+        field, mode, m.rows(), skippedCount, sk, m.segments().size(), m.snapshotId(), (System.nanoTime() - start) / 1e9);
+  }
+
+  private static String key(String collection, String field) {
+    return collection + "\u0000" + field;
+  }
+
+  private static void closeQuietly(VectorIndex index) {
+    if (index != null) {
+      try {
+        index.close();
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    loaded.values().forEach(IndexService::closeQuietly);
+    loaded.clear();
+  }
+}

@@ -1,0 +1,199 @@
+package io.lakebeam.core.index;
+
+import io.github.jbellis.jvector.graph.GraphIndexBuilder;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
+import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
+import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
+import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.read.ColumnCache;
+import io.lakebeam.core.read.TableState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.iceberg.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds one graph segment over a set of data files: reads their vectors, skips rows that cannot
+ * be indexed (null, wrong dimension, non-finite, zero vectors under cosine) and reports them, builds
+ * a jVector graph in parallel and writes it, with its row map, beside the table.
+ */
+final class SegmentBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentBuilder.class);
+  private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+  static final int MAX_REPORTED_SKIPS = 100;
+
+  /** A row that was not indexed, and why. */
+  record Skipped(String file, int pos, String reason) {}
+
+  /** A written segment, with the rows it left out. */
+  record Built(IndexManifest.SegmentRef ref, List<Skipped> skipped, long skippedCount) {}
+
+  private SegmentBuilder() {}
+
+  static Built build(
+      Table table,
+      TableState state,
+      List<String> files,
+      String field,
+      int dimension,
+      Metric metric,
+      IndexParams params,
+      String collection) {
+    List<VectorFloat<?>> vectors = new ArrayList<>();
+    List<String> usedFiles = new ArrayList<>();
+    List<Integer> fileOf = new ArrayList<>();
+    List<Integer> posOf = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    long skippedCount = 0;
+    for (String file : files) {
+      float[][] rows = ColumnCache.readVectors(table, file, field);
+      BitSet deleted = state.deletedPositions(file);
+      int fileIndex = usedFiles.size();
+      usedFiles.add(file);
+      for (int pos = 0; pos < rows.length; pos++) {
+        if (deleted != null && deleted.get(pos)) {
+          continue;
+        }
+        String problem = problem(rows[pos], dimension, metric);
+        if (problem != null) {
+          if (skipped.size() < MAX_REPORTED_SKIPS) {
+            skipped.add(new Skipped(file, pos, problem));
+          }
+          skippedCount++;
+          continue;
+        }
+        vectors.add(VTS.createFloatVector(rows[pos]));
+        fileOf.add(fileIndex);
+        posOf.add(pos);
+      }
+    }
+    if (skippedCount > 0) {
+      LOG.warn("{}.{}: {} rows not indexed, e.g. {}", collection, field, skippedCount, skipped.get(0));
+    }
+    if (vectors.isEmpty()) {
+      return new Built(null, skipped, skippedCount);
+    }
+    String base = table.location() + "/lakebeam-index/" + field + "/segment-" + UUID.randomUUID();
+    String graphPath = base + ".graph";
+    String rowsPath = base + ".rows";
+    RowMap rowMap =
+        new RowMap(
+            usedFiles,
+            fileOf.stream().mapToInt(Integer::intValue).toArray(),
+            posOf.stream().mapToInt(Integer::intValue).toArray());
+    Path graphScratch = scratchFor(graphPath);
+    Path rowsScratch = scratchFor(rowsPath);
+    try {
+      writeGraph(vectors, dimension, metric, params, graphScratch, collection + "." + field);
+      try (OutputStream out = Files.newOutputStream(rowsScratch)) {
+        rowMap.write(out);
+      }
+      IndexFiles.publish(table.io(), rowsScratch, rowsPath);
+      IndexFiles.publish(table.io(), graphScratch, graphPath);
+    } catch (IOException e) {
+      throw LakebeamException.internal("Cannot write index segment " + base, e);
+    } finally {
+      deleteQuietly(graphScratch);
+      deleteQuietly(rowsScratch);
+    }
+    return new Built(
+        new IndexManifest.SegmentRef(graphPath, rowsPath, vectors.size(), usedFiles), skipped, skippedCount);
+  }
+
+  private static void writeGraph(
+      List<VectorFloat<?>> vectors, int dimension, Metric metric, IndexParams params, Path out, String what)
+      throws IOException {
+    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
+    BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, metric.similarity());
+    int threads = Runtime.getRuntime().availableProcessors();
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    long start = System.nanoTime();
+    AtomicInteger done = new AtomicInteger();
+    int n = vectors.size();
+    try (GraphIndexBuilder builder =
+        new GraphIndexBuilder(
+            bsp, dimension, params.m(), params.efConstruction(), params.neighborOverflow(),
+            params.alpha(), true, true, pool, ForkJoinPool.commonPool())) {
+      long[] lastLog = {System.nanoTime()};
+      pool.submit(
+              () ->
+                  IntStream.range(0, n)
+                      .parallel()
+                      .forEach(
+                          i -> {
+                            builder.addGraphNode(i, ravv);
+                            int d = done.incrementAndGet();
+                            long now = System.nanoTime();
+                            if (now - lastLog[0] > 5_000_000_000L) {
+                              lastLog[0] = now;
+                              LOG.info("Indexing {}: {}/{} vectors ({}%)", what, d, n, 100L * d / n);
+                            }
+                          }))
+          .join();
+      builder.cleanup();
+      ImmutableGraphIndex graph = builder.getGraph();
+      OnDiskGraphIndex.write(graph, ravv, out);
+    } finally {
+      pool.shutdown();
+    }
+    LOG.info(
+        "Indexed {}: {} vectors in {} ms", what, n, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  static String problem(float[] v, int dimension, Metric metric) {
+    if (v == null) {
+      return "null vector";
+    }
+    if (v.length != dimension) {
+      return "dimension " + v.length + ", expected " + dimension;
+    }
+    double norm = 0;
+    for (float x : v) {
+      if (!Float.isFinite(x)) {
+        return "non-finite element";
+      }
+      norm += x * x;
+    }
+    if (metric == Metric.COSINE && norm == 0) {
+      return "zero vector (cosine is undefined)";
+    }
+    return null;
+  }
+
+  private static Path scratchFor(String location) {
+    Path local = IndexFiles.localPath(location);
+    if (local == null) {
+      return IndexFiles.scratch(".part");
+    }
+    try {
+      Files.createDirectories(local.getParent());
+      return local.resolveSibling("." + local.getFileName() + ".part");
+    } catch (IOException e) {
+      throw LakebeamException.internal("Cannot create index directory for " + location, e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // scratch files are best-effort
+    }
+  }
+}

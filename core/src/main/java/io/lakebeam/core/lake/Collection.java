@@ -1,0 +1,265 @@
+package io.lakebeam.core.lake;
+
+import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.read.DataFileReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A collection: one Iceberg table, with its vector columns described in the table's properties.
+ *
+ * <pre>{@code
+ * Collection docs = lake.collection("docs");
+ * VectorField embedding = docs.vectorField("embedding");   // dimension, metric, model
+ * try (CollectionWriter w = docs.newWriter()) { w.write(record); w.commit(); }
+ * }</pre>
+ */
+public final class Collection {
+  private final Lakehouse lake;
+  private final String name;
+  private final Table table;
+
+  Collection(Lakehouse lake, String name, Table table) {
+    this.lake = lake;
+    this.name = name;
+    this.table = table;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Table table() {
+    return table;
+  }
+
+  public Lakehouse lakehouse() {
+    return lake;
+  }
+
+  public Schema schema() {
+    return table.schema();
+  }
+
+  public boolean isExternal() {
+    return "external".equals(table.properties().get(CollectionFactory.KIND));
+  }
+
+  /** The source pattern of an external collection, or null. */
+  public String source() {
+    return table.properties().get(CollectionFactory.SOURCE);
+  }
+
+  /** The current snapshot id, or -1 for an empty table. */
+  public long snapshotId() {
+    Snapshot s = table.currentSnapshot();
+    return s == null ? -1 : s.snapshotId();
+  }
+
+  public Map<String, VectorField> vectorFields() {
+    return VectorField.fromProperties(table.properties());
+  }
+
+  /** A vector field by name, or NOT_FOUND naming the vector fields that exist. */
+  public VectorField vectorField(String field) {
+    Map<String, VectorField> fields = vectorFields();
+    if (field == null) {
+      if (fields.size() == 1) {
+        return fields.values().iterator().next();
+      }
+      throw LakebeamException.invalid(
+          "Collection '%s' has %s vector fields %s: name one with 'field'",
+          name, fields.isEmpty() ? "no" : fields.size(), fields.keySet());
+    }
+    VectorField f = fields.get(field);
+    if (f == null) {
+      throw LakebeamException.notFound(
+          "Collection '%s' has no vector field '%s'; its vector fields are %s",
+          name, field, fields.keySet());
+    }
+    return f;
+  }
+
+  /** Checks that every named column exists, or fails naming the columns that do. */
+  public void checkColumns(List<String> columns) {
+    for (String c : columns) {
+      if (table.schema().findField(c) == null) {
+        throw LakebeamException.notFound(
+            "Collection '%s' has no column '%s'; its columns are %s",
+            name, c, table.schema().columns().stream().map(Types.NestedField::name).toList());
+      }
+    }
+  }
+
+  /** Reloads the table's metadata from the catalog, to see commits made by others. */
+  public Collection refreshMetadata() {
+    table.refresh();
+    return this;
+  }
+
+  /** Opens a writer whose rows become one atomic commit. */
+  public CollectionWriter newWriter() {
+    if (isExternal()) {
+      throw LakebeamException.invalid(
+          "Cannot write to external collection '%s': add Parquet files under %s and call refresh",
+          name, source());
+    }
+    return new CollectionWriter(this);
+  }
+
+  /** The data files of the current snapshot with their row counts, in a stable order. */
+  public List<DataFile> liveFiles() {
+    List<DataFile> files = new ArrayList<>();
+    if (table.currentSnapshot() == null) {
+      return files;
+    }
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask t : tasks) {
+        files.add(t.file());
+      }
+    } catch (IOException e) {
+      throw LakebeamException.internal("Cannot plan files of " + name, e);
+    }
+    files.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
+    return files;
+  }
+
+  /**
+   * Re-lists an external collection's source and commits, in one snapshot, the files that
+   * appeared and the files that disappeared. Files that did not change are not read.
+   */
+  public ExternalFiles.Result refreshExternal() {
+    if (!isExternal()) {
+      return new ExternalFiles.Result(name, 0, 0, 0, List.of());
+    }
+    table.refresh();
+    List<String> matched = ExternalFiles.resolve(lake.io(), source());
+    Map<String, DataFile> live = new HashMap<>();
+    liveFiles().forEach(f -> live.put(f.path().toString(), f));
+    Set<String> matchedSet = new HashSet<>(matched);
+    NameMapping mapping = NameMappingParser.fromJson(table.properties().get(TableProperties.DEFAULT_NAME_MAPPING));
+    List<String> required = new ArrayList<>(vectorFields().keySet());
+    MetricsConfig metrics = MetricsConfig.forTable(table);
+    List<DataFile> added = new ArrayList<>();
+    List<ExternalFiles.Rejected> rejected = new ArrayList<>();
+    for (String f : matched) {
+      if (!live.containsKey(f)) {
+        Object r = ExternalFiles.toDataFile(lake.io(), f, table.schema(), required, mapping, metrics);
+        if (r instanceof DataFile df) {
+          added.add(df);
+        } else {
+          rejected.add((ExternalFiles.Rejected) r);
+        }
+      }
+    }
+    List<DataFile> removed =
+        live.values().stream().filter(f -> !matchedSet.contains(f.path().toString())).toList();
+    if (!added.isEmpty() || !removed.isEmpty()) {
+      OverwriteFiles op = table.newOverwrite();
+      added.forEach(op::addFile);
+      removed.forEach(op::deleteFile);
+      op.commit();
+    }
+    long rows = added.stream().mapToLong(DataFile::recordCount).sum();
+    return new ExternalFiles.Result(name, added.size(), removed.size(), rows, rejected);
+  }
+
+  /** Records the dimension of list-of-float columns that no mapping declared, from their data. */
+  void inferVectorFields() {
+    Map<String, VectorField> known = vectorFields();
+    UpdateProperties update = null;
+    for (Types.NestedField f : table.schema().columns()) {
+      if (!FieldType.isVectorCompatible(f.type()) || known.containsKey(f.name())) {
+        continue;
+      }
+      int dim = firstVectorDimension(f.name());
+      if (dim > 0) {
+        if (update == null) {
+          update = table.updateProperties();
+        }
+        Map<String, String> props = new HashMap<>();
+        CollectionFactory.addVectorProperties(props, new VectorField(f.name(), dim, Metric.COSINE, null));
+        props.forEach(update::set);
+      }
+    }
+    if (update != null) {
+      update.commit();
+    }
+  }
+
+  private int firstVectorDimension(String column) {
+    Schema projection = table.schema().select(column);
+    for (DataFile file : liveFiles()) {
+      try (CloseableIterable<Record> rows = DataFileReader.read(table, file.path().toString(), projection)) {
+        for (Record r : rows) {
+          Object v = r.getField(column);
+          if (v instanceof List<?> list && !list.isEmpty()) {
+            return list.size();
+          }
+        }
+      } catch (IOException e) {
+        throw LakebeamException.internal("Cannot read " + file.path(), e);
+      }
+    }
+    return 0;
+  }
+
+  /** A JSON-ready description: schema, vector fields, counts and indexes. */
+  public Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("collection", name);
+    d.put("external", isExternal());
+    if (isExternal()) {
+      d.put("source", source());
+    }
+    d.put("location", table.location());
+    d.put("snapshot_id", snapshotId());
+    Snapshot s = table.currentSnapshot();
+    Map<String, String> summary = s == null ? Map.of() : s.summary();
+    d.put("row_count", Long.parseLong(summary.getOrDefault("total-records", "0")));
+    d.put("file_count", Long.parseLong(summary.getOrDefault("total-data-files", "0")));
+    Map<String, VectorField> vectors = vectorFields();
+    List<Map<String, Object>> columns = new ArrayList<>();
+    for (Types.NestedField f : table.schema().columns()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", f.name());
+      VectorField v = vectors.get(f.name());
+      c.put("type", FieldType.describe(f.type(), v == null ? 0 : v.dimension()));
+      c.put("nullable", f.isOptional());
+      columns.add(c);
+    }
+    d.put("schema", columns);
+    Map<String, Object> vf = new LinkedHashMap<>();
+    vectors.forEach(
+        (k, v) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("dimension", v.dimension());
+          m.put("metric", v.metric().wireName());
+          m.put("model", v.model());
+          vf.put(k, m);
+        });
+    d.put("vector_fields", vf);
+    d.put("indexes", lake.indexes().describe(this));
+    return d;
+  }
+}

@@ -1,0 +1,183 @@
+package io.lakebeam.core.read;
+
+import io.lakebeam.core.LakebeamException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
+
+/**
+ * Column values of data files, loaded on first use and kept in memory up to a byte budget (least
+ * recently used first out). Iceberg data files never change, so an entry keyed by file path and
+ * column is valid forever: no invalidation is needed when the table moves on.
+ *
+ * <p>Scalar columns are {@code Object[]} in Iceberg's internal representation (timestamps as
+ * microseconds, dates as days); vector columns are {@code float[][]}. Thread-safe.
+ */
+public final class ColumnCache {
+  private final long maxBytes;
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private long bytes;
+
+  private record Entry(Object values, long bytes) {}
+
+  public ColumnCache(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** Returns the requested columns of a file, loading the missing ones in a single pass. */
+  public Map<String, Object> columns(Table table, String file, List<String> columns) {
+    Map<String, Object> result = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    synchronized (this) {
+      for (String c : columns) {
+        Entry e = entries.get(key(file, c));
+        if (e != null) {
+          result.put(c, e.values());
+        } else {
+          missing.add(c);
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<String, Object> loaded = load(table, file, missing);
+      synchronized (this) {
+        loaded.forEach(
+            (c, v) -> {
+              long size = estimate(v);
+              if (entries.put(key(file, c), new Entry(v, size)) == null) {
+                bytes += size;
+              }
+            });
+        evict();
+      }
+      result.putAll(loaded);
+    }
+    return result;
+  }
+
+  /** Loads one vector column of a file as {@code float[][]} (null rows stay null), uncached. */
+  public static float[][] readVectors(Table table, String file, String column) {
+    return (float[][]) load(table, file, List.of(column)).get(column);
+  }
+
+  private static String key(String file, String column) {
+    return file + '\u0000' + column;
+  }
+
+  private void evict() {
+    var it = entries.entrySet().iterator();
+    while (bytes > maxBytes && it.hasNext()) {
+      bytes -= it.next().getValue().bytes();
+      it.remove();
+    }
+  }
+
+  private static Map<String, Object> load(Table table, String file, List<String> columns) {
+    Schema projection = table.schema().select(columns);
+    List<Types.NestedField> fields = projection.columns();
+    List<List<Object>> values = new ArrayList<>();
+    fields.forEach(f -> values.add(new ArrayList<>()));
+    try (CloseableIterable<Record> rows = DataFileReader.read(table, file, projection)) {
+      for (Record r : rows) {
+        for (int i = 0; i < fields.size(); i++) {
+          values.get(i).add(r.get(i));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw LakebeamException.internal("Cannot read " + columns + " of data file " + file, e);
+    }
+    Map<String, Object> out = new HashMap<>();
+    for (int i = 0; i < fields.size(); i++) {
+      Types.NestedField f = fields.get(i);
+      List<Object> col = values.get(i);
+      if (f.type().isListType()) {
+        float[][] vectors = new float[col.size()][];
+        for (int r = 0; r < vectors.length; r++) {
+          vectors[r] = toFloats(col.get(r));
+        }
+        out.put(f.name(), vectors);
+      } else {
+        Object[] arr = new Object[col.size()];
+        for (int r = 0; r < arr.length; r++) {
+          arr[r] = internal(col.get(r));
+        }
+        out.put(f.name(), arr);
+      }
+    }
+    return out;
+  }
+
+  /** A list of numbers as float[], or null; a null element makes the whole vector null. */
+  public static float[] toFloats(Object value) {
+    if (!(value instanceof List<?> list)) {
+      return null;
+    }
+    float[] v = new float[list.size()];
+    for (int i = 0; i < v.length; i++) {
+      Object x = list.get(i);
+      if (x == null) {
+        return null;
+      }
+      v[i] = ((Number) x).floatValue();
+    }
+    return v;
+  }
+
+  /** Converts a generic-reader value into Iceberg's internal representation. */
+  static Object internal(Object v) {
+    if (v instanceof LocalDateTime ldt) {
+      return DateTimeUtil.microsFromTimestamp(ldt);
+    } else if (v instanceof OffsetDateTime odt) {
+      return DateTimeUtil.microsFromTimestamptz(odt);
+    } else if (v instanceof LocalDate d) {
+      return DateTimeUtil.daysFromDate(d);
+    } else if (v instanceof LocalTime t) {
+      return DateTimeUtil.microsFromTime(t);
+    } else if (v instanceof byte[] b) {
+      return ByteBuffer.wrap(b);
+    } else if (v instanceof CharSequence s) {
+      return s.toString();
+    }
+    return v;
+  }
+
+  private static long estimate(Object values) {
+    if (values instanceof float[][] vs) {
+      long b = 16L * vs.length;
+      for (float[] v : vs) {
+        b += v == null ? 0 : 16 + 4L * v.length;
+      }
+      return b;
+    }
+    Object[] arr = (Object[]) values;
+    long b = 16 + 8L * arr.length;
+    for (Object o : arr) {
+      if (o instanceof String s) {
+        b += 40 + s.length();
+      } else if (o instanceof ByteBuffer bb) {
+        b += 48 + bb.remaining();
+      } else if (o != null) {
+        b += 16;
+      }
+    }
+    return b;
+  }
+
+  public synchronized long bytes() {
+    return bytes;
+  }
+}
