@@ -11,10 +11,11 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,10 @@ final class LoadedModel implements AutoCloseable {
    * @throws EmbeddingModelException saying what could not be loaded and what to check
    */
   static LoadedModel load(
-      String name, ModelFile onnx, ModelFile tokenizerFile, int maxSequenceLength,
+      String name,
+      ModelFile onnx,
+      ModelFile tokenizerFile,
+      int maxSequenceLength,
       int intraOpThreads) {
     HuggingFaceTokenizer tokenizer = null;
     OrtSession session = null;
@@ -109,7 +113,15 @@ final class LoadedModel implements AutoCloseable {
         throw eme;
       }
       throw new EmbeddingModelException(
-          "Cannot load model " + name + " from " + onnx.describe() + ": " + e, e);
+          "Cannot load model "
+              + name
+              + " from "
+              + onnx.describe()
+              + ": "
+              + e
+              + "; check that the file is a complete ONNX model and that ONNX Runtime's native"
+              + " library loads on this platform",
+          e);
     }
   }
 
@@ -255,15 +267,19 @@ final class LoadedModel implements AutoCloseable {
             "modelMaxLength", max);
     try (InputStream in = file.open()) {
       return HuggingFaceTokenizer.newInstance(in, options);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      throw new EmbeddingModelException(
+          "Cannot load model " + name + ": cannot read tokenizer: " + e.getMessage(), e);
+    } catch (RuntimeException | LinkageError e) {
       throw new EmbeddingModelException(
           "Cannot load model "
               + name
               + ": cannot read tokenizer "
               + file.describe()
               + ": "
-              + e.getMessage()
-              + "; it must be a HuggingFace tokenizer.json",
+              + e
+              + "; it must be a HuggingFace tokenizer.json, and DJL's native tokenizer library"
+              + " must load (DJL unpacks it under ~/.djl.ai, or DJL_CACHE_DIR if set)",
           e);
     }
   }
@@ -276,7 +292,8 @@ final class LoadedModel implements AutoCloseable {
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (onnx instanceof ModelFile.OnDisk(var path)) {
+      if (onnx instanceof ModelFile.OnDisk disk) {
+        Path path = disk.path();
         if (!Files.isRegularFile(path)) {
           throw new EmbeddingModelException(
               "Cannot load model "
@@ -291,8 +308,7 @@ final class LoadedModel implements AutoCloseable {
       try (InputStream in = onnx.open()) {
         bytes = in.readAllBytes();
       } catch (IOException e) {
-        throw new EmbeddingModelException(
-            "Cannot load model " + name + ": " + e.getMessage(), e);
+        throw new EmbeddingModelException("Cannot load model " + name + ": " + e.getMessage(), e);
       }
       return env.createSession(bytes, options);
     }

@@ -39,9 +39,9 @@ public final class Models {
 
   /**
    * BAAI/bge-small-en-v1.5: 384-d, CLS pooling, L2-normalised, 512 tokens. ONNX export by Xenova,
-   * float32, from {@link #BGE_SMALL_EN_V15_ARTIFACT}. For retrieval, BGE recommends prefixing
-   * short queries (not documents) with {@code "Represent this sentence for searching relevant
-   * passages: "}; this embedder adds no prefix itself.
+   * float32, from {@link #BGE_SMALL_EN_V15_ARTIFACT}. For retrieval, BGE recommends prefixing short
+   * queries (not documents) with {@code "Represent this sentence for searching relevant passages:
+   * "}; this embedder adds no prefix itself.
    */
   public static final ModelSpec BGE_SMALL_EN_V15 =
       new ModelSpec(

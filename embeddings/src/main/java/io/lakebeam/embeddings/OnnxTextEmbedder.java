@@ -11,18 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Loading and lifetime.</b> {@link #load} keeps one loaded model per {@link ModelSpec} for
  * the life of the JVM: every caller (every DoFn instance and thread of a worker) gets the same
- * instance, so a worker reads the weights once. The model is shared, not reference-counted:
- * {@link #close()} does nothing, so callers may use try-with-resources freely, and the native
- * memory (about the size of the ONNX file) is released when the JVM exits. Loading is done once
- * under a per-spec lock; a failed load is retried by the next call.
+ * instance, so a worker reads the weights once. The model is shared, not reference-counted: {@link
+ * #close()} does nothing, so callers may use try-with-resources freely, and the native memory
+ * (about the size of the ONNX file) is released when the JVM exits. Loading is done once under a
+ * per-spec lock; a failed load is retried by the next call.
  *
  * <p><b>Threads.</b> Thread-safe; share one instance. Each inference call uses up to {@link
  * Runtime#availableProcessors()} ONNX Runtime threads.
  *
  * <p><b>Batching.</b> {@link #embed(List)} tokenizes all texts (truncating each to {@link
- * ModelSpec#maxSequenceLength()} tokens), sorts them by token count, runs batches whose padded
- * size stays within {@link #batchTokenBudget()} tokens, and returns vectors in input order. It
- * feeds {@code token_type_ids} only when the model has that input.
+ * ModelSpec#maxSequenceLength()} tokens), sorts them by token count, runs batches whose padded size
+ * stays within {@link #batchTokenBudget()} tokens, and returns vectors in input order. It feeds
+ * {@code token_type_ids} only when the model has that input.
  *
  * <p>DJL unpacks its tokenizer library under {@code ~/.djl.ai} (set {@code DJL_CACHE_DIR} to move
  * it); set {@code OPT_OUT_TRACKING=true} to switch off DJL's usage tracking, which only runs on
@@ -41,8 +41,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
    */
   public static final int DEFAULT_BATCH_TOKEN_BUDGET = 4096;
 
-  private static final ConcurrentHashMap<ModelSpec, SharedModel> SHARED =
-      new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<ModelSpec, SharedModel> SHARED = new ConcurrentHashMap<>();
 
   private final ModelSpec spec;
   private final LoadedModel model;
@@ -74,8 +73,7 @@ public final class OnnxTextEmbedder implements TextEmbedder {
    */
   public OnnxTextEmbedder withBatchTokenBudget(int tokens) {
     if (tokens < 1) {
-      throw new IllegalArgumentException(
-          "Cannot set batch token budget: must be >= 1: " + tokens);
+      throw new IllegalArgumentException("Cannot set batch token budget: must be >= 1: " + tokens);
     }
     return new OnnxTextEmbedder(spec, model, tokens);
   }

@@ -3,8 +3,8 @@ package io.lakebeam.embeddings;
 /**
  * How a model's per-token output ({@code [batch, tokens, hidden]}) becomes one vector per text.
  *
- * <p>Use the pooling the model was trained with; its model card or {@code
- * 1_Pooling/config.json} says which.
+ * <p>Use the pooling the model was trained with; its model card or {@code 1_Pooling/config.json}
+ * says which.
  *
  * <pre>{@code
  * ModelSpec spec = ModelSpec.fromPath(onnx, tokenizerJson, Pooling.CLS, true);

@@ -30,7 +30,9 @@ class ModelSpecTest {
   @Test
   void modelVersionsAreTheHashesOfTheShippedOnnxFiles() throws Exception {
     for (ModelSpec spec : new ModelSpec[] {MINILM, Models.BGE_SMALL_EN_V15}) {
-      assertThat(spec.version()).as(spec.name()).isEqualTo("onnx-sha256:" + sha256Prefix(spec.onnx()));
+      assertThat(spec.version())
+          .as(spec.name())
+          .isEqualTo("onnx-sha256:" + sha256Prefix(spec.onnx()));
     }
   }
 

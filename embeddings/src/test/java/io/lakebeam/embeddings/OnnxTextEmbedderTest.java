@@ -29,6 +29,16 @@ class OnnxTextEmbedderTest {
           "Another long one: " + "compaction rewrites small files into larger ones. ".repeat(30),
           "Two words");
 
+  /** Short texts for the concurrency test: enough calls to overlap, cheap on two cores. */
+  private static final List<String> SHORT =
+      List.of(
+          "Threads share one embedder.",
+          "",
+          "Each call gets its own arrays back.",
+          "ONNX Runtime sessions may run concurrently.",
+          "ok",
+          "The tokenizer is thread-safe as well, so nothing needs a lock.");
+
   @Test
   void describesTheModel() {
     assertThat(MINILM.dimension()).isEqualTo(384);
@@ -53,8 +63,12 @@ class OnnxTextEmbedderTest {
     float[][] small = MINILM.withBatchTokenBudget(40).embed(MIXED);
 
     for (int i = 0; i < MIXED.size(); i++) {
-      assertThat(ReferenceVectors.cosine(batched[i], oneByOne[i])).as("text %d", i).isGreaterThan(0.99999);
-      assertThat(ReferenceVectors.cosine(small[i], oneByOne[i])).as("text %d", i).isGreaterThan(0.99999);
+      assertThat(ReferenceVectors.cosine(batched[i], oneByOne[i]))
+          .as("text %d", i)
+          .isGreaterThan(0.99999);
+      assertThat(ReferenceVectors.cosine(small[i], oneByOne[i]))
+          .as("text %d", i)
+          .isGreaterThan(0.99999);
       assertThat(singles[i]).as("text %d", i).containsExactly(oneByOne[i]);
     }
     // The texts really are different, so a shuffled result would have been caught.
@@ -90,7 +104,7 @@ class OnnxTextEmbedderTest {
 
   @Test
   void concurrentCallsGiveIdenticalResults() throws Exception {
-    float[][] expected = MINILM.embed(MIXED);
+    float[][] expected = MINILM.embed(SHORT);
     int threads = 4;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -102,8 +116,8 @@ class OnnxTextEmbedderTest {
                 () -> {
                   start.await();
                   List<float[][]> results = new ArrayList<>();
-                  for (int round = 0; round < 3; round++) {
-                    results.add(OnnxTextEmbedder.load(Models.ALL_MINILM_L6_V2).embed(MIXED));
+                  for (int round = 0; round < 5; round++) {
+                    results.add(OnnxTextEmbedder.load(Models.ALL_MINILM_L6_V2).embed(SHORT));
                   }
                   return results;
                 }));
@@ -149,6 +163,21 @@ class OnnxTextEmbedderTest {
     assertThatThrownBy(() -> MINILM.withBatchTokenBudget(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot set batch token budget: must be >= 1: 0");
+  }
+
+  @Test
+  void inferenceFailureSaysWhatToChange() {
+    // MiniLM has 512 position embeddings; allowing 600 tokens makes a long text fail in the model.
+    OnnxTextEmbedder tooLong =
+        OnnxTextEmbedder.load(
+            Models.ALL_MINILM_L6_V2.withName("minilm-600").withMaxSequenceLength(600));
+
+    assertThatThrownBy(() -> tooLong.embed("word ".repeat(700)))
+        .isInstanceOf(EmbeddingModelException.class)
+        .hasMessageStartingWith("Cannot embed with model minilm-600: ")
+        .hasMessageContaining("(batch of 1 texts x 600 tokens)")
+        .hasMessageEndingWith(
+            "if the model accepts fewer than 600 tokens, lower ModelSpec.maxSequenceLength");
   }
 
   @Test

@@ -138,8 +138,7 @@ class TinyEncoderTest {
     Path missing = dir.resolve("missing.onnx");
     assertThatThrownBy(() -> ModelSpec.fromPath(missing, tokenizerJson, Pooling.MEAN, true))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "Cannot load model missing: " + missing + " does not exist or is not a file");
+        .hasMessage("Cannot load model missing: " + missing + " does not exist or is not a file");
 
     // A JSON file is not an ONNX model.
     assertThatThrownBy(() -> ModelSpec.fromPath(tokenizerJson, tokenizerJson, Pooling.MEAN, true))

@@ -17,7 +17,8 @@ class TokenBatchesTest {
     List<int[]> batches = TokenBatches.plan(lengths, 12);
 
     // Sorted: 5(2) 1(3) 3(3) 2(7) 0(10) 4(10); 3 texts x 3 tokens = 9 <= 12, a 4th would be 28.
-    assertThat(batches).containsExactly(new int[] {5, 1, 3}, new int[] {2}, new int[] {0}, new int[] {4});
+    assertThat(batches)
+        .containsExactly(new int[] {5, 1, 3}, new int[] {2}, new int[] {0}, new int[] {4});
   }
 
   @Test

@@ -14,7 +14,8 @@ class VectorMathTest {
   @Test
   void meanPoolingAveragesMaskedTokensOnly() {
     // Row 1 has two real tokens; the third position is padding (beyond the mask's length).
-    assertThat(VectorMath.meanPool(HIDDEN, 1, 3, 2, new long[] {1, 1})).containsExactly(10.5f, -10.5f);
+    assertThat(VectorMath.meanPool(HIDDEN, 1, 3, 2, new long[] {1, 1}))
+        .containsExactly(10.5f, -10.5f);
     // An explicit 0 in the mask is skipped too.
     assertThat(VectorMath.meanPool(HIDDEN, 0, 3, 2, new long[] {1, 0, 1})).containsExactly(1f, -1f);
   }

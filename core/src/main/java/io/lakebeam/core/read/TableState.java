@@ -37,7 +37,17 @@ public final class TableState {
 
   /** Plans the table's current snapshot. */
   public static TableState of(Table table) {
-    Snapshot snapshot = table.currentSnapshot();
+    Snapshot current = table.currentSnapshot();
+    return of(table, current == null ? -1 : current.snapshotId());
+  }
+
+  /** Plans one snapshot of the table (-1: the empty table). */
+  public static TableState of(Table table, long snapshotId) {
+    Snapshot snapshot = snapshotId < 0 ? null : table.snapshot(snapshotId);
+    if (snapshotId >= 0 && snapshot == null) {
+      throw LakebeamException.notFound(
+          "Snapshot %d of %s no longer exists (expired?); plan the read again", snapshotId, table.name());
+    }
     if (snapshot == null) {
       return new TableState(-1, Map.of(), Map.of());
     }

@@ -1,0 +1,49 @@
+package io.lakebeam.cli;
+
+import io.lakebeam.core.LakebeamException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code lakebeam} command line.
+ *
+ * <pre>{@code
+ * ./lakebeam quickstart
+ * ./lakebeam collection create-external docs --src '/data/docs/*.parquet' --schema text=string,embedding='float_vector(384)'
+ * ./lakebeam index build docs --field embedding
+ * ./lakebeam search docs --text "how do I rotate keys?" --top-k 5 --output-fields text
+ * ./lakebeam serve --lakehouse ./lakehouse --port 8815
+ * }</pre>
+ */
+@Command(
+    name = "lakebeam",
+    mixinStandardHelpOptions = true,
+    version = "lakebeam 0.1.0",
+    description = "A vector lakebase: Iceberg tables as the one source of truth for vector search.",
+    subcommands = {
+      QuickstartCommand.class,
+      ServeCommand.class,
+      CollectionCommand.class,
+      IndexCommand.class,
+      SearchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (0 ok, 1 error, 2 usage). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof LakebeamException le) {
+            cmd.getErr().println("error: " + le.getMessage());
+            return 1;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,19 @@
+package io.lakebeam.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** Prints results as indented JSON, the same shapes the Flight actions return. */
+final class Printer {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Printer() {}
+
+  static void json(Object o) {
+    try {
+      System.out.println(JSON.writeValueAsString(o));
+    } catch (Exception e) {
+      System.out.println(o);
+    }
+  }
+}

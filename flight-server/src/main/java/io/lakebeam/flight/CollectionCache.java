@@ -1,0 +1,59 @@
+package io.lakebeam.flight;
+
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.Lakehouse;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Open collections of a server. A table's metadata is reloaded at most once per refresh interval,
+ * so commits by other processes (pipelines, other engines) show up within that interval without
+ * a catalog round-trip on every request.
+ */
+final class CollectionCache {
+  private final Lakehouse lake;
+  private final long refreshNanos;
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+  private record Entry(Collection collection, long loadedAt) {}
+
+  CollectionCache(Lakehouse lake, long refreshMillis) {
+    this.lake = lake;
+    this.refreshNanos = refreshMillis * 1_000_000L;
+  }
+
+  Collection get(String name) {
+    long now = System.nanoTime();
+    Entry e = entries.get(name);
+    if (e == null) {
+      Collection c = lake.collection(name);
+      entries.put(name, new Entry(c, now));
+      return c;
+    }
+    if (now - e.loadedAt() > refreshNanos) {
+      synchronized (e) {
+        Entry cur = entries.get(name);
+        if (cur == e) {
+          try {
+            e.collection().refreshMetadata();
+          } catch (org.apache.iceberg.exceptions.NoSuchTableException gone) {
+            entries.remove(name);
+            return lake.collection(name);
+          }
+          entries.put(name, new Entry(e.collection(), now));
+        }
+      }
+    }
+    return e.collection();
+  }
+
+  /** Reloads now (after this server changed the table). */
+  Collection fresh(String name) {
+    Collection c = lake.collection(name);
+    entries.put(name, new Entry(c, System.nanoTime()));
+    return c;
+  }
+
+  void forget(String name) {
+    entries.remove(name);
+  }
+}

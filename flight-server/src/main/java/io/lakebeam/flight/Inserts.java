@@ -1,0 +1,117 @@
+package io.lakebeam.flight;
+
+import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.CollectionWriter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.util.Text;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
+
+/** Writes the batches of a {@code DoPut} into a collection as one atomic commit. */
+final class Inserts {
+  private Inserts() {}
+
+  static Map<String, Object> write(Collection c, FlightStream stream) {
+    try (CollectionWriter writer = c.newWriter()) {
+      VectorSchemaRoot root = stream.getRoot();
+      for (var f : root.getSchema().getFields()) {
+        if (c.schema().findField(f.getName()) == null) {
+          throw LakebeamException.invalid(
+              "Cannot insert into '%s': it has no column '%s'; its columns are %s",
+              c.name(), f.getName(), c.schema().columns().stream().map(Types.NestedField::name).toList());
+        }
+      }
+      while (stream.next()) {
+        List<FieldVector> vectors = root.getFieldVectors();
+        for (int row = 0; row < root.getRowCount(); row++) {
+          GenericRecord r = GenericRecord.create(c.schema());
+          for (FieldVector v : vectors) {
+            Types.NestedField field = c.schema().findField(v.getName());
+            r.setField(v.getName(), convert(v, row, field.type()));
+          }
+          writer.write(r);
+        }
+      }
+      long snapshot = writer.commit();
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("rows", writer.rows());
+      out.put("snapshot_id", snapshot);
+      out.put("data_files", writer.dataFiles());
+      return out;
+    }
+  }
+
+  private static Object convert(FieldVector v, int row, Type type) {
+    if (v.isNull(row)) {
+      return null;
+    }
+    if (v instanceof TimeStampVector ts) {
+      long raw = ts.get(row);
+      long micros = switch (((org.apache.arrow.vector.types.pojo.ArrowType.Timestamp) v.getField().getType()).getUnit()) {
+        case SECOND -> raw * 1_000_000L;
+        case MILLISECOND -> raw * 1_000L;
+        case MICROSECOND -> raw;
+        case NANOSECOND -> raw / 1_000L;
+      };
+      return ((Types.TimestampType) asTimestamp(type, v)).shouldAdjustToUTC()
+          ? DateTimeUtil.timestamptzFromMicros(micros)
+          : DateTimeUtil.timestampFromMicros(micros);
+    }
+    if (v instanceof DateDayVector d) {
+      return LocalDate.ofEpochDay(d.get(row));
+    }
+    Object o = v.getObject(row);
+    switch (type.typeId()) {
+      case STRING:
+        return o instanceof Text t ? t.toString() : o.toString();
+      case INTEGER:
+        return ((Number) o).intValue();
+      case LONG:
+        return ((Number) o).longValue();
+      case FLOAT:
+        return ((Number) o).floatValue();
+      case DOUBLE:
+        return ((Number) o).doubleValue();
+      case BOOLEAN:
+        return o;
+      case BINARY:
+        return ByteBuffer.wrap((byte[]) o);
+      case TIMESTAMP:
+        if (o instanceof LocalDateTime ldt) {
+          return ldt;
+        }
+        return LocalDateTime.ofInstant(Instant.parse(o.toString()), ZoneOffset.UTC);
+      case LIST:
+        List<Float> floats = new ArrayList<>();
+        for (Object x : (List<?>) o) {
+          floats.add(x == null ? null : ((Number) x).floatValue());
+        }
+        return floats;
+      default:
+        throw LakebeamException.invalid("Cannot insert values into column '%s' of type %s", v.getName(), type);
+    }
+  }
+
+  private static Type asTimestamp(Type type, FieldVector v) {
+    if (!(type instanceof Types.TimestampType)) {
+      throw LakebeamException.invalid("Cannot insert timestamps into column '%s' of type %s", v.getName(), type);
+    }
+    return type;
+  }
+}

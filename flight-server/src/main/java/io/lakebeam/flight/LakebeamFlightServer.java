@@ -1,0 +1,111 @@
+package io.lakebeam.flight;
+
+import io.lakebeam.core.lake.Lakehouse;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The Lakebeam Arrow Flight server: vector search, parallel batch reads, inserts and
+ * administration over one lakehouse.
+ *
+ * <pre>{@code
+ * try (Lakehouse lake = Lakehouse.open("./lakehouse");
+ *     LakebeamFlightServer server = LakebeamFlightServer.builder(lake).port(8815).build().start()) {
+ *   server.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>Owns its allocator, producer and Flight server and closes them in reverse order.
+ */
+public final class LakebeamFlightServer implements AutoCloseable {
+  private final BufferAllocator allocator;
+  private final FlightServer server;
+  private final String host;
+
+  private LakebeamFlightServer(Builder b) {
+    this.allocator = new RootAllocator(Long.MAX_VALUE);
+    this.host = b.host;
+    LakebeamProducer producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis);
+    FlightServer.Builder fb = FlightServer.builder(allocator, Location.forGrpcInsecure(b.host, b.port), producer);
+    if (b.token != null && !b.token.isEmpty()) {
+      fb.headerAuthenticator(new BearerTokenAuthenticator(b.token));
+    }
+    this.server = fb.build();
+  }
+
+  public static Builder builder(Lakehouse lake) {
+    return new Builder(lake);
+  }
+
+  /** Options of a server; defaults: host 127.0.0.1, port 8815, no token, 1 s metadata refresh. */
+  public static final class Builder {
+    private final Lakehouse lake;
+    private String host = "127.0.0.1";
+    private int port = 8815;
+    private String token;
+    private long refreshMillis = 1000;
+
+    private Builder(Lakehouse lake) {
+      this.lake = lake;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** The port; 0 picks a free one (see {@link LakebeamFlightServer#port()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("Cannot listen on port " + port + ": use 0..65535");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Requires {@code authorization: Bearer <token>} on every call when non-empty. */
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    /** How stale table metadata may be before a request reloads it. */
+    public Builder metadataRefreshMillis(long millis) {
+      this.refreshMillis = millis;
+      return this;
+    }
+
+    public LakebeamFlightServer build() {
+      return new LakebeamFlightServer(this);
+    }
+  }
+
+  public LakebeamFlightServer start() throws IOException {
+    server.start();
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public String uri() {
+    return "grpc://" + host + ":" + port();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.shutdown();
+    server.awaitTermination(5, TimeUnit.SECONDS);
+    server.close();
+    allocator.close();
+  }
+}

@@ -1,0 +1,165 @@
+package io.lakebeam.flight;
+
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.Lakehouse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The Flight producer of a Lakebeam server: search and batch reads through {@code DoGet}, inserts
+ * through {@code DoPut}, administration through {@code DoAction}. See {@code
+ * docs/flight-protocol.md}. Every failure becomes a Flight status; nothing a client sends can stop
+ * the server.
+ */
+final class LakebeamProducer extends NoOpFlightProducer {
+  private final Lakehouse lake;
+  private final BufferAllocator allocator;
+  private final CollectionCache collections;
+  private final Actions actions;
+  private final int defaultSplits;
+
+  LakebeamProducer(Lakehouse lake, BufferAllocator allocator, long refreshMillis) {
+    this.lake = lake;
+    this.allocator = allocator;
+    this.collections = new CollectionCache(lake, refreshMillis);
+    this.actions = new Actions(lake, collections);
+    this.defaultSplits = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  @Override
+  public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+    try {
+      for (String name : lake.listCollections()) {
+        Collection c = collections.get(name);
+        FlightDescriptor d = FlightDescriptor.path(name);
+        listener.onNext(ReadStream.plan(c, Json.parse(null, "listing"), d, 1));
+      }
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(Errors.toFlight(t));
+    }
+  }
+
+  @Override
+  public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    try {
+      Json cmd = command(descriptor);
+      Collection c = collections.get(cmd.string("collection"));
+      String type = cmd.has("type") ? cmd.string("type") : "read";
+      switch (type) {
+        case "read":
+          return ReadStream.plan(c, cmd, descriptor, defaultSplits);
+        case "search":
+          SearchStream.request(cmd);
+          List<String> outputs = cmd.optStrings("output_fields");
+          c.checkColumns(outputs);
+          return new FlightInfo(
+              SearchStream.schema(c, outputs), descriptor,
+              List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))), -1, -1);
+        default:
+          throw unknownType(type);
+      }
+    } catch (Throwable t) {
+      throw Errors.toFlight(t);
+    }
+  }
+
+  @Override
+  public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    try {
+      FlightInfo info = getFlightInfo(context, descriptor);
+      return new SchemaResult(info.getSchemaOptional().orElseThrow());
+    } catch (Throwable t) {
+      throw Errors.toFlight(t);
+    }
+  }
+
+  @Override
+  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+    try {
+      Json t = Json.parse(ticket.getBytes(), "ticket");
+      String type = t.string("type");
+      Collection c = collections.get(t.string("collection"));
+      switch (type) {
+        case "search" -> SearchStream.run(c, t, allocator, listener);
+        case "read" -> ReadStream.run(c, t, allocator, listener);
+        default -> throw unknownType(type);
+      }
+    } catch (Throwable e) {
+      listener.error(Errors.toFlight(e));
+    }
+  }
+
+  @Override
+  public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
+    return () -> {
+      try {
+        Json cmd = command(stream.getDescriptor());
+        Collection c = collections.get(cmd.string("collection"));
+        Map<String, Object> result = Inserts.write(c, stream);
+        collections.fresh(c.name());
+        byte[] body = Json.bytes(result);
+        try (ArrowBuf buf = allocator.buffer(body.length)) {
+          buf.writeBytes(body);
+          ack.onNext(PutResult.metadata(buf));
+        }
+        ack.onCompleted();
+      } catch (Throwable t) {
+        ack.onError(Errors.toFlight(t));
+      }
+    };
+  }
+
+  @Override
+  public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+    try {
+      Object result = actions.run(action.getType(), Json.parse(action.getBody(), "action '" + action.getType() + "' body"));
+      listener.onNext(new Result(Json.bytes(result)));
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(Errors.toFlight(t));
+    }
+  }
+
+  @Override
+  public void listActions(CallContext context, StreamListener<ActionType> listener) {
+    Actions.TYPES.forEach(listener::onNext);
+    listener.onCompleted();
+  }
+
+  /** A path descriptor ["name"] or a JSON command; both become a command object. */
+  private static Json command(FlightDescriptor d) {
+    if (d.isCommand()) {
+      return Json.parse(d.getCommand(), "command descriptor");
+    }
+    List<String> path = d.getPath();
+    if (path.size() != 1) {
+      throw Errors.invalid("Cannot use descriptor path %s: use a single collection name, e.g. [\"docs\"]", path);
+    }
+    return Json.parse(
+        ("{\"collection\": " + new String(Json.bytes(path.get(0)), StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8),
+        "path descriptor");
+  }
+
+  private static RuntimeException unknownType(String type) {
+    return CallStatus.UNIMPLEMENTED
+        .withDescription("Unknown request type '" + type + "': use 'search' or 'read' (see docs/flight-protocol.md)")
+        .toRuntimeException();
+  }
+}

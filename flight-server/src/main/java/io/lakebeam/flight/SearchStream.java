@@ -1,0 +1,99 @@
+package io.lakebeam.flight;
+
+import io.lakebeam.core.index.SearchHit;
+import io.lakebeam.core.index.SearchRequest;
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.read.ColumnCache;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.iceberg.types.Types;
+
+/** Answers a search ticket: runs the search and streams hits with their output fields. */
+final class SearchStream {
+  private SearchStream() {}
+
+  static Schema schema(Collection c, List<String> outputFields) {
+    List<Field> fields = new ArrayList<>();
+    fields.add(Field.notNullable("query_index", new ArrowType.Int(32, true)));
+    fields.add(Field.notNullable("rank", new ArrowType.Int(32, true)));
+    fields.add(Field.notNullable("_score", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
+    fields.add(Field.notNullable("_distance", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
+    fields.add(Field.notNullable("_file", ArrowType.Utf8.INSTANCE));
+    fields.add(Field.notNullable("_pos", new ArrowType.Int(64, true)));
+    for (String name : outputFields) {
+      Types.NestedField f = c.schema().findField(name);
+      fields.add(ArrowTypes.field(name, f.type(), true));
+    }
+    return new Schema(fields);
+  }
+
+  static SearchRequest request(Json t) {
+    return new SearchRequest(
+        t.optString("field"), t.vectors("vectors"), t.optInt("top_k", 10), t.optInt("ef", 0), t.optString("filter"));
+  }
+
+  static void run(Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
+    List<String> outputs = ticket.optStrings("output_fields");
+    c.checkColumns(outputs);
+    SearchRequest request = request(ticket);
+    List<List<SearchHit>> results = c.lakehouse().indexes().search(c, request);
+    Metric metric = c.lakehouse().indexes().metricOf(c, request.field());
+    int total = results.stream().mapToInt(List::size).sum();
+    Map<String, Map<String, Object>> columnsByFile = new HashMap<>();
+    if (!outputs.isEmpty()) {
+      ColumnCache cache = c.lakehouse().indexes().columnCache();
+      for (List<SearchHit> hits : results) {
+        for (SearchHit h : hits) {
+          columnsByFile.computeIfAbsent(h.file(), f -> cache.columns(c.table(), f, outputs));
+        }
+      }
+    }
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema(c, outputs), allocator)) {
+      root.allocateNew();
+      IntVector q = (IntVector) root.getVector("query_index");
+      IntVector rank = (IntVector) root.getVector("rank");
+      Float4Vector score = (Float4Vector) root.getVector("_score");
+      Float4Vector distance = (Float4Vector) root.getVector("_distance");
+      VarCharVector file = (VarCharVector) root.getVector("_file");
+      BigIntVector pos = (BigIntVector) root.getVector("_pos");
+      int row = 0;
+      for (int qi = 0; qi < results.size(); qi++) {
+        List<SearchHit> hits = results.get(qi);
+        for (int r = 0; r < hits.size(); r++) {
+          SearchHit h = hits.get(r);
+          q.setSafe(row, qi);
+          rank.setSafe(row, r);
+          score.setSafe(row, metric.score(h.rawScore()));
+          distance.setSafe(row, metric.distance(h.rawScore()));
+          file.setSafe(row, h.file().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          pos.setSafe(row, h.pos());
+          for (String name : outputs) {
+            Object col = columnsByFile.get(h.file()).get(name);
+            Object value = col instanceof float[][] vs ? vs[(int) h.pos()] : ((Object[]) col)[(int) h.pos()];
+            ArrowRows.set((FieldVector) root.getVector(name), row, value);
+          }
+          row++;
+        }
+      }
+      root.setRowCount(total);
+      listener.start(root);
+      listener.putNext();
+      listener.completed();
+    }
+  }
+}
