@@ -22,12 +22,16 @@ class LakehouseIndexTest {
   @TempDir Path dir;
 
   static Map<String, String> schema() {
+    return schema(DIM);
+  }
+
+  static Map<String, String> schema(int dim) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("id", "long");
     s.put("lang", "string");
     s.put("year", "int");
     s.put("text", "string");
-    s.put("embedding", "float_vector(" + DIM + ")");
+    s.put("embedding", "float_vector(" + dim + ")");
     return s;
   }
 
