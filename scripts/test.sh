@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The test command (./lakebeam test): every Java test (unit tests, the S3Proxy object-storage
+# tests, Flight server tests, crash tests) through Maven, then the Python client's tests with
+# pytest against a real Lakebeam server, then the benchmarks at smoke size.
+# Options: --java-only, --python-only, --no-bench.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=env.sh
+source "$ROOT/scripts/env.sh"
+
+java=1 python=1 bench=1
+for arg in "$@"; do
+  case "$arg" in
+    --java-only) python=0 bench=0 ;;
+    --python-only) java=0 bench=0 ;;
+    --no-bench) bench=0 ;;
+    *) echo "unknown option: $arg (use --java-only, --python-only, --no-bench)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$java" = 1 ]; then
+  echo "==> Java tests (mvn install)"
+  mkdir -p "$ROOT/target"
+  log="$ROOT/target/maven-test.log"
+  set +e
+  mvn -B -Dstyle.color=never install > "$log" 2>&1
+  rc=$?
+  set -e
+  grep -E "Tests run:|FAIL|BUILD|Reactor Summary|SUCCESS \[|FAILURE \[|Total time" "$log" || true
+  if [ "$rc" -ne 0 ]; then
+    echo "Maven failed (exit $rc); the last lines of $log:" >&2
+    tail -150 "$log" >&2
+    exit "$rc"
+  fi
+  touch "$ROOT/cli/target/.lakebeam-built"
+else
+  "$ROOT/lakebeam" build
+fi
+
+PYTHON="$("$ROOT/scripts/python-env.sh")"
+if [ "$python" = 1 ]; then
+  echo "==> Python tests (pytest against a real server)"
+  "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/clients/python/tests"
+fi
+
+if [ "$bench" = 1 ] && [ -x "$ROOT/bench/smoke.sh" ]; then
+  echo "==> Benchmarks at smoke size"
+  "$ROOT/bench/smoke.sh"
+fi
+echo "==> All tests passed"
