@@ -12,7 +12,7 @@ Examples
 ...     client.describe_collection("missing")
 ... except CollectionNotFoundError as err:
 ...     print(err.status, err)
-NOT_FOUND Cannot find collection: missing
+NOT_FOUND Collection 'missing' does not exist; existing collections: [...]
 """
 
 from __future__ import annotations
@@ -103,6 +103,13 @@ _PREFIX_RE = re.compile(
     r"^(?:[A-Za-z]+: )?(?:(?:Flight|gRPC) returned [a-z -]+? error, with message: "
     r"|Flight RPC failed with message: )"
 )
+# A NOT_FOUND about the collection itself ("Collection 'docs' does not exist"), as opposed to
+# one about a field or index of it ("Collection 'docs' has no vector field 'v'").
+_MISSING_COLLECTION_RE = re.compile(
+    r"\bcollection\s+(?:'[^']*'|\"[^\"]*\"|\S+)\s+(?:does not exist|not found|is unknown)"
+    r"|\b(?:no such|unknown|cannot find|no) collection\b",
+    re.IGNORECASE,
+)
 _NOISE_MARKERS = (". gRPC client debug context:", ". Client context:", ". Detail: ")
 
 # Exception types pyarrow raises, in the order to test them (subclasses first).
@@ -182,13 +189,14 @@ def translate(exc: BaseException) -> LakebeamError:
     -------
     LakebeamError
         ``InvalidArgumentError`` for ``INVALID_ARGUMENT``, ``CollectionNotFoundError`` for a
-        ``NOT_FOUND`` that names a collection (``NotFoundError`` for other ``NOT_FOUND``),
+        ``NOT_FOUND`` saying a collection does not exist (``NotFoundError`` for a missing field
+        or index),
         ``AlreadyExistsError``, ``AuthenticationError``, and ``ServerError`` for the rest.
     """
     status = status_of(exc)
     message = clean_message(str(exc)) or type(exc).__name__
     cls = _STATUS_CLASS.get(status or "", ServerError)
-    if cls is NotFoundError and "collection" in message.lower():
+    if cls is NotFoundError and _MISSING_COLLECTION_RE.search(message):
         cls = CollectionNotFoundError
     return cls(message, status=status)
 

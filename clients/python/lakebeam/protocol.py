@@ -14,14 +14,23 @@ from typing import Any
 from lakebeam.vectors import QueryVectors
 
 __all__ = [
+    "INDEX_TYPES",
     "MAX_TOP_K",
     "METRICS",
     "PROTOCOL_VERSION",
-    "encode",
+    "check_columns",
+    "check_ef",
+    "check_filter",
+    "check_index_type",
+    "check_int",
+    "check_metric",
+    "check_name",
+    "check_top_k",
     "decode",
+    "encode",
     "read_request",
-    "search_request",
     "search_ef",
+    "search_request",
 ]
 
 PROTOCOL_VERSION = 1

@@ -1,4 +1,4 @@
-"""Fixtures: a fake in-process server for unit tests, and a real Lakebeam server for the rest.
+"""Fixtures: a real Lakebeam server for the integration tests.
 
 The real server is started once per session with ``<repo>/lakebeam serve --lakehouse <tmp>
 --port 0`` (which builds the Java code first if needed), unless ``LAKEBEAM_TEST_SERVER`` names
@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -25,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from lakebeam import LakebeamClient  # noqa: E402
 
-from fake_server import FakeLakebeamServer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LISTENING = re.compile(r"Lakebeam Flight server listening on (grpc(?:\+tls)?://\S+)")
 START_TIMEOUT_S = float(os.environ.get("LAKEBEAM_TEST_SERVER_TIMEOUT", "180"))
+TEST_TOKEN = "s3cret"
 
 
 class ServerProcess:
@@ -85,6 +84,16 @@ class ServerProcess:
                 self.process.wait(timeout=15)
 
 
+def _launch(tmp_path_factory, *extra_args: str):
+    launcher = REPO_ROOT / "lakebeam"
+    if not launcher.exists():
+        pytest.skip(f"no server launcher at {launcher}; set LAKEBEAM_TEST_SERVER=grpc://host:port")
+    lakehouse = tmp_path_factory.mktemp("lakehouse")
+    return ServerProcess(
+        [str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0", *extra_args]
+    )
+
+
 @pytest.fixture(scope="session")
 def lakebeam_uri(tmp_path_factory):
     """URI of a real Lakebeam server for the whole session."""
@@ -92,11 +101,19 @@ def lakebeam_uri(tmp_path_factory):
     if external:
         yield external
         return
-    launcher = REPO_ROOT / "lakebeam"
-    if not launcher.exists():
-        pytest.skip(f"no server launcher at {launcher}; set LAKEBEAM_TEST_SERVER=grpc://host:port")
-    lakehouse = tmp_path_factory.mktemp("lakehouse")
-    server = ServerProcess([str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0"])
+    server = _launch(tmp_path_factory)
+    try:
+        yield server.wait_ready(START_TIMEOUT_S)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def token_server_uri(tmp_path_factory, lakebeam_uri):
+    """URI of a second real server, started with ``--token s3cret`` (built by the first)."""
+    if os.environ.get("LAKEBEAM_TEST_SERVER"):
+        pytest.skip("starts its own server with --token; not with LAKEBEAM_TEST_SERVER")
+    server = _launch(tmp_path_factory, "--token", TEST_TOKEN)
     try:
         yield server.wait_ready(START_TIMEOUT_S)
     finally:
@@ -120,35 +137,7 @@ def collection_name(request):
     return f"t_{base}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
 
 
-@pytest.fixture(scope="module")
-def fake_server():
-    """An in-process fake server, for unit tests of the client's plumbing."""
-    server = FakeLakebeamServer()
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def fake_client(fake_server):
-    """A client of the fake server."""
-    with LakebeamClient(fake_server.uri) as fake:
-        yield fake
-
-
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "lakebeam_uri" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.integration)
-
-
-def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.1) -> bool:
-    """Poll ``predicate`` until it is true or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

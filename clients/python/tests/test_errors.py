@@ -90,7 +90,10 @@ def raised(exc_type, phrase, message, *, stream=False, prefix="Flight returned")
     ],
 )
 def test_status_maps_to_error_class_and_keeps_message(exc, expected, status, stream):
-    message = "Cannot find collection: 'docs.v2' (see list_collections)"
+    message = (
+        "Collection 'docs.v2' does not exist; existing collections: [a, b]. "
+        "Create it first (create_collection or create_external_collection)"
+    )
     error = translate(exc(message, stream))
     assert type(error) is expected
     assert error.status == status
@@ -98,11 +101,33 @@ def test_status_maps_to_error_class_and_keeps_message(exc, expected, status, str
     assert isinstance(error, LakebeamError)
 
 
-def test_not_found_for_a_field_is_not_a_collection_error():
-    error = translate(
-        pa.ArrowKeyError("Flight returned not found error, with message: Cannot find field: vec")
-    )
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Collection 'docs' does not exist; existing collections: [a, b]. Create it first",
+        "Cannot find collection: docs",
+        "No such collection docs",
+        "collection docs not found",
+    ],
+)
+def test_not_found_for_a_collection(message):
+    error = translate(pa.ArrowKeyError(f"Flight returned not found error, with message: {message}"))
+    assert type(error) is CollectionNotFoundError
+    assert str(error) == message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Collection 'docs' has no vector field 'vec'; its vector fields are [embedding]",
+        "Collection 'docs' has no index on 'embedding'",
+        "Cannot find field: vec",
+    ],
+)
+def test_not_found_for_a_field_or_index_is_not_a_collection_error(message):
+    error = translate(pa.ArrowKeyError(f"Flight returned not found error, with message: {message}"))
     assert type(error) is NotFoundError
+    assert error.status == "NOT_FOUND"
 
 
 def test_invalid_argument_is_also_a_value_error():

@@ -63,10 +63,12 @@ def test_malformed_filter(client, name, bad_filter):
 
 
 def test_unknown_field(client, name):
-    with pytest.raises((NotFoundError, InvalidArgumentError), match="nope"):
+    with pytest.raises((NotFoundError, InvalidArgumentError), match="nope") as info:
         client.search(name, np.ones(DIM), anns_field="nope")
-    with pytest.raises(NotFoundError, match="nope"):
+    assert not isinstance(info.value, CollectionNotFoundError)
+    with pytest.raises(NotFoundError, match="nope") as info:
         client.drop_index(name, "nope")
+    assert type(info.value) is NotFoundError
     still_up(client, name)
 
 

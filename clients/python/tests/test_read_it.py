@@ -33,7 +33,8 @@ def test_query_equals_the_whole_table(client, docs, name):
     assert table.column("id").to_pylist() == docs["id"].tolist()
     assert table.column("text").to_pylist() == docs["text"].tolist()
     assert table.column("lang").to_pylist() == docs["lang"].tolist()
-    assert table.schema.field("embedding").type == pa.list_(pa.float32())
+    vector_type = table.schema.field("embedding").type
+    assert pa.types.is_list(vector_type) and vector_type.value_type == pa.float32()
     vectors = np.stack(table.column("embedding").to_numpy(zero_copy_only=False))
     np.testing.assert_array_equal(vectors, np.stack(docs["embedding"].to_numpy()))
 

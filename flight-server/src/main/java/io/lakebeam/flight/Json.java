@@ -1,6 +1,7 @@
 package io.lakebeam.flight;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,7 +13,10 @@ import java.util.Map;
 
 /** JSON bodies of tickets, commands and actions, with typed accessors that fail clearly. */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Map<String, Object> map;
   private final String what;
@@ -32,7 +36,7 @@ final class Json {
         m = new LinkedHashMap<>();
       }
       Object v = m.get("v");
-      if (v != null && !(v instanceof Number n && n.intValue() == 1)) {
+      if (v != null && !(v instanceof Number n && n.doubleValue() == 1.0)) {
         throw Errors.invalid("Cannot read %s: protocol version %s is not supported; this server speaks v=1", what, v);
       }
       return new Json(m, what);
@@ -80,8 +84,22 @@ final class Json {
     if (v == null) {
       return def;
     }
-    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+    if (v instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
+        && n.doubleValue() >= Integer.MIN_VALUE
+        && n.doubleValue() <= Integer.MAX_VALUE) {
       return n.intValue();
+    }
+    throw Errors.invalid("Cannot read %s: '%s' must be an integer, got %s", what, key, v);
+  }
+
+  long optLong(String key, long def) {
+    Object v = map.get(key);
+    if (v == null) {
+      return def;
+    }
+    if (v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
     }
     throw Errors.invalid("Cannot read %s: '%s' must be an integer, got %s", what, key, v);
   }

@@ -70,9 +70,14 @@ final class ReadStream {
         files.add(f);
       }
     }
-    // Greedy balance by size: biggest file to the lightest split.
+    Integer limit = cmd.has("limit") ? cmd.optInt("limit", 0) : null;
+    if (limit != null && limit < 0) {
+      throw Errors.invalid("Cannot plan read: limit=%d, use 0 or more (or null for no limit)", limit);
+    }
+    // Greedy balance by size: biggest file to the lightest split. A limit caps the whole read,
+    // which only a single endpoint can enforce.
     files.sort((a, b) -> Long.compare(b.fileSizeInBytes(), a.fileSizeInBytes()));
-    int n = Math.max(1, Math.min(splits, files.size()));
+    int n = limit != null ? 1 : Math.max(1, Math.min(splits, files.size()));
     List<List<String>> groups = new ArrayList<>();
     long[] weight = new long[n];
     for (int i = 0; i < n; i++) {
@@ -88,7 +93,6 @@ final class ReadStream {
       groups.get(lightest).add(f.path().toString());
       weight[lightest] += f.fileSizeInBytes();
     }
-    Integer limit = cmd.has("limit") ? cmd.optInt("limit", 0) : null;
     List<FlightEndpoint> endpoints = new ArrayList<>();
     for (List<String> g : groups) {
       if (g.isEmpty() && !endpoints.isEmpty()) {
@@ -116,7 +120,7 @@ final class ReadStream {
   static void run(Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
     List<String> columns = columns(c, ticket);
     List<String> files = ticket.optStrings("files");
-    long snapshotId = ticket.has("snapshot_id") ? ((Number) ticket.map().get("snapshot_id")).longValue() : c.snapshotId();
+    long snapshotId = ticket.optLong("snapshot_id", c.snapshotId());
     String filter = ticket.optString("filter");
     Expression expr = FilterParser.parse(filter, c.schema());
     List<String> filterColumns = FilterParser.columns(expr);
@@ -137,6 +141,9 @@ final class ReadStream {
       int emitted = 0;
       root.allocateNew();
       for (String file : files) {
+        if (emitted >= limit) {
+          break;
+        }
         if (!state.isLive(file)) {
           throw LakebeamException.invalid(
               "Cannot read file %s: it is not part of snapshot %d of '%s'; tickets are opaque,"
@@ -144,6 +151,18 @@ final class ReadStream {
               file, snapshotId, c.name());
         }
         BitSet deleted = state.deletedPositions(file);
+        if (deleted == null && evaluator == null && limit == Integer.MAX_VALUE) {
+          if (rowInBatch > 0) {
+            flush(root, rowInBatch, listener);
+            rowInBatch = 0;
+          }
+          long n = NativeParquetScan.stream(file, columns, root, allocator, listener);
+          if (n >= 0) {
+            emitted += (int) n;
+            root.allocateNew();
+            continue;
+          }
+        }
         int pos = 0;
         try (CloseableIterable<Record> rows = DataFileReader.read(c.table(), file, projection)) {
           for (Record r : rows) {

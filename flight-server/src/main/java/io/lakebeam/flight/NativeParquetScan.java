@@ -1,0 +1,117 @@
+package io.lakebeam.flight;
+
+import java.net.URI;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.dataset.file.FileFormat;
+import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
+import org.apache.arrow.dataset.jni.NativeMemoryPool;
+import org.apache.arrow.dataset.scanner.ScanOptions;
+import org.apache.arrow.dataset.scanner.Scanner;
+import org.apache.arrow.dataset.source.Dataset;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fast path of batch reads: a local Parquet data file with no row-level work to do (no filter,
+ * no deletes, no limit) is decoded by Arrow's native Parquet reader straight into Arrow batches,
+ * without going through row objects. Used only when the file's Arrow types are exactly the types
+ * the stream promised; otherwise the caller falls back to the row path.
+ */
+final class NativeParquetScan {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeParquetScan.class);
+  private static final long BATCH_ROWS = 16_384;
+  private static volatile boolean disabled = Boolean.getBoolean("lakebeam.read.native.disabled");
+
+  private NativeParquetScan() {}
+
+  /** A {@code file://} URI for a local path, or null when the file is not local. */
+  static String localUri(String path) {
+    if (path.startsWith("file:")) {
+      return URI.create(path.startsWith("file:///") ? path : "file://" + path.substring(5)).toString();
+    }
+    return path.contains("://") ? null : Paths.get(path).toUri().toString();
+  }
+
+  /**
+   * Streams every row of a file into {@code out} and returns the row count, or returns -1 without
+   * sending anything when the native path cannot serve this file.
+   */
+  static long stream(
+      String path, List<String> columns, VectorSchemaRoot out, BufferAllocator allocator, ServerStreamListener listener) {
+    String uri = localUri(path);
+    if (disabled || uri == null) {
+      return -1;
+    }
+    try (FileSystemDatasetFactory factory =
+            new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, uri);
+        Dataset dataset = factory.finish();
+        Scanner scanner =
+            dataset.newScan(new ScanOptions.Builder(BATCH_ROWS).columns(Optional.of(columns.toArray(new String[0]))).build());
+        ArrowReader reader = scanner.scanBatches()) {
+      long rows = 0;
+      boolean checked = false;
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+        if (!checked) {
+          if (!sameTypes(batch.getSchema().getFields(), out.getSchema().getFields())) {
+            return -1;
+          }
+          checked = true;
+        }
+        try (ArrowRecordBatch records = new VectorUnloader(batch).getRecordBatch()) {
+          new VectorLoader(out).load(records);
+        }
+        listener.putNext();
+        rows += batch.getRowCount();
+      }
+      return rows;
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      LOG.warn("Arrow's native Parquet reader is unavailable ({}); batch reads use the row path", e.toString());
+      disabled = true;
+      return -1;
+    } catch (Exception e) {
+      LOG.debug("Native scan of {} not possible: {}", path, e.toString());
+      return -1;
+    }
+  }
+
+  private static boolean sameTypes(List<Field> a, List<Field> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      Field x = a.get(i);
+      Field y = b.get(i);
+      if (!x.getName().equals(y.getName()) || !x.getType().equals(y.getType())
+          || !sameTypes(x.getChildren(), y.getChildren())) {
+        return !x.getName().equals(y.getName()) ? false : childrenNamesDiffer(x, y);
+      }
+    }
+    return true;
+  }
+
+  /** List children may be named "element" or "item"; only their types matter. */
+  private static boolean childrenNamesDiffer(Field x, Field y) {
+    if (!x.getType().equals(y.getType()) || x.getChildren().size() != y.getChildren().size()) {
+      return false;
+    }
+    for (int i = 0; i < x.getChildren().size(); i++) {
+      Field cx = x.getChildren().get(i);
+      Field cy = y.getChildren().get(i);
+      if (!cx.getType().equals(cy.getType()) || !cx.getChildren().isEmpty() || !cy.getChildren().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
