@@ -12,7 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakebeam collection ...}: create, register, list, describe, refresh and drop collections. */
+/**
+ * {@code lakebeam collection ...}: create, register, list, describe, refresh and drop collections.
+ */
 @Command(
     name = "collection",
     description = "Manage collections (Iceberg tables).",
@@ -29,43 +31,62 @@ final class CollectionCommand {
   @Command(name = "create", description = "Create an empty managed collection.")
   static final class Create implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "NAME") String name;
 
-    @Option(names = "--schema", required = true, description = "e.g. text=string,embedding=float_vector(384)")
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--schema",
+        required = true,
+        description = "e.g. text=string,embedding=float_vector(384)")
     String schema;
 
-    @Option(names = "--metric", defaultValue = "cosine") String metric;
+    @Option(names = "--metric", defaultValue = "cosine")
+    String metric;
 
     @Override
     public Integer call() throws Exception {
       try (Lakehouse lake = lakehouse.open()) {
-        Collection c = lake.createCollection(name, SchemaOption.parse(schema), Metric.parse(metric), false);
+        Collection c =
+            lake.createCollection(name, SchemaOption.parse(schema), Metric.parse(metric), false);
         Printer.json(c.describe());
       }
       return 0;
     }
   }
 
-  @Command(name = "create-external", description = "Register existing Parquet files in place (no copy).")
+  @Command(
+      name = "create-external",
+      description = "Register existing Parquet files in place (no copy).")
   static final class CreateExternal implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "NAME") String name;
 
-    @Option(names = "--src", required = true, description = "A file, a directory, a glob or an s3:// glob")
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--src",
+        required = true,
+        description = "A file, a directory, a glob or an s3:// glob")
     String src;
 
-    @Option(names = "--schema", description = "Column types, e.g. text=string,embedding=float_vector(384)")
+    @Option(
+        names = "--schema",
+        description = "Column types, e.g. text=string,embedding=float_vector(384)")
     String schema;
 
-    @Option(names = "--metric", defaultValue = "cosine") String metric;
+    @Option(names = "--metric", defaultValue = "cosine")
+    String metric;
 
-    @Option(names = "--strict", description = "Fail if any file is rejected") boolean strict;
+    @Option(names = "--strict", description = "Fail if any file is rejected")
+    boolean strict;
 
     @Override
     public Integer call() throws Exception {
       try (Lakehouse lake = lakehouse.open()) {
         ExternalFiles.Result r =
-            lake.createExternalCollection(name, src, SchemaOption.parse(schema), Metric.parse(metric), strict);
+            lake.createExternalCollection(
+                name, src, SchemaOption.parse(schema), Metric.parse(metric), strict);
         Printer.json(r);
       }
       return 0;
@@ -88,7 +109,9 @@ final class CollectionCommand {
   @Command(name = "describe", description = "Show schema, vector fields, counts and index state.")
   static final class Describe implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -99,10 +122,14 @@ final class CollectionCommand {
     }
   }
 
-  @Command(name = "refresh", description = "Pick up added/removed source files and refresh indexes incrementally.")
+  @Command(
+      name = "refresh",
+      description = "Pick up added/removed source files and refresh indexes incrementally.")
   static final class Refresh implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -117,12 +144,17 @@ final class CollectionCommand {
     }
   }
 
-  @Command(name = "drop", description = "Drop a collection (external data files are never deleted).")
+  @Command(
+      name = "drop",
+      description = "Drop a collection (external data files are never deleted).")
   static final class Drop implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "NAME") String name;
 
-    @Option(names = "--purge", description = "Also delete a managed collection's data files") boolean purge;
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--purge", description = "Also delete a managed collection's data files")
+    boolean purge;
 
     @Override
     public Integer call() throws Exception {

@@ -22,16 +22,32 @@ final class IndexCommand {
   @Command(name = "build", description = "Build a jVector graph index over a vector column.")
   static final class Build implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "COLLECTION") String collection;
 
-    @Option(names = "--field", description = "Vector column (default: the only one)") String field;
-    @Option(names = "--metric", description = "cosine, dot or l2 (default: the field's)") String metric;
-    @Option(names = "--m", defaultValue = "16", description = "Max neighbours per node (default: ${DEFAULT-VALUE})") int m;
+    @Parameters(paramLabel = "COLLECTION")
+    String collection;
 
-    @Option(names = "--ef-construction", defaultValue = "100", description = "Build beam width (default: ${DEFAULT-VALUE})")
+    @Option(names = "--field", description = "Vector column (default: the only one)")
+    String field;
+
+    @Option(names = "--metric", description = "cosine, dot or l2 (default: the field's)")
+    String metric;
+
+    @Option(
+        names = "--m",
+        defaultValue = "16",
+        description = "Max neighbours per node (default: ${DEFAULT-VALUE})")
+    int m;
+
+    @Option(
+        names = "--ef-construction",
+        defaultValue = "100",
+        description = "Build beam width (default: ${DEFAULT-VALUE})")
     int efConstruction;
 
-    @Option(names = "--ef-search", defaultValue = "64", description = "Default search beam width (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--ef-search",
+        defaultValue = "64",
+        description = "Default search beam width (default: ${DEFAULT-VALUE})")
     int efSearch;
 
     @Override
@@ -42,7 +58,13 @@ final class IndexCommand {
         params.put("m", m);
         params.put("ef_construction", efConstruction);
         params.put("ef_search", efSearch);
-        var r = lake.indexes().build(c, field, metric == null ? null : Metric.parse(metric), IndexParams.fromMap(params));
+        var r =
+            lake.indexes()
+                .build(
+                    c,
+                    field,
+                    metric == null ? null : Metric.parse(metric),
+                    IndexParams.fromMap(params));
         Printer.json(r.toMap());
       }
       return 0;
@@ -52,8 +74,12 @@ final class IndexCommand {
   @Command(name = "drop", description = "Drop a vector index (the table is untouched).")
   static final class Drop implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
-    @Parameters(paramLabel = "COLLECTION") String collection;
-    @Option(names = "--field", required = true) String field;
+
+    @Parameters(paramLabel = "COLLECTION")
+    String collection;
+
+    @Option(names = "--field", required = true)
+    String field;
 
     @Override
     public Integer call() throws Exception {

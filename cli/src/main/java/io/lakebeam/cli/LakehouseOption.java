@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 final class LakehouseOption {
   @Option(
       names = {"--lakehouse", "-l"},
-      description = "Lakehouse directory or lakehouse.properties (default: $LAKEBEAM_LAKEHOUSE or ./lakehouse)")
+      description =
+          "Lakehouse directory or lakehouse.properties (default: $LAKEBEAM_LAKEHOUSE or ./lakehouse)")
   String location;
 
   String location() {

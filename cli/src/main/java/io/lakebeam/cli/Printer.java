@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** Prints results as indented JSON, the same shapes the Flight actions return. */
 final class Printer {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Printer() {}
 

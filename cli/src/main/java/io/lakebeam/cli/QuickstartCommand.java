@@ -7,8 +7,6 @@ import io.lakebeam.embeddings.Models;
 import io.lakebeam.embeddings.OnnxTextEmbedder;
 import io.lakebeam.embeddings.TextEmbedder;
 import io.lakebeam.flight.LakebeamFlightServer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -31,7 +29,9 @@ import picocli.CommandLine.Option;
  * with all-MiniLM-L6-v2, writes them as plain Parquet files, registers them in place as an external
  * collection, builds the index, serves it over Flight and searches through a Flight client.
  */
-@Command(name = "quickstart", description = "Create a local lakehouse with real data, index it, serve it and search it.")
+@Command(
+    name = "quickstart",
+    description = "Create a local lakehouse with real data, index it, serve it and search it.")
 final class QuickstartCommand implements Callable<Integer> {
   static final String COLLECTION = "quickstart_docs";
   static final String[] QUERIES = {
@@ -42,7 +42,10 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Mixin LakehouseOption lakehouse;
 
-  @Option(names = "--rows", defaultValue = "1000", description = "Passages to embed (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rows",
+      defaultValue = "1000",
+      description = "Passages to embed (default: ${DEFAULT-VALUE})")
   int rows;
 
   @Option(names = "--port", defaultValue = "8815", description = "Flight port; 0 picks a free one")
@@ -57,17 +60,25 @@ final class QuickstartCommand implements Callable<Integer> {
     Path dir = Paths.get(lakehouse.location()).toAbsolutePath();
     step("Lakehouse at " + dir + " (Iceberg Hadoop catalog, no server)");
     List<SampleCorpus.Passage> passages = SampleCorpus.load(rows);
-    step("Read " + passages.size() + " real passages from /usr/share/common-licenses and /usr/share/doc");
+    step(
+        "Read "
+            + passages.size()
+            + " real passages from /usr/share/common-licenses and /usr/share/doc");
     float[][] vectors;
     long te = System.nanoTime();
     try (TextEmbedder model = OnnxTextEmbedder.load(Models.ALL_MINILM_L6_V2)) {
       vectors = model.embed(passages.stream().map(SampleCorpus.Passage::text).toList());
-      step(String.format("Embedded them with %s (%d-d, ONNX Runtime) at %.0f passages/s",
-          model.modelName(), model.dimension(), passages.size() / ((System.nanoTime() - te) / 1e9)));
+      step(
+          String.format(
+              "Embedded them with %s (%d-d, ONNX Runtime) at %.0f passages/s",
+              model.modelName(),
+              model.dimension(),
+              passages.size() / ((System.nanoTime() - te) / 1e9)));
     }
     Path data = dir.resolve("sample-data").resolve("docs");
     List<Path> files = SampleParquet.write(data, passages, vectors, 4);
-    step("Wrote " + files.size() + " plain Parquet files to " + data + " (your existing lake data)");
+    step(
+        "Wrote " + files.size() + " plain Parquet files to " + data + " (your existing lake data)");
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
       if (lake.hasCollection(COLLECTION)) {
         lake.dropCollection(COLLECTION, false);
@@ -76,21 +87,44 @@ final class QuickstartCommand implements Callable<Integer> {
       schema.put("text", "string");
       schema.put("embedding", "float_vector(" + vectors[0].length + ")");
       ExternalFiles.Result reg =
-          lake.createExternalCollection(COLLECTION, data + "/*.parquet", schema, Metric.COSINE, true);
-      step("Registered them in place as external collection '" + COLLECTION + "': " + reg.addedFiles()
-          + " files, " + reg.rows() + " rows, nothing copied");
-      var built = lake.indexes().build(lake.collection(COLLECTION), "embedding", null,
-          io.lakebeam.core.index.IndexParams.defaults());
-      step(String.format("Built the jVector index: %d vectors in %.2f s, registered in the table's metadata"
-          + " (Puffin statistics file at snapshot %d)", built.rowsIndexed(), built.seconds(), built.snapshotId()));
+          lake.createExternalCollection(
+              COLLECTION, data + "/*.parquet", schema, Metric.COSINE, true);
+      step(
+          "Registered them in place as external collection '"
+              + COLLECTION
+              + "': "
+              + reg.addedFiles()
+              + " files, "
+              + reg.rows()
+              + " rows, nothing copied");
+      var built =
+          lake.indexes()
+              .build(
+                  lake.collection(COLLECTION),
+                  "embedding",
+                  null,
+                  io.lakebeam.core.index.IndexParams.defaults());
+      step(
+          String.format(
+              "Built the jVector index: %d vectors in %.2f s, registered in the table's metadata"
+                  + " (Puffin statistics file at snapshot %d)",
+              built.rowsIndexed(), built.seconds(), built.snapshotId()));
       try (LakebeamFlightServer server = startServer(lake)) {
         step("Serving over Arrow Flight at " + server.uri());
         searchThroughFlight(server.uri());
         System.out.println();
-        System.out.println("Connect from Python (./lakebeam serve --lakehouse " + dir + " --port " + server.port() + "):");
+        System.out.println(
+            "Connect from Python (./lakebeam serve --lakehouse "
+                + dir
+                + " --port "
+                + server.port()
+                + "):");
         System.out.println("  from lakebeam import LakebeamClient");
         System.out.println("  client = LakebeamClient(\"" + server.uri() + "\")");
-        System.out.println("  client.search(collection_name=\"" + COLLECTION + "\", data=[vector], top_k=5, output_fields=[\"text\"])");
+        System.out.println(
+            "  client.search(collection_name=\""
+                + COLLECTION
+                + "\", data=[vector], top_k=5, output_fields=[\"text\"])");
         System.out.println("or with plain pyarrow.flight: see docs/flight-protocol.md");
         System.out.printf("Quickstart finished in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
         if (serve) {
@@ -136,7 +170,8 @@ final class QuickstartCommand implements Callable<Integer> {
             VectorSchemaRoot root = stream.getRoot();
             for (int i = 0; i < root.getRowCount(); i++) {
               String text = root.getVector("text").getObject(i).toString();
-              System.out.printf("  %.3f  %s%n         (%s)%n",
+              System.out.printf(
+                  "  %.3f  %s%n         (%s)%n",
                   ((Number) root.getVector("_score").getObject(i)).floatValue(),
                   text.length() > 110 ? text.substring(0, 110) + "..." : text,
                   root.getVector("source").getObject(i));
@@ -152,6 +187,4 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.println("==> " + message);
     System.out.flush();
   }
-
-
 }

@@ -31,10 +31,13 @@ final class SampleCorpus {
       }
       try (Stream<Path> s = Files.walk(p, 3)) {
         s.filter(Files::isRegularFile)
-            .filter(f -> {
-              String n = f.getFileName().toString();
-              return root.endsWith("licenses") || n.equals("copyright") || n.startsWith("README");
-            })
+            .filter(
+                f -> {
+                  String n = f.getFileName().toString();
+                  return root.endsWith("licenses")
+                      || n.equals("copyright")
+                      || n.startsWith("README");
+                })
             .filter(f -> !f.getFileName().toString().endsWith(".gz"))
             .sorted()
             .forEach(files::add);

@@ -22,11 +22,13 @@ final class SampleParquet {
           Types.NestedField.optional(2, "text", Types.StringType.get()),
           Types.NestedField.optional(3, "source", Types.StringType.get()),
           Types.NestedField.optional(4, "words", Types.IntegerType.get()),
-          Types.NestedField.optional(5, "embedding", Types.ListType.ofRequired(6, Types.FloatType.get())));
+          Types.NestedField.optional(
+              5, "embedding", Types.ListType.ofRequired(6, Types.FloatType.get())));
 
   private SampleParquet() {}
 
-  static List<Path> write(Path dir, List<SampleCorpus.Passage> passages, float[][] vectors, int fileCount)
+  static List<Path> write(
+      Path dir, List<SampleCorpus.Passage> passages, float[][] vectors, int fileCount)
       throws IOException {
     java.nio.file.Files.createDirectories(dir);
     try (Stream<Path> old = java.nio.file.Files.list(dir)) {

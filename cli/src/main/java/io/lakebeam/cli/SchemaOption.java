@@ -30,7 +30,8 @@ final class SchemaOption {
         int eq = item.indexOf('=');
         if (eq <= 0) {
           throw LakebeamException.invalid(
-              "Cannot parse schema item '%s': write name=type, e.g. embedding=float_vector(384)", item);
+              "Cannot parse schema item '%s': write name=type, e.g. embedding=float_vector(384)",
+              item);
         }
         out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
       } else {

@@ -20,17 +20,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakebeam search}: a vector or text query against a collection, printed as JSON lines. */
-@Command(name = "search", description = "Search a collection with a vector or a text (embedded with the field's model).")
+@Command(
+    name = "search",
+    description = "Search a collection with a vector or a text (embedded with the field's model).")
 final class SearchCommand implements Callable<Integer> {
   @Mixin LakehouseOption lakehouse;
-  @Parameters(paramLabel = "COLLECTION") String collection;
 
-  @Option(names = "--vector", description = "Comma-separated floats") String vector;
-  @Option(names = "--text", description = "Text to embed (all-MiniLM-L6-v2 unless the field records another model)") String text;
-  @Option(names = "--field") String field;
-  @Option(names = {"--top-k", "-k"}, defaultValue = "10") int topK;
-  @Option(names = "--ef", defaultValue = "0") int ef;
-  @Option(names = "--filter") String filter;
+  @Parameters(paramLabel = "COLLECTION")
+  String collection;
+
+  @Option(names = "--vector", description = "Comma-separated floats")
+  String vector;
+
+  @Option(
+      names = "--text",
+      description = "Text to embed (all-MiniLM-L6-v2 unless the field records another model)")
+  String text;
+
+  @Option(names = "--field")
+  String field;
+
+  @Option(
+      names = {"--top-k", "-k"},
+      defaultValue = "10")
+  int topK;
+
+  @Option(names = "--ef", defaultValue = "0")
+  int ef;
+
+  @Option(names = "--filter")
+  String filter;
 
   @Option(names = "--output-fields", split = ",", description = "Columns to print with each hit")
   List<String> outputFields = new ArrayList<>();
@@ -43,7 +62,9 @@ final class SearchCommand implements Callable<Integer> {
       float[] q = query(vf);
       c.checkColumns(outputFields);
       List<SearchHit> hits =
-          lake.indexes().search(c, new SearchRequest(vf.name(), new float[][] {q}, topK, ef, filter)).get(0);
+          lake.indexes()
+              .search(c, new SearchRequest(vf.name(), new float[][] {q}, topK, ef, filter))
+              .get(0);
       Metric metric = lake.indexes().metricOf(c, vf.name());
       for (Map<String, Object> row : rows(lake, c, hits, metric, outputFields)) {
         Printer.json(row);
@@ -63,7 +84,8 @@ final class SearchCommand implements Callable<Integer> {
         try {
           q[i] = Float.parseFloat(parts[i].trim());
         } catch (NumberFormatException e) {
-          throw LakebeamException.invalid("Cannot parse --vector element %d ('%s') as a number", i, parts[i]);
+          throw LakebeamException.invalid(
+              "Cannot parse --vector element %d ('%s') as a number", i, parts[i]);
         }
       }
       return q;
@@ -71,7 +93,8 @@ final class SearchCommand implements Callable<Integer> {
     return OnnxTextEmbedder.load(Models.ALL_MINILM_L6_V2).embed(text);
   }
 
-  static List<Map<String, Object>> rows(Lakehouse lake, Collection c, List<SearchHit> hits, Metric metric) {
+  static List<Map<String, Object>> rows(
+      Lakehouse lake, Collection c, List<SearchHit> hits, Metric metric) {
     return rows(lake, c, hits, metric, List.of());
   }
 
@@ -84,7 +107,8 @@ final class SearchCommand implements Callable<Integer> {
       row.put("_file", h.file());
       row.put("_pos", h.pos());
       if (!outputs.isEmpty()) {
-        Map<String, Object> cols = lake.indexes().columnCache().columns(c.table(), h.file(), outputs);
+        Map<String, Object> cols =
+            lake.indexes().columnCache().columns(c.table(), h.file(), outputs);
         for (String o : outputs) {
           row.put(o, ((Object[]) cols.get(o))[(int) h.pos()]);
         }

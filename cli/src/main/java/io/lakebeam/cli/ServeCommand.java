@@ -12,13 +12,21 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   @Mixin LakehouseOption lakehouse;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE})")
   String host;
 
-  @Option(names = "--port", defaultValue = "8815", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "8815",
+      description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--token", description = "Require 'authorization: Bearer <token>' (default: $LAKEBEAM_TOKEN)")
+  @Option(
+      names = "--token",
+      description = "Require 'authorization: Bearer <token>' (default: $LAKEBEAM_TOKEN)")
   String token;
 
   @Override
@@ -38,7 +46,12 @@ final class ServeCommand implements Callable<Integer> {
                     }
                   }));
       System.out.println("Lakebeam Flight server listening on " + server.uri());
-      System.out.println("Lakehouse: " + lake.config().warehouse() + " (" + lake.listCollections().size() + " collections)");
+      System.out.println(
+          "Lakehouse: "
+              + lake.config().warehouse()
+              + " ("
+              + lake.listCollections().size()
+              + " collections)");
       System.out.flush();
       server.awaitTermination();
     }

@@ -51,7 +51,10 @@ class ServerCrashIT {
           new Thread(
               () -> {
                 try {
-                  action(client, "create_index", "{\"collection\": \"docs\", \"field\": \"embedding\"}");
+                  action(
+                      client,
+                      "create_index",
+                      "{\"collection\": \"docs\", \"field\": \"embedding\"}");
                 } catch (RuntimeException expected) {
                   // the server dies under it
                 }
@@ -60,7 +63,9 @@ class ServerCrashIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       boolean building = false;
       while (!building && System.nanoTime() < deadline) {
-        building = action(client, "describe_collection", "{\"collection\": \"docs\"}").contains("\"building\":true");
+        building =
+            action(client, "describe_collection", "{\"collection\": \"docs\"}")
+                .contains("\"building\":true");
         Thread.sleep(20);
       }
       assertThat(building).as("the build started").isTrue();
@@ -75,18 +80,24 @@ class ServerCrashIT {
       Collection c = lake.collection("docs");
       assertThat(c.describe().get("row_count")).isEqualTo(13_000L);
       List<Map<String, Object>> indexes = lake.indexes().describe(c);
-      assertThat(indexes).singleElement().satisfies(d -> {
-        assertThat(d.get("rows")).isEqualTo(1000L);
-        assertThat(d.get("stale")).isEqualTo(true);
-      });
+      assertThat(indexes)
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.get("rows")).isEqualTo(1000L);
+                assertThat(d.get("stale")).isEqualTo(true);
+              });
       List<SearchHit> hits =
-          lake.indexes().search(c, new SearchRequest(null, new float[][] {first.get(5)}, 1, 0, null)).get(0);
+          lake.indexes()
+              .search(c, new SearchRequest(null, new float[][] {first.get(5)}, 1, 0, null))
+              .get(0);
       assertThat(hits.get(0).pos()).isEqualTo(5);
     }
     Process again = startServer();
     try (RootAllocator allocator = new RootAllocator();
         FlightClient client = FlightClient.builder(allocator, new Location(uri(again))).build()) {
-      String built = action(client, "create_index", "{\"collection\": \"docs\", \"field\": \"embedding\"}");
+      String built =
+          action(client, "create_index", "{\"collection\": \"docs\", \"field\": \"embedding\"}");
       assertThat(built).contains("\"rows_indexed\":13000");
     } finally {
       again.destroy();
@@ -96,15 +107,29 @@ class ServerCrashIT {
 
   private Process startServer() throws Exception {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xss16m", "-Xmx1g",
-        "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-        "io.lakebeam.cli.Main", "serve", "--lakehouse", dir.toString(), "--port", "0"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xss16m",
+                "-Xmx1g",
+                "--add-modules=jdk.incubator.vector",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.lakebeam.cli.Main",
+                "serve",
+                "--lakehouse",
+                dir.toString(),
+                "--port",
+                "0"));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 
   private static String uri(Process server) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null) {
       int at = line.indexOf("listening on ");

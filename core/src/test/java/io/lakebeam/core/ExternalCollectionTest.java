@@ -37,21 +37,35 @@ class ExternalCollectionTest {
     writeWrongType(data.resolve("wrongtype.parquet"));
     try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
       // no schema mapping: vector dimension inferred from the data
-      ExternalFiles.Result r = lake.createExternalCollection("ext", data + "/*.parquet", null, Metric.COSINE, false);
+      ExternalFiles.Result r =
+          lake.createExternalCollection("ext", data + "/*.parquet", null, Metric.COSINE, false);
       assertThat(r.addedFiles()).isEqualTo(2);
       assertThat(r.rows()).isEqualTo(100);
-      assertThat(r.rejected()).extracting(ExternalFiles.Rejected::file)
-          .containsExactlyInAnyOrder(data.resolve("junk.parquet").toString(), data.resolve("wrongtype.parquet").toString());
-      assertThat(r.rejected()).anySatisfy(x -> assertThat(x.reason()).contains("column 'embedding' is"));
+      assertThat(r.rejected())
+          .extracting(ExternalFiles.Rejected::file)
+          .containsExactlyInAnyOrder(
+              data.resolve("junk.parquet").toString(),
+              data.resolve("wrongtype.parquet").toString());
+      assertThat(r.rejected())
+          .anySatisfy(x -> assertThat(x.reason()).contains("column 'embedding' is"));
       Collection c = lake.collection("ext");
       assertThat(c.vectorField("embedding").dimension()).isEqualTo(DIM);
-      assertThat(c.liveFiles()).extracting(f -> f.path().toString())
-          .containsExactly(data.resolve("a.parquet").toString(), data.resolve("b.parquet").toString());
+      assertThat(c.liveFiles())
+          .extracting(f -> f.path().toString())
+          .containsExactly(
+              data.resolve("a.parquet").toString(), data.resolve("b.parquet").toString());
 
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
       List<SearchHit> hits =
           lake.indexes()
-              .search(c, new SearchRequest(null, new float[][] {ParquetFixtures.vector(2, 8, DIM)}, 1, 0, "lang = 'fr' OR lang = 'de'"))
+              .search(
+                  c,
+                  new SearchRequest(
+                      null,
+                      new float[][] {ParquetFixtures.vector(2, 8, DIM)},
+                      1,
+                      0,
+                      "lang = 'fr' OR lang = 'de'"))
               .get(0);
       assertThat(hits.get(0).file()).endsWith("b.parquet");
       assertThat(hits.get(0).pos()).isEqualTo(8);
@@ -81,17 +95,31 @@ class ExternalCollectionTest {
           .hasMessageContaining("junk.parquet")
           .hasMessageContaining("strict");
       assertThat(lake.hasCollection("s")).isFalse();
-      assertThatThrownBy(() -> lake.createExternalCollection("m", glob, Map.of("missing", "string"), Metric.COSINE, false))
+      assertThatThrownBy(
+              () ->
+                  lake.createExternalCollection(
+                      "m", glob, Map.of("missing", "string"), Metric.COSINE, false))
           .hasMessageContaining("no such column")
           .hasMessageContaining("embedding");
-      assertThatThrownBy(() -> lake.createExternalCollection("t", glob, Map.of("text", "float_vector(8)"), Metric.COSINE, false))
+      assertThatThrownBy(
+              () ->
+                  lake.createExternalCollection(
+                      "t", glob, Map.of("text", "float_vector(8)"), Metric.COSINE, false))
           .hasMessageContaining("not a list of float32");
-      assertThatThrownBy(() -> lake.createExternalCollection("d", glob, Map.of("embedding", "float_vector(0)"), Metric.COSINE, false))
+      assertThatThrownBy(
+              () ->
+                  lake.createExternalCollection(
+                      "d", glob, Map.of("embedding", "float_vector(0)"), Metric.COSINE, false))
           .hasMessageContaining("dimension must be between");
-      assertThatThrownBy(() -> lake.createExternalCollection("n", dir + "/nothing/*.parquet", null, Metric.COSINE, false))
+      assertThatThrownBy(
+              () ->
+                  lake.createExternalCollection(
+                      "n", dir + "/nothing/*.parquet", null, Metric.COSINE, false))
           .hasMessageContaining("does not exist");
-      lake.createExternalCollection("ok", glob, Map.of("embedding", "float_vector(8)"), Metric.COSINE, false);
-      assertThatThrownBy(() -> lake.createExternalCollection("ok", glob, null, Metric.COSINE, false))
+      lake.createExternalCollection(
+          "ok", glob, Map.of("embedding", "float_vector(8)"), Metric.COSINE, false);
+      assertThatThrownBy(
+              () -> lake.createExternalCollection("ok", glob, null, Metric.COSINE, false))
           .hasMessageContaining("already exists");
       assertThatThrownBy(() -> lake.collection("ok").newWriter())
           .hasMessageContaining("Cannot write to external collection");
@@ -104,12 +132,15 @@ class ExternalCollectionTest {
     ParquetFixtures.write(data.resolve("a.parquet"), 0, 30, DIM, 1);
     ParquetFixtures.write(data.resolve("b.parquet"), 30, 5, DIM + 2, 2);
     try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
-      lake.createExternalCollection("ext", data + "/*.parquet", Map.of("embedding", "float_vector(8)"), Metric.COSINE, true);
+      lake.createExternalCollection(
+          "ext", data + "/*.parquet", Map.of("embedding", "float_vector(8)"), Metric.COSINE, true);
       Collection c = lake.collection("ext");
       var built = lake.indexes().build(c, "embedding", null, IndexParams.defaults());
       assertThat(built.rowsIndexed()).isEqualTo(30);
       assertThat(built.rowsSkipped()).isEqualTo(5);
-      assertThat(built.skipped()).first().satisfies(s -> assertThat(s.get("reason")).isEqualTo("dimension 10, expected 8"));
+      assertThat(built.skipped())
+          .first()
+          .satisfies(s -> assertThat(s.get("reason")).isEqualTo("dimension 10, expected 8"));
     }
   }
 
@@ -119,7 +150,10 @@ class ExternalCollectionTest {
             Types.NestedField.required(1, "id", Types.LongType.get()),
             Types.NestedField.optional(2, "embedding", Types.StringType.get()));
     try (FileAppender<Record> w =
-        Parquet.write(org.apache.iceberg.Files.localOutput(path.toFile())).schema(schema).createWriterFunc(GenericParquetWriter::buildWriter).build()) {
+        Parquet.write(org.apache.iceberg.Files.localOutput(path.toFile()))
+            .schema(schema)
+            .createWriterFunc(GenericParquetWriter::buildWriter)
+            .build()) {
       Record r = GenericRecord.create(schema);
       r.setField("id", 1L);
       r.setField("embedding", "oops");

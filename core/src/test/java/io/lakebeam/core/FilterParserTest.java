@@ -22,7 +22,8 @@ class FilterParserTest {
           Types.NestedField.optional(5, "odd name", Types.StringType.get()),
           Types.NestedField.optional(6, "v", Types.ListType.ofRequired(7, Types.FloatType.get())));
 
-  static boolean eval(String filter, Object lang, Object year, Object stars, Object ok, Object odd) {
+  static boolean eval(
+      String filter, Object lang, Object year, Object stars, Object ok, Object odd) {
     Expression e = FilterParser.parse(filter, SCHEMA);
     Record r = GenericRecord.create(SCHEMA);
     r.set(0, lang);
@@ -51,16 +52,28 @@ class FilterParserTest {
 
   @Test
   void reportsWhereAndWhat() {
-    assertThatThrownBy(() -> FilterParser.parse("lang = ", SCHEMA)).hasMessageContaining("position 8").hasMessageContaining("expected a value");
-    assertThatThrownBy(() -> FilterParser.parse("lang = 'en", SCHEMA)).hasMessageContaining("unterminated string");
-    assertThatThrownBy(() -> FilterParser.parse("(lang = 'en'", SCHEMA)).hasMessageContaining("expected ')'");
-    assertThatThrownBy(() -> FilterParser.parse("nope = 1", SCHEMA)).hasMessageContaining("no column 'nope'");
-    assertThatThrownBy(() -> FilterParser.parse("v = 1", SCHEMA)).hasMessageContaining("scalar columns");
-    assertThatThrownBy(() -> FilterParser.parse("year = 'abc'", SCHEMA)).hasMessageContaining("Cannot apply filter");
-    assertThatThrownBy(() -> FilterParser.parse("lang LIKE '%x'", SCHEMA)).hasMessageContaining("prefix");
-    assertThatThrownBy(() -> FilterParser.parse("lang = NULL", SCHEMA)).hasMessageContaining("IS NULL");
-    assertThatThrownBy(() -> FilterParser.parse("lang = 'a' ; drop", SCHEMA)).hasMessageContaining("unexpected character ';'");
-    assertThat(FilterParser.columns(FilterParser.parse("lang = 'a' AND (year > 1 OR lang = 'b')", SCHEMA)))
+    assertThatThrownBy(() -> FilterParser.parse("lang = ", SCHEMA))
+        .hasMessageContaining("position 8")
+        .hasMessageContaining("expected a value");
+    assertThatThrownBy(() -> FilterParser.parse("lang = 'en", SCHEMA))
+        .hasMessageContaining("unterminated string");
+    assertThatThrownBy(() -> FilterParser.parse("(lang = 'en'", SCHEMA))
+        .hasMessageContaining("expected ')'");
+    assertThatThrownBy(() -> FilterParser.parse("nope = 1", SCHEMA))
+        .hasMessageContaining("no column 'nope'");
+    assertThatThrownBy(() -> FilterParser.parse("v = 1", SCHEMA))
+        .hasMessageContaining("scalar columns");
+    assertThatThrownBy(() -> FilterParser.parse("year = 'abc'", SCHEMA))
+        .hasMessageContaining("Cannot apply filter");
+    assertThatThrownBy(() -> FilterParser.parse("lang LIKE '%x'", SCHEMA))
+        .hasMessageContaining("prefix");
+    assertThatThrownBy(() -> FilterParser.parse("lang = NULL", SCHEMA))
+        .hasMessageContaining("IS NULL");
+    assertThatThrownBy(() -> FilterParser.parse("lang = 'a' ; drop", SCHEMA))
+        .hasMessageContaining("unexpected character ';'");
+    assertThat(
+            FilterParser.columns(
+                FilterParser.parse("lang = 'a' AND (year > 1 OR lang = 'b')", SCHEMA)))
         .containsExactly("lang", "year");
   }
 }

@@ -51,7 +51,10 @@ class LakehouseIndexTest {
 
       List<SearchHit> filtered =
           lake.indexes()
-              .search(c, new SearchRequest("embedding", new float[][] {q}, 10, 0, "lang = 'de' AND year >= 2020"))
+              .search(
+                  c,
+                  new SearchRequest(
+                      "embedding", new float[][] {q}, 10, 0, "lang = 'de' AND year >= 2020"))
               .get(0);
       // rows with id%3==1 and 2010+id%15 >= 2020: exactly 10 results guaranteed when >= 10 match
       assertThat(filtered).hasSize(10);
@@ -64,7 +67,9 @@ class LakehouseIndexTest {
       // append: search sees new rows before refresh (exact scan), refresh indexes only them
       List<float[]> more = TestData.insert(c, 600, 10, DIM, 2);
       List<SearchHit> fresh =
-          lake.indexes().search(c, new SearchRequest(null, new float[][] {more.get(3)}, 1, 0, null)).get(0);
+          lake.indexes()
+              .search(c, new SearchRequest(null, new float[][] {more.get(3)}, 1, 0, null))
+              .get(0);
       assertThat(fresh.get(0).pos()).isEqualTo(3);
       assertThat(lake.indexes().describe(c).get(0).get("stale")).isEqualTo(true);
       var refreshed = lake.indexes().refresh(c);
@@ -91,15 +96,39 @@ class LakehouseIndexTest {
           .hasMessageContaining("'nope' does not exist");
       float[] wrong = TestData.vector(new Random(1), DIM + 1);
       assertThatThrownBy(
-              () -> lake.indexes().search(c, new SearchRequest(null, new float[][] {wrong}, 3, 0, null)))
+              () ->
+                  lake.indexes()
+                      .search(c, new SearchRequest(null, new float[][] {wrong}, 3, 0, null)))
           .hasMessageContaining("dimension 17");
       assertThatThrownBy(
-              () -> lake.indexes().search(c, new SearchRequest(null, new float[][] {TestData.vector(new Random(2), DIM)}, 3, 0, "lang = ")))
+              () ->
+                  lake.indexes()
+                      .search(
+                          c,
+                          new SearchRequest(
+                              null,
+                              new float[][] {TestData.vector(new Random(2), DIM)},
+                              3,
+                              0,
+                              "lang = ")))
           .hasMessageContaining("Cannot parse filter");
       assertThatThrownBy(
-              () -> lake.indexes().search(c, new SearchRequest(null, new float[][] {TestData.vector(new Random(2), DIM)}, 3, 0, "nope = 1")))
+              () ->
+                  lake.indexes()
+                      .search(
+                          c,
+                          new SearchRequest(
+                              null,
+                              new float[][] {TestData.vector(new Random(2), DIM)},
+                              3,
+                              0,
+                              "nope = 1")))
           .hasMessageContaining("no column 'nope'");
-      assertThatThrownBy(() -> lake.indexes().search(c, new SearchRequest("text", new float[][] {new float[DIM]}, 3, 0, null)))
+      assertThatThrownBy(
+              () ->
+                  lake.indexes()
+                      .search(
+                          c, new SearchRequest("text", new float[][] {new float[DIM]}, 3, 0, null)))
           .hasMessageContaining("no vector field 'text'");
     }
   }

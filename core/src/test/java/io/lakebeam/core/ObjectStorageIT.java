@@ -39,20 +39,26 @@ class ObjectStorageIT {
 
   @Test
   void managedCollectionOnS3IndexesAndSurvivesReopen() throws Exception {
-    LakehouseConfig config = LakehouseConfig.of(s3.lakehouseProperties(dir.resolve("managed"), "lake", "wh1"));
+    LakehouseConfig config =
+        LakehouseConfig.of(s3.lakehouseProperties(dir.resolve("managed"), "lake", "wh1"));
     Files.createDirectories(dir.resolve("managed"));
     List<float[]> vectors;
     try (Lakehouse lake = Lakehouse.open(config)) {
-      Collection c = lake.createCollection("docs", LakehouseIndexTest.schema(8), Metric.COSINE, false);
+      Collection c =
+          lake.createCollection("docs", LakehouseIndexTest.schema(8), Metric.COSINE, false);
       assertThat(c.table().location()).startsWith("s3://lake/wh1");
       vectors = TestData.insert(c, 0, 300, DIM, 7);
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
     }
     try (Lakehouse lake = Lakehouse.open(config)) {
       Collection c = lake.collection("docs");
-      assertThat(lake.indexes().describe(c)).singleElement().satisfies(d -> assertThat(d.get("stale")).isEqualTo(false));
+      assertThat(lake.indexes().describe(c))
+          .singleElement()
+          .satisfies(d -> assertThat(d.get("stale")).isEqualTo(false));
       List<SearchHit> hits =
-          lake.indexes().search(c, new SearchRequest(null, new float[][] {vectors.get(11)}, 3, 0, null)).get(0);
+          lake.indexes()
+              .search(c, new SearchRequest(null, new float[][] {vectors.get(11)}, 3, 0, null))
+              .get(0);
       assertThat(hits.get(0).pos()).isEqualTo(11);
       assertThat(hits.get(0).file()).startsWith("s3://lake/wh1/");
     }
@@ -65,33 +71,54 @@ class ObjectStorageIT {
     LakehouseConfig config = LakehouseConfig.of(s3.lakehouseProperties(local, "lake", "wh2"));
     try (Lakehouse lake = Lakehouse.open(config)) {
       FileIO io = lake.io();
-      upload(io, ParquetFixtures.write(local.resolve("a.parquet"), 0, 100, DIM, 1), "s3://lake/raw/docs/a.parquet");
-      upload(io, ParquetFixtures.write(local.resolve("b.parquet"), 100, 100, DIM, 2), "s3://lake/raw/docs/b.parquet");
-      upload(io, Files.writeString(local.resolve("notes.txt"), "not parquet"), "s3://lake/raw/docs/notes.parquet");
+      upload(
+          io,
+          ParquetFixtures.write(local.resolve("a.parquet"), 0, 100, DIM, 1),
+          "s3://lake/raw/docs/a.parquet");
+      upload(
+          io,
+          ParquetFixtures.write(local.resolve("b.parquet"), 100, 100, DIM, 2),
+          "s3://lake/raw/docs/b.parquet");
+      upload(
+          io,
+          Files.writeString(local.resolve("notes.txt"), "not parquet"),
+          "s3://lake/raw/docs/notes.parquet");
       ExternalFiles.Result r =
           lake.createExternalCollection(
-              "ext", "s3://lake/raw/docs/*.parquet", Map.of("embedding", "float_vector(" + DIM + ")"), Metric.COSINE, false);
+              "ext",
+              "s3://lake/raw/docs/*.parquet",
+              Map.of("embedding", "float_vector(" + DIM + ")"),
+              Metric.COSINE,
+              false);
       assertThat(r.addedFiles()).isEqualTo(2);
       assertThat(r.rows()).isEqualTo(200);
-      assertThat(r.rejected()).singleElement().satisfies(x -> {
-        assertThat(x.file()).endsWith("notes.parquet");
-        assertThat(x.reason()).contains("not a readable Parquet file");
-      });
+      assertThat(r.rejected())
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.file()).endsWith("notes.parquet");
+                assertThat(x.reason()).contains("not a readable Parquet file");
+              });
       Collection c = lake.collection("ext");
       // registered in place: data files are the uploaded objects themselves
-      assertThat(c.liveFiles()).extracting(f -> f.path().toString())
+      assertThat(c.liveFiles())
+          .extracting(f -> f.path().toString())
           .containsExactly("s3://lake/raw/docs/a.parquet", "s3://lake/raw/docs/b.parquet");
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
 
       io.deleteFile("s3://lake/raw/docs/a.parquet");
-      upload(io, ParquetFixtures.write(local.resolve("c.parquet"), 200, 50, DIM, 3), "s3://lake/raw/docs/c.parquet");
+      upload(
+          io,
+          ParquetFixtures.write(local.resolve("c.parquet"), 200, 50, DIM, 3),
+          "s3://lake/raw/docs/c.parquet");
       ExternalFiles.Result refreshed = c.refreshExternal();
       assertThat(refreshed.addedFiles()).isEqualTo(1);
       assertThat(refreshed.removedFiles()).isEqualTo(1);
       var idx = lake.indexes().refresh(c).get(0);
       assertThat(idx.mode()).isEqualTo("incremental");
       float[] q = ParquetFixtures.vector(1, 5, DIM); // row 5 of the removed file a.parquet
-      List<SearchHit> hits = lake.indexes().search(c, new SearchRequest(null, new float[][] {q}, 200, 0, null)).get(0);
+      List<SearchHit> hits =
+          lake.indexes().search(c, new SearchRequest(null, new float[][] {q}, 200, 0, null)).get(0);
       assertThat(hits).hasSize(150).noneMatch(h -> h.file().endsWith("a.parquet"));
     }
   }

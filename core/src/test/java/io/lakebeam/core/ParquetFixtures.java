@@ -22,7 +22,8 @@ public final class ParquetFixtures {
         Types.NestedField.optional(2, "lang", Types.StringType.get()),
         Types.NestedField.optional(3, "year", Types.IntegerType.get()),
         Types.NestedField.optional(4, "text", Types.StringType.get()),
-        Types.NestedField.optional(5, "embedding", Types.ListType.ofRequired(6, Types.FloatType.get())));
+        Types.NestedField.optional(
+            5, "embedding", Types.ListType.ofRequired(6, Types.FloatType.get())));
   }
 
   /** The vector of row {@code i} of a file written with {@code seed}. */
@@ -31,10 +32,14 @@ public final class ParquetFixtures {
     return TestData.vector(rnd, dim);
   }
 
-  public static Path write(Path path, long firstId, int rows, int dim, long seed) throws IOException {
+  public static Path write(Path path, long firstId, int rows, int dim, long seed)
+      throws IOException {
     Schema schema = schema();
     try (FileAppender<Record> w =
-        Parquet.write(Files.localOutput(path.toFile())).schema(schema).createWriterFunc(GenericParquetWriter::buildWriter).build()) {
+        Parquet.write(Files.localOutput(path.toFile()))
+            .schema(schema)
+            .createWriterFunc(GenericParquetWriter::buildWriter)
+            .build()) {
       for (int i = 0; i < rows; i++) {
         long id = firstId + i;
         Record r = GenericRecord.create(schema);

@@ -35,7 +35,8 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   /** Starts S3Proxy storing objects under {@code dir/blobs}, with the given buckets created. */
-  public static S3ProxyServer start(Path dir, String... buckets) throws IOException, InterruptedException {
+  public static S3ProxyServer start(Path dir, String... buckets)
+      throws IOException, InterruptedException {
     Path blobs = dir.resolve("s3-blobs");
     for (String b : buckets) {
       Files.createDirectories(blobs.resolve(b));
@@ -54,7 +55,13 @@ public final class S3ProxyServer implements AutoCloseable {
     }
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.gaul.s3proxy.Main", "--properties", props.toString())
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.gaul.s3proxy.Main",
+                "--properties",
+                props.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("s3proxy.log").toFile())
             .start();
@@ -95,7 +102,9 @@ public final class S3ProxyServer implements AutoCloseable {
     return m;
   }
 
-  /** Lakehouse properties: warehouse in {@code s3://bucket/prefix}, a SQLite catalog in {@code dir}. */
+  /**
+   * Lakehouse properties: warehouse in {@code s3://bucket/prefix}, a SQLite catalog in {@code dir}.
+   */
   public Map<String, String> lakehouseProperties(Path dir, String bucket, String prefix) {
     Map<String, String> m = new HashMap<>(s3Properties());
     m.put("warehouse", "s3://" + bucket + "/" + prefix);

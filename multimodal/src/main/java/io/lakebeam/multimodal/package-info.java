@@ -1,4 +1,5 @@
 /**
- * Multimodal extraction: Apache Tika documents, JavaCV video frames, image embeddings. Filled by the offline and multimodal issues.
+ * Multimodal extraction: Apache Tika documents, JavaCV video frames, image embeddings. Filled by
+ * the offline and multimodal issues.
  */
 package io.lakebeam.multimodal;

@@ -40,19 +40,26 @@ final class FilterLexer {
             b.append(d);
           }
         }
-        out.add(new Token(c == '\'' ? Token.Kind.STRING : Token.Kind.IDENT, b.toString(), start, c == '"'));
+        out.add(
+            new Token(
+                c == '\'' ? Token.Kind.STRING : Token.Kind.IDENT, b.toString(), start, c == '"'));
       } else if (Character.isDigit(c)
           || ((c == '-' || c == '.') && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
         int start = i++;
         while (i < s.length()
-            && (Character.isDigit(s.charAt(i)) || ".eE".indexOf(s.charAt(i)) >= 0
-                || ((s.charAt(i) == '-' || s.charAt(i) == '+') && "eE".indexOf(s.charAt(i - 1)) >= 0))) {
+            && (Character.isDigit(s.charAt(i))
+                || ".eE".indexOf(s.charAt(i)) >= 0
+                || ((s.charAt(i) == '-' || s.charAt(i) == '+')
+                    && "eE".indexOf(s.charAt(i - 1)) >= 0))) {
           i++;
         }
         out.add(new Token(Token.Kind.NUMBER, s.substring(start, i), start, false));
       } else if (Character.isLetter(c) || c == '_') {
         int start = i;
-        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.')) {
+        while (i < s.length()
+            && (Character.isLetterOrDigit(s.charAt(i))
+                || s.charAt(i) == '_'
+                || s.charAt(i) == '.')) {
           i++;
         }
         out.add(new Token(Token.Kind.IDENT, s.substring(start, i), start, false));

@@ -13,17 +13,17 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Types;
 
 /**
- * Parses the SQL-like filter language of searches and reads into an Iceberg {@link Expression},
- * so the same predicate prunes data files by their metrics and tests single rows.
+ * Parses the SQL-like filter language of searches and reads into an Iceberg {@link Expression}, so
+ * the same predicate prunes data files by their metrics and tests single rows.
  *
  * <pre>{@code
  * Expression e = FilterParser.parse("lang = 'en' AND year >= 2020", table.schema());
  * }</pre>
  *
- * <p>Grammar: {@code or := and (OR and)*; and := unary (AND unary)*; unary := NOT unary | '('
- * or ')' | predicate}; predicates: {@code col op literal} with {@code = != <> < <= > >=}, {@code
- * col [NOT] IN (lit, ...)}, {@code col IS [NOT] NULL}, {@code col [NOT] LIKE 'prefix%'}, {@code
- * col BETWEEN lit AND lit}.
+ * <p>Grammar: {@code or := and (OR and)*; and := unary (AND unary)*; unary := NOT unary | '(' or
+ * ')' | predicate}; predicates: {@code col op literal} with {@code = != <> < <= > >=}, {@code col
+ * [NOT] IN (lit, ...)}, {@code col IS [NOT] NULL}, {@code col [NOT] LIKE 'prefix%'}, {@code col
+ * BETWEEN lit AND lit}.
  */
 public final class FilterParser {
   private final List<Token> tokens;
@@ -129,11 +129,15 @@ public final class FilterParser {
         values.add(literal());
       } while (accept(Token.Kind.COMMA));
       expect(Token.Kind.RPAREN, "')' after the IN list");
-      return not ? Expressions.notIn(name, values.toArray()) : Expressions.in(name, values.toArray());
+      return not
+          ? Expressions.notIn(name, values.toArray())
+          : Expressions.in(name, values.toArray());
     }
     if (acceptKeyword("LIKE")) {
       Object pattern = literal();
-      if (!(pattern instanceof String s) || !s.endsWith("%") || s.indexOf('%') != s.length() - 1
+      if (!(pattern instanceof String s)
+          || !s.endsWith("%")
+          || s.indexOf('%') != s.length() - 1
           || s.contains("_")) {
         throw error("LIKE supports a prefix pattern only, such as 'abc%'");
       }
@@ -147,7 +151,8 @@ public final class FilterParser {
       }
       Object hi = literal();
       Expression between =
-          Expressions.and(Expressions.greaterThanOrEqual(name, lo), Expressions.lessThanOrEqual(name, hi));
+          Expressions.and(
+              Expressions.greaterThanOrEqual(name, lo), Expressions.lessThanOrEqual(name, hi));
       return not ? Expressions.not(between) : between;
     }
     if (not) {
@@ -211,7 +216,8 @@ public final class FilterParser {
       default:
         break;
     }
-    throw error("expected a value ('text', a number, true or false) but found '" + t.text() + "'", t);
+    throw error(
+        "expected a value ('text', a number, true or false) but found '" + t.text() + "'", t);
   }
 
   private Token peek() {

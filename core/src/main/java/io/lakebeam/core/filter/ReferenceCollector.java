@@ -1,7 +1,6 @@
 package io.lakebeam.core.filter;
 
 import java.util.List;
-import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.ExpressionVisitors;
 import org.apache.iceberg.expressions.UnboundPredicate;
 

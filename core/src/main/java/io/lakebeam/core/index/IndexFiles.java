@@ -25,7 +25,9 @@ final class IndexFiles {
   /** The local path of a location, or null when it is not on the local file system. */
   static Path localPath(String location) {
     if (location.startsWith("file:")) {
-      return Paths.get(URI.create(location.startsWith("file:///") ? location : "file://" + location.substring(5)));
+      return Paths.get(
+          URI.create(
+              location.startsWith("file:///") ? location : "file://" + location.substring(5)));
     }
     return location.contains("://") ? null : Paths.get(location);
   }
@@ -36,7 +38,8 @@ final class IndexFiles {
     try {
       if (target != null) {
         Files.createDirectories(target.getParent());
-        Files.move(local, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            local, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return;
       }
       try (InputStream in = Files.newInputStream(local);
@@ -86,12 +89,15 @@ final class IndexFiles {
     String dir = System.getProperty("lakebeam.cache.dir", System.getenv("LAKEBEAM_CACHE_DIR"));
     return dir != null
         ? Paths.get(dir)
-        : Paths.get(System.getProperty("java.io.tmpdir"), "lakebeam-cache-" + System.getProperty("user.name"));
+        : Paths.get(
+            System.getProperty("java.io.tmpdir"),
+            "lakebeam-cache-" + System.getProperty("user.name"));
   }
 
   private static String sha1(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

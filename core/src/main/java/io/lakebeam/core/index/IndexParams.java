@@ -18,31 +18,43 @@ import java.util.Map;
  *
  * <p>{@code IndexParams.fromMap(Map.of("m", 32))} overrides one value and keeps the others.
  */
-public record IndexParams(int m, int efConstruction, int efSearch, float alpha, float neighborOverflow) {
+public record IndexParams(
+    int m, int efConstruction, int efSearch, float alpha, float neighborOverflow) {
   public static final int DEFAULT_M = 16;
   public static final int DEFAULT_EF_CONSTRUCTION = 100;
   public static final int DEFAULT_EF_SEARCH = 64;
 
   public IndexParams {
     check(m >= 4 && m <= 128, "m", m, "4..128");
-    check(efConstruction >= 10 && efConstruction <= 1000, "ef_construction", efConstruction, "10..1000");
+    check(
+        efConstruction >= 10 && efConstruction <= 1000,
+        "ef_construction",
+        efConstruction,
+        "10..1000");
     check(efSearch >= 1 && efSearch <= 10000, "ef_search", efSearch, "1..10000");
     check(alpha >= 1.0f && alpha <= 2.0f, "alpha", alpha, "1.0..2.0");
-    check(neighborOverflow >= 1.0f && neighborOverflow <= 2.0f, "neighbor_overflow", neighborOverflow, "1.0..2.0");
+    check(
+        neighborOverflow >= 1.0f && neighborOverflow <= 2.0f,
+        "neighbor_overflow",
+        neighborOverflow,
+        "1.0..2.0");
   }
 
   public static IndexParams defaults() {
     return new IndexParams(DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH, 1.2f, 1.2f);
   }
 
-  /** Reads parameters from a JSON-style map; unknown keys are an error that lists the known ones. */
+  /**
+   * Reads parameters from a JSON-style map; unknown keys are an error that lists the known ones.
+   */
   public static IndexParams fromMap(Map<String, ?> map) {
     IndexParams d = defaults();
     if (map == null || map.isEmpty()) {
       return d;
     }
     for (String k : map.keySet()) {
-      if (!Map.of("m", 1, "ef_construction", 1, "ef_search", 1, "alpha", 1, "neighbor_overflow", 1).containsKey(k)) {
+      if (!Map.of("m", 1, "ef_construction", 1, "ef_search", 1, "alpha", 1, "neighbor_overflow", 1)
+          .containsKey(k)) {
         throw LakebeamException.invalid(
             "Cannot use index parameter '%s': known parameters are m, ef_construction, ef_search,"
                 + " alpha, neighbor_overflow",
@@ -75,7 +87,8 @@ public record IndexParams(int m, int efConstruction, int efSearch, float alpha, 
     if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
       return n.intValue();
     }
-    throw LakebeamException.invalid("Cannot use index parameter %s=%s: expected an integer", key, v);
+    throw LakebeamException.invalid(
+        "Cannot use index parameter %s=%s: expected an integer", key, v);
   }
 
   private static double doubleOf(Map<String, ?> map, String key, double def) {

@@ -66,7 +66,8 @@ final class IndexRegistry {
         return IndexManifest.fromJson(bytes);
       }
     }
-    throw LakebeamException.internal("Statistics file " + sf.path() + " lost the index of " + field, null);
+    throw LakebeamException.internal(
+        "Statistics file " + sf.path() + " lost the index of " + field, null);
   }
 
   /** Writes a manifest into the statistics file of its snapshot and commits it. */
@@ -83,7 +84,15 @@ final class IndexRegistry {
       for (Pair<BlobMetadata, ByteBuffer> b : readAll(table, existing)) {
         if (!isOurs(b.first().type(), b.first().properties(), manifest.field())) {
           BlobMetadata m = b.first();
-          blobs.add(new Blob(m.type(), m.inputFields(), m.snapshotId(), m.sequenceNumber(), b.second(), null, m.properties()));
+          blobs.add(
+              new Blob(
+                  m.type(),
+                  m.inputFields(),
+                  m.snapshotId(),
+                  m.sequenceNumber(),
+                  b.second(),
+                  null,
+                  m.properties()));
         }
       }
     }
@@ -106,7 +115,8 @@ final class IndexRegistry {
     int dropped = 0;
     UpdateStatistics update = table.updateStatistics();
     for (StatisticsFile sf : table.statisticsFiles()) {
-      boolean ours = sf.blobMetadata().stream().anyMatch(b -> isOurs(b.type(), b.properties(), field));
+      boolean ours =
+          sf.blobMetadata().stream().anyMatch(b -> isOurs(b.type(), b.properties(), field));
       if (!ours) {
         continue;
       }
@@ -115,7 +125,15 @@ final class IndexRegistry {
       for (Pair<BlobMetadata, ByteBuffer> b : readAll(table, sf)) {
         BlobMetadata m = b.first();
         if (!isOurs(m.type(), m.properties(), field)) {
-          keep.add(new Blob(m.type(), m.inputFields(), m.snapshotId(), m.sequenceNumber(), b.second(), null, m.properties()));
+          keep.add(
+              new Blob(
+                  m.type(),
+                  m.inputFields(),
+                  m.snapshotId(),
+                  m.sequenceNumber(),
+                  b.second(),
+                  null,
+                  m.properties()));
         }
       }
       if (keep.isEmpty()) {
@@ -132,13 +150,20 @@ final class IndexRegistry {
 
   private static StatisticsFile write(Table table, long snapshotId, List<Blob> blobs) {
     String path =
-        table.location() + "/metadata/lakebeam-index-" + snapshotId + "-" + UUID.randomUUID() + ".stats";
-    try (PuffinWriter writer = Puffin.write(table.io().newOutputFile(path)).createdBy("lakebeam").build()) {
+        table.location()
+            + "/metadata/lakebeam-index-"
+            + snapshotId
+            + "-"
+            + UUID.randomUUID()
+            + ".stats";
+    try (PuffinWriter writer =
+        Puffin.write(table.io().newOutputFile(path)).createdBy("lakebeam").build()) {
       blobs.forEach(writer::add);
       writer.finish();
       List<org.apache.iceberg.BlobMetadata> meta =
           writer.writtenBlobsMetadata().stream().map(GenericBlobMetadata::from).toList();
-      return new GenericStatisticsFile(snapshotId, path, writer.fileSize(), writer.footerSize(), meta);
+      return new GenericStatisticsFile(
+          snapshotId, path, writer.fileSize(), writer.footerSize(), meta);
     } catch (IOException e) {
       throw LakebeamException.internal("Cannot write index statistics file " + path, e);
     }
@@ -161,7 +186,10 @@ final class IndexRegistry {
   }
 
   private static StatisticsFile statisticsFileOf(Table table, long snapshotId) {
-    return table.statisticsFiles().stream().filter(s -> s.snapshotId() == snapshotId).findFirst().orElse(null);
+    return table.statisticsFiles().stream()
+        .filter(s -> s.snapshotId() == snapshotId)
+        .findFirst()
+        .orElse(null);
   }
 
   private static long sequenceOf(Table table, long snapshotId) {

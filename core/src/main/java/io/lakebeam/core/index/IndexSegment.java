@@ -30,7 +30,8 @@ final class IndexSegment implements Closeable {
   private final RowMap rows;
   private final ConcurrentLinkedDeque<GraphSearcher> searchers = new ConcurrentLinkedDeque<>();
 
-  private IndexSegment(IndexManifest.SegmentRef ref, ReaderSupplier readers, OnDiskGraphIndex graph, RowMap rows) {
+  private IndexSegment(
+      IndexManifest.SegmentRef ref, ReaderSupplier readers, OnDiskGraphIndex graph, RowMap rows) {
     this.ref = ref;
     this.readers = readers;
     this.graph = graph;
@@ -42,7 +43,8 @@ final class IndexSegment implements Closeable {
       Path graphFile = IndexFiles.fetch(io, ref.graphPath());
       Path rowsFile = IndexFiles.fetch(io, ref.rowsPath());
       RowMap rows;
-      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(rowsFile), 1 << 16)) {
+      try (InputStream in =
+          new java.io.BufferedInputStream(Files.newInputStream(rowsFile), 1 << 16)) {
         rows = RowMap.read(in);
       }
       ReaderSupplier readers = ReaderSupplierFactory.open(graphFile);

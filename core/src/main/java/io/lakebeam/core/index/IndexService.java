@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IndexService implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexService.class);
+
   /** Segments beyond this many are merged on refresh. */
   static final int MAX_SEGMENTS = 8;
 
@@ -86,27 +87,47 @@ public final class IndexService implements Closeable {
   }
 
   /** Builds a fresh index over every live row of a vector field, replacing any previous one. */
-  public BuildResult build(Collection collection, String fieldName, Metric metric, IndexParams params) {
+  public BuildResult build(
+      Collection collection, String fieldName, Metric metric, IndexParams params) {
     VectorField field = collection.vectorField(fieldName);
     Metric m = metric == null ? field.metric() : metric;
-    return underLock(collection, field.name(), () -> {
-      long start = System.nanoTime();
-      collection.refreshMetadata();
-      TableState state = TableState.of(collection.table());
-      if (state.files().isEmpty()) {
-        throw LakebeamException.invalid(
-            "Cannot index '%s.%s': the collection has no rows yet; insert or register data first",
-            collection.name(), field.name());
-      }
-      SegmentBuilder.Built built =
-          SegmentBuilder.build(collection.table(), state, state.paths(), field.name(), field.dimension(), m, params, collection.name());
-      List<IndexManifest.SegmentRef> segments = built.ref() == null ? List.of() : List.of(built.ref());
-      IndexManifest manifest =
-          new IndexManifest(field.name(), m.wireName(), params.toMap(), state.snapshotId(), segments, System.currentTimeMillis());
-      IndexRegistry.commit(collection.table(), manifest);
-      evict(collection.name(), field.name());
-      return result(field.name(), "full", manifest, built.skipped(), built.skippedCount(), start);
-    });
+    return underLock(
+        collection,
+        field.name(),
+        () -> {
+          long start = System.nanoTime();
+          collection.refreshMetadata();
+          TableState state = TableState.of(collection.table());
+          if (state.files().isEmpty()) {
+            throw LakebeamException.invalid(
+                "Cannot index '%s.%s': the collection has no rows yet; insert or register data first",
+                collection.name(), field.name());
+          }
+          SegmentBuilder.Built built =
+              SegmentBuilder.build(
+                  collection.table(),
+                  state,
+                  state.paths(),
+                  field.name(),
+                  field.dimension(),
+                  m,
+                  params,
+                  collection.name());
+          List<IndexManifest.SegmentRef> segments =
+              built.ref() == null ? List.of() : List.of(built.ref());
+          IndexManifest manifest =
+              new IndexManifest(
+                  field.name(),
+                  m.wireName(),
+                  params.toMap(),
+                  state.snapshotId(),
+                  segments,
+                  System.currentTimeMillis());
+          IndexRegistry.commit(collection.table(), manifest);
+          evict(collection.name(), field.name());
+          return result(
+              field.name(), "full", manifest, built.skipped(), built.skippedCount(), start);
+        });
   }
 
   /**
@@ -127,50 +148,73 @@ public final class IndexService implements Closeable {
   }
 
   private BuildResult refreshField(Collection collection, VectorField field, IndexManifest old) {
-    return underLock(collection, field.name(), () -> {
-      long start = System.nanoTime();
-      TableState state = TableState.of(collection.table());
-      Set<String> covered = new HashSet<>();
-      old.segments().forEach(s -> covered.addAll(s.files()));
-      List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
-      List<IndexManifest.SegmentRef> keep = new ArrayList<>();
-      List<String> rebuild = new ArrayList<>(added);
-      for (IndexManifest.SegmentRef s : old.segments()) {
-        long liveFiles = s.files().stream().filter(state::isLive).count();
-        if (liveFiles == 0) {
-          continue; // every row of the segment is gone
-        }
-        if (liveFiles * 2 < s.files().size()) {
-          s.files().stream().filter(state::isLive).forEach(rebuild::add);
-        } else {
-          keep.add(s);
-        }
-      }
-      while (keep.size() + (rebuild.isEmpty() ? 0 : 1) > MAX_SEGMENTS) {
-        IndexManifest.SegmentRef smallest =
-            keep.stream().min((a, b) -> Long.compare(a.rows(), b.rows())).orElseThrow();
-        keep.remove(smallest);
-        smallest.files().stream().filter(state::isLive).forEach(rebuild::add);
-      }
-      List<IndexManifest.SegmentRef> segments = new ArrayList<>(keep);
-      List<SegmentBuilder.Skipped> skipped = List.of();
-      long skippedCount = 0;
-      if (!rebuild.isEmpty()) {
-        Metric m = old.metricValue();
-        SegmentBuilder.Built built =
-            SegmentBuilder.build(collection.table(), state, rebuild, field.name(), field.dimension(), m, old.paramsValue(), collection.name());
-        if (built.ref() != null) {
-          segments.add(built.ref());
-        }
-        skipped = built.skipped();
-        skippedCount = built.skippedCount();
-      }
-      IndexManifest manifest =
-          new IndexManifest(field.name(), old.metric(), old.params(), state.snapshotId(), segments, System.currentTimeMillis());
-      IndexRegistry.commit(collection.table(), manifest);
-      evict(collection.name(), field.name());
-      return result(field.name(), rebuild.isEmpty() ? "metadata" : "incremental", manifest, skipped, skippedCount, start);
-    });
+    return underLock(
+        collection,
+        field.name(),
+        () -> {
+          long start = System.nanoTime();
+          TableState state = TableState.of(collection.table());
+          Set<String> covered = new HashSet<>();
+          old.segments().forEach(s -> covered.addAll(s.files()));
+          List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
+          List<IndexManifest.SegmentRef> keep = new ArrayList<>();
+          List<String> rebuild = new ArrayList<>(added);
+          for (IndexManifest.SegmentRef s : old.segments()) {
+            long liveFiles = s.files().stream().filter(state::isLive).count();
+            if (liveFiles == 0) {
+              continue; // every row of the segment is gone
+            }
+            if (liveFiles * 2 < s.files().size()) {
+              s.files().stream().filter(state::isLive).forEach(rebuild::add);
+            } else {
+              keep.add(s);
+            }
+          }
+          while (keep.size() + (rebuild.isEmpty() ? 0 : 1) > MAX_SEGMENTS) {
+            IndexManifest.SegmentRef smallest =
+                keep.stream().min((a, b) -> Long.compare(a.rows(), b.rows())).orElseThrow();
+            keep.remove(smallest);
+            smallest.files().stream().filter(state::isLive).forEach(rebuild::add);
+          }
+          List<IndexManifest.SegmentRef> segments = new ArrayList<>(keep);
+          List<SegmentBuilder.Skipped> skipped = List.of();
+          long skippedCount = 0;
+          if (!rebuild.isEmpty()) {
+            Metric m = old.metricValue();
+            SegmentBuilder.Built built =
+                SegmentBuilder.build(
+                    collection.table(),
+                    state,
+                    rebuild,
+                    field.name(),
+                    field.dimension(),
+                    m,
+                    old.paramsValue(),
+                    collection.name());
+            if (built.ref() != null) {
+              segments.add(built.ref());
+            }
+            skipped = built.skipped();
+            skippedCount = built.skippedCount();
+          }
+          IndexManifest manifest =
+              new IndexManifest(
+                  field.name(),
+                  old.metric(),
+                  old.params(),
+                  state.snapshotId(),
+                  segments,
+                  System.currentTimeMillis());
+          IndexRegistry.commit(collection.table(), manifest);
+          evict(collection.name(), field.name());
+          return result(
+              field.name(),
+              rebuild.isEmpty() ? "metadata" : "incremental",
+              manifest,
+              skipped,
+              skippedCount,
+              start);
+        });
   }
 
   /** Removes a field's index from the table's metadata. */
@@ -197,9 +241,13 @@ public final class IndexService implements Closeable {
     TableState state = state(collection);
     VectorIndex index = index(collection, field.name());
     Metric metric = index == null ? field.metric() : index.manifest().metricValue();
-    int ef = request.ef() > 0 ? request.ef() : (index == null ? 0 : index.manifest().paramsValue().efSearch());
+    int ef =
+        request.ef() > 0
+            ? request.ef()
+            : (index == null ? 0 : index.manifest().paramsValue().efSearch());
     SearchExecution exec =
-        new SearchExecution(table, state, index, field, metric, filter, filterColumns, columns, filters);
+        new SearchExecution(
+            table, state, index, field, metric, filter, filterColumns, columns, filters);
     return exec.run(request.queries(), request.topK(), Math.max(ef, request.topK()));
   }
 
@@ -259,7 +307,8 @@ public final class IndexService implements Closeable {
 
   private VectorIndex index(Collection collection, String field) {
     String key = key(collection.name(), field);
-    Optional<org.apache.iceberg.StatisticsFile> located = IndexRegistry.locate(collection.table(), field);
+    Optional<org.apache.iceberg.StatisticsFile> located =
+        IndexRegistry.locate(collection.table(), field);
     VectorIndex current = loaded.get(key);
     if (located.isEmpty()) {
       if (current != null) {
@@ -280,8 +329,13 @@ public final class IndexService implements Closeable {
       VectorIndex fresh = VectorIndex.load(collection.table().io(), path, manifest);
       // A replaced index may still serve in-flight searches; its mapped files close with the JVM.
       loaded.put(key, fresh);
-      LOG.info("Loaded index {}.{} at snapshot {} ({} rows, {} segments)",
-          collection.name(), field, manifest.snapshotId(), manifest.rows(), manifest.segments().size());
+      LOG.info(
+          "Loaded index {}.{} at snapshot {} ({} rows, {} segments)",
+          collection.name(),
+          field,
+          manifest.snapshotId(),
+          manifest.rows(),
+          manifest.segments().size());
       return fresh;
     }
   }
@@ -313,13 +367,25 @@ public final class IndexService implements Closeable {
   }
 
   private static BuildResult result(
-      String field, String mode, IndexManifest m, List<SegmentBuilder.Skipped> skipped, long skippedCount, long start) {
+      String field,
+      String mode,
+      IndexManifest m,
+      List<SegmentBuilder.Skipped> skipped,
+      long skippedCount,
+      long start) {
     List<Map<String, Object>> sk = new ArrayList<>();
     for (SegmentBuilder.Skipped s : skipped) {
       sk.add(Map.of("file", s.file(), "pos", s.pos(), "reason", s.reason()));
     }
     return new BuildResult(
-        field, mode, m.rows(), skippedCount, sk, m.segments().size(), m.snapshotId(), (System.nanoTime() - start) / 1e9);
+        field,
+        mode,
+        m.rows(),
+        skippedCount,
+        sk,
+        m.segments().size(),
+        m.snapshotId(),
+        (System.nanoTime() - start) / 1e9);
   }
 
   private static String key(String collection, String field) {

@@ -19,17 +19,19 @@ import org.apache.iceberg.expressions.Expression;
 
 /**
  * Runs one search request against a table snapshot: graph search in each index segment over the
- * rows that are live, not deleted and match the filter; exact search over data files the index
- * does not cover yet; and an exact fallback wherever a filter is so selective that a graph search
- * could come back short. Every query gets {@code min(k, matching rows)} results.
+ * rows that are live, not deleted and match the filter; exact search over data files the index does
+ * not cover yet; and an exact fallback wherever a filter is so selective that a graph search could
+ * come back short. Every query gets {@code min(k, matching rows)} results.
  */
 final class SearchExecution {
   /** Below this many accepted rows in a segment, exact scoring is cheaper and always complete. */
   static final int BRUTE_FORCE_MAX_ROWS = 8_192;
+
   /** Below this fraction of accepted rows, graph search degrades: score exactly instead. */
   static final double BRUTE_FORCE_MAX_FRACTION = 0.03;
 
-  private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+  private static final VectorTypeSupport VTS =
+      VectorizationProvider.getInstance().getVectorTypeSupport();
 
   private final Table table;
   private final TableState state;
@@ -183,7 +185,8 @@ final class SearchExecution {
   }
 
   private void scanFile(String file, VectorFloat<?> query, VectorSimilarityFunction vsf, TopK top) {
-    float[][] vectors = (float[][]) columns.columns(table, file, List.of(field.name())).get(field.name());
+    float[][] vectors =
+        (float[][]) columns.columns(table, file, List.of(field.name())).get(field.name());
     BitSet deleted = state.deletedPositions(file);
     BitSet matching = filter == null ? null : filters.matches(table, file, filter, filterColumns);
     for (int pos = 0; pos < vectors.length; pos++) {

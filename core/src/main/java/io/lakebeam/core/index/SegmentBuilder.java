@@ -29,13 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds one graph segment over a set of data files: reads their vectors, skips rows that cannot
- * be indexed (null, wrong dimension, non-finite, zero vectors under cosine) and reports them, builds
- * a jVector graph in parallel and writes it, with its row map, beside the table.
+ * Builds one graph segment over a set of data files: reads their vectors, skips rows that cannot be
+ * indexed (null, wrong dimension, non-finite, zero vectors under cosine) and reports them, builds a
+ * jVector graph in parallel and writes it, with its row map, beside the table.
  */
 final class SegmentBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentBuilder.class);
-  private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+  private static final VectorTypeSupport VTS =
+      VectorizationProvider.getInstance().getVectorTypeSupport();
   static final int MAX_REPORTED_SKIPS = 100;
 
   /** A row that was not indexed, and why. */
@@ -84,7 +85,8 @@ final class SegmentBuilder {
       }
     }
     if (skippedCount > 0) {
-      LOG.warn("{}.{}: {} rows not indexed, e.g. {}", collection, field, skippedCount, skipped.get(0));
+      LOG.warn(
+          "{}.{}: {} rows not indexed, e.g. {}", collection, field, skippedCount, skipped.get(0));
     }
     if (vectors.isEmpty()) {
       return new Built(null, skipped, skippedCount);
@@ -113,14 +115,22 @@ final class SegmentBuilder {
       deleteQuietly(rowsScratch);
     }
     return new Built(
-        new IndexManifest.SegmentRef(graphPath, rowsPath, vectors.size(), usedFiles), skipped, skippedCount);
+        new IndexManifest.SegmentRef(graphPath, rowsPath, vectors.size(), usedFiles),
+        skipped,
+        skippedCount);
   }
 
   private static void writeGraph(
-      List<VectorFloat<?>> vectors, int dimension, Metric metric, IndexParams params, Path out, String what)
+      List<VectorFloat<?>> vectors,
+      int dimension,
+      Metric metric,
+      IndexParams params,
+      Path out,
+      String what)
       throws IOException {
     RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
-    BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, metric.similarity());
+    BuildScoreProvider bsp =
+        BuildScoreProvider.randomAccessScoreProvider(ravv, metric.similarity());
     int threads = Runtime.getRuntime().availableProcessors();
     ForkJoinPool pool = new ForkJoinPool(threads);
     long start = System.nanoTime();
@@ -128,8 +138,16 @@ final class SegmentBuilder {
     int n = vectors.size();
     try (GraphIndexBuilder builder =
         new GraphIndexBuilder(
-            bsp, dimension, params.m(), params.efConstruction(), params.neighborOverflow(),
-            params.alpha(), true, true, pool, ForkJoinPool.commonPool())) {
+            bsp,
+            dimension,
+            params.m(),
+            params.efConstruction(),
+            params.neighborOverflow(),
+            params.alpha(),
+            true,
+            true,
+            pool,
+            ForkJoinPool.commonPool())) {
       long[] lastLog = {System.nanoTime()};
       pool.submit(
               () ->
@@ -142,7 +160,8 @@ final class SegmentBuilder {
                             long now = System.nanoTime();
                             if (now - lastLog[0] > 5_000_000_000L) {
                               lastLog[0] = now;
-                              LOG.info("Indexing {}: {}/{} vectors ({}%)", what, d, n, 100L * d / n);
+                              LOG.info(
+                                  "Indexing {}: {}/{} vectors ({}%)", what, d, n, 100L * d / n);
                             }
                           }))
           .join();
@@ -152,8 +171,7 @@ final class SegmentBuilder {
     } finally {
       pool.shutdown();
     }
-    LOG.info(
-        "Indexed {}: {} vectors in {} ms", what, n, (System.nanoTime() - start) / 1_000_000);
+    LOG.info("Indexed {}: {} vectors in {} ms", what, n, (System.nanoTime() - start) / 1_000_000);
   }
 
   static String problem(float[] v, int dimension, Metric metric) {

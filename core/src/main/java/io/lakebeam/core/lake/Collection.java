@@ -145,8 +145,8 @@ public final class Collection {
   }
 
   /**
-   * Re-lists an external collection's source and commits, in one snapshot, the files that
-   * appeared and the files that disappeared. Files that did not change are not read.
+   * Re-lists an external collection's source and commits, in one snapshot, the files that appeared
+   * and the files that disappeared. Files that did not change are not read.
    */
   public ExternalFiles.Result refreshExternal() {
     if (!isExternal()) {
@@ -157,14 +157,16 @@ public final class Collection {
     Map<String, DataFile> live = new HashMap<>();
     liveFiles().forEach(f -> live.put(f.path().toString(), f));
     Set<String> matchedSet = new HashSet<>(matched);
-    NameMapping mapping = NameMappingParser.fromJson(table.properties().get(TableProperties.DEFAULT_NAME_MAPPING));
+    NameMapping mapping =
+        NameMappingParser.fromJson(table.properties().get(TableProperties.DEFAULT_NAME_MAPPING));
     List<String> required = new ArrayList<>(vectorFields().keySet());
     MetricsConfig metrics = MetricsConfig.forTable(table);
     List<DataFile> added = new ArrayList<>();
     List<ExternalFiles.Rejected> rejected = new ArrayList<>();
     for (String f : matched) {
       if (!live.containsKey(f)) {
-        Object r = ExternalFiles.toDataFile(lake.io(), f, table.schema(), required, mapping, metrics);
+        Object r =
+            ExternalFiles.toDataFile(lake.io(), f, table.schema(), required, mapping, metrics);
         if (r instanceof DataFile df) {
           added.add(df);
         } else {
@@ -198,7 +200,8 @@ public final class Collection {
           update = table.updateProperties();
         }
         Map<String, String> props = new HashMap<>();
-        CollectionFactory.addVectorProperties(props, new VectorField(f.name(), dim, Metric.COSINE, null));
+        CollectionFactory.addVectorProperties(
+            props, new VectorField(f.name(), dim, Metric.COSINE, null));
         props.forEach(update::set);
       }
     }
@@ -210,7 +213,8 @@ public final class Collection {
   private int firstVectorDimension(String column) {
     Schema projection = table.schema().select(column);
     for (DataFile file : liveFiles()) {
-      try (CloseableIterable<Record> rows = DataFileReader.read(table, file.path().toString(), projection)) {
+      try (CloseableIterable<Record> rows =
+          DataFileReader.read(table, file.path().toString(), projection)) {
         for (Record r : rows) {
           Object v = r.getField(column);
           if (v instanceof List<?> list && !list.isEmpty()) {

@@ -29,7 +29,11 @@ final class CollectionFactory {
   private CollectionFactory() {}
 
   static Collection create(
-      Lakehouse lake, String name, Map<String, String> schemaMapping, Metric metric, boolean ifNotExists) {
+      Lakehouse lake,
+      String name,
+      Map<String, String> schemaMapping,
+      Metric metric,
+      boolean ifNotExists) {
     TableIdentifier id = Lakehouse.identifier(name);
     if (lake.catalog().tableExists(id)) {
       if (ifNotExists) {
@@ -71,10 +75,12 @@ final class CollectionFactory {
     TableIdentifier id = Lakehouse.identifier(name);
     if (lake.catalog().tableExists(id)) {
       throw LakebeamException.alreadyExists(
-          "Collection '%s' already exists; use refresh to pick up new files, or drop it first", name);
+          "Collection '%s' already exists; use refresh to pick up new files, or drop it first",
+          name);
     }
     List<String> files = ExternalFiles.resolve(lake.io(), src);
-    // The first file that reads as Parquet gives the columns; the mapping declares and checks types.
+    // The first file that reads as Parquet gives the columns; the mapping declares and checks
+    // types.
     Schema fileSchema = null;
     List<ExternalFiles.Rejected> unreadable = new ArrayList<>();
     for (String f : files) {
@@ -82,7 +88,9 @@ final class CollectionFactory {
         fileSchema = ExternalFiles.schemaOf(lake.io(), f);
         break;
       } catch (IOException | RuntimeException e) {
-        unreadable.add(new ExternalFiles.Rejected(f, "not a readable Parquet file (" + ExternalFiles.firstLine(e) + ")"));
+        unreadable.add(
+            new ExternalFiles.Rejected(
+                f, "not a readable Parquet file (" + ExternalFiles.firstLine(e) + ")"));
       }
     }
     if (fileSchema == null) {
@@ -141,7 +149,8 @@ final class CollectionFactory {
     List<ExternalFiles.Rejected> rejected = new ArrayList<>();
     MetricsConfig metricsConfig = MetricsConfig.fromProperties(props);
     for (String f : files) {
-      Object r = ExternalFiles.toDataFile(lake.io(), f, schema, required, nameMapping, metricsConfig);
+      Object r =
+          ExternalFiles.toDataFile(lake.io(), f, schema, required, nameMapping, metricsConfig);
       if (r instanceof DataFile df) {
         dataFiles.add(df);
       } else {
@@ -151,7 +160,11 @@ final class CollectionFactory {
     if (dataFiles.isEmpty() || (strict && !rejected.isEmpty())) {
       throw LakebeamException.invalid(
           "Cannot register '%s': %d of %d files rejected, e.g. %s: %s%s",
-          src, rejected.size(), files.size(), rejected.get(0).file(), rejected.get(0).reason(),
+          src,
+          rejected.size(),
+          files.size(),
+          rejected.get(0).file(),
+          rejected.get(0).reason(),
           strict ? " (strict mode: fix or remove the files, or register without strict)" : "");
     }
     lake.ensureNamespace(id.namespace());
@@ -186,7 +199,8 @@ final class CollectionFactory {
 
   private static Schema freshSchema(List<Types.NestedField> fields) {
     Schema raw = new Schema(fields);
-    return TypeUtil.assignFreshIds(raw, new java.util.concurrent.atomic.AtomicInteger(0)::incrementAndGet);
+    return TypeUtil.assignFreshIds(
+        raw, new java.util.concurrent.atomic.AtomicInteger(0)::incrementAndGet);
   }
 
   private static void checkColumnName(String name) {

@@ -19,9 +19,9 @@ import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
 
 /**
- * Writes rows into a managed collection as Parquet data files, committed as one Iceberg snapshot
- * by {@link #commit()}. Closing without committing deletes what was written: a failed or broken
- * write never leaves a half-written table.
+ * Writes rows into a managed collection as Parquet data files, committed as one Iceberg snapshot by
+ * {@link #commit()}. Closing without committing deletes what was written: a failed or broken write
+ * never leaves a half-written table.
  *
  * <pre>{@code
  * try (CollectionWriter w = lake.collection("docs").newWriter()) {
@@ -167,5 +167,4 @@ public final class CollectionWriter implements Closeable {
     }
     written.clear();
   }
-
 }

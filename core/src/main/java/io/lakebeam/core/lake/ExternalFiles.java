@@ -9,7 +9,6 @@ import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -30,8 +29,8 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 
 /**
  * Finds the Parquet files a source pattern names and turns each into an Iceberg {@link DataFile}
- * with metrics from its footer, without copying it. A file that is not Parquet, or whose columns
- * do not fit the collection's schema, is rejected with the reason instead.
+ * with metrics from its footer, without copying it. A file that is not Parquet, or whose columns do
+ * not fit the collection's schema, is rejected with the reason instead.
  *
  * <p>Patterns: a file, a directory (every {@code *.parquet} below it), or a glob such as {@code
  * /data/docs/*.parquet} or {@code s3://bucket/docs/**.parquet}.
@@ -51,7 +50,10 @@ public final class ExternalFiles {
     if (src == null || src.isBlank()) {
       throw LakebeamException.invalid("Cannot register files: 'src' is empty");
     }
-    List<String> files = src.contains("://") && !src.startsWith("file:") ? resolveObjects(io, src) : resolveLocal(src);
+    List<String> files =
+        src.contains("://") && !src.startsWith("file:")
+            ? resolveObjects(io, src)
+            : resolveLocal(src);
     if (files.isEmpty()) {
       throw LakebeamException.invalid(
           "Cannot register '%s': no file matches it; check the path and the glob (e.g."
@@ -75,9 +77,13 @@ public final class ExternalFiles {
       return walk(p, p.getFileSystem().getPathMatcher("glob:**.parquet"));
     }
     int slash = s.lastIndexOf('/', glob);
-    Path base = Paths.get(slash < 0 ? "." : s.substring(0, Math.max(slash, 1))).toAbsolutePath().normalize();
+    Path base =
+        Paths.get(slash < 0 ? "." : s.substring(0, Math.max(slash, 1)))
+            .toAbsolutePath()
+            .normalize();
     if (!Files.isDirectory(base)) {
-      throw LakebeamException.invalid("Cannot register '%s': directory %s does not exist", src, base);
+      throw LakebeamException.invalid(
+          "Cannot register '%s': directory %s does not exist", src, base);
     }
     String pattern = base + "/" + s.substring(slash + 1);
     return walk(base, FileSystems.getDefault().getPathMatcher("glob:" + pattern));
@@ -104,9 +110,7 @@ public final class ExternalFiles {
     int glob = firstGlobChar(src);
     String prefix = glob < 0 ? src : src.substring(0, src.lastIndexOf('/', glob) + 1);
     PathMatcher matcher =
-        glob < 0
-            ? p -> true
-            : FileSystems.getDefault().getPathMatcher("glob:" + stripScheme(src));
+        glob < 0 ? p -> true : FileSystems.getDefault().getPathMatcher("glob:" + stripScheme(src));
     List<String> files = new ArrayList<>();
     try {
       for (FileInfo info : prefixOps.listPrefix(prefix)) {
@@ -145,8 +149,8 @@ public final class ExternalFiles {
 
   /**
    * Turns a file into a data file of a table with the given schema, or explains why it does not
-   * fit. Required columns (declared in the mapping, and vectors) must be present with a
-   * compatible type; other columns may be missing and read as null.
+   * fit. Required columns (declared in the mapping, and vectors) must be present with a compatible
+   * type; other columns may be missing and read as null.
    */
   static Object toDataFile(
       FileIO io,
@@ -211,5 +215,4 @@ public final class ExternalFiles {
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
   }
-
 }

@@ -53,8 +53,7 @@ public final class FieldType {
         throw LakebeamException.invalid(
             "Cannot use type '%s': the dimension must be between 1 and %d", text, MAX_DIMENSION);
       }
-      return new FieldType(
-          "float_vector(" + dim + ")", vectorType(), dim, required);
+      return new FieldType("float_vector(" + dim + ")", vectorType(), dim, required);
     }
     Type type = scalar(t);
     if (type == null) {
@@ -142,8 +141,7 @@ public final class FieldType {
 
   /** Whether an Iceberg type can hold a float vector ({@code list<float>}). */
   public static boolean isVectorCompatible(Type type) {
-    return type.isListType()
-        && type.asListType().elementType().typeId() == Type.TypeID.FLOAT;
+    return type.isListType() && type.asListType().elementType().typeId() == Type.TypeID.FLOAT;
   }
 
   public boolean isVector() {

@@ -51,7 +51,9 @@ public final class Lakehouse implements Closeable {
     this.indexes = new IndexService(this);
   }
 
-  /** Opens (creating if needed) the lakehouse at a directory, {@code file:} URI or properties file. */
+  /**
+   * Opens (creating if needed) the lakehouse at a directory, {@code file:} URI or properties file.
+   */
   public static Lakehouse open(String location) {
     return open(LakehouseConfig.of(location));
   }
@@ -94,7 +96,9 @@ public final class Lakehouse implements Closeable {
       throw LakebeamException.invalid(
           "Cannot open the %s catalog of %s: %s", type, config.warehouse(), e.getMessage());
     }
-    FileIO io = CatalogUtil.loadFileIO(props.get(CatalogProperties.FILE_IO_IMPL), props, new Configuration());
+    FileIO io =
+        CatalogUtil.loadFileIO(
+            props.get(CatalogProperties.FILE_IO_IMPL), props, new Configuration());
     return new Lakehouse(config, catalog, io);
   }
 
@@ -143,7 +147,9 @@ public final class Lakehouse implements Closeable {
   public List<String> listCollections() {
     List<String> names = new ArrayList<>();
     List<Namespace> namespaces =
-        catalog instanceof SupportsNamespaces sn ? sn.listNamespaces() : List.of(Namespace.of(DEFAULT_NAMESPACE));
+        catalog instanceof SupportsNamespaces sn
+            ? sn.listNamespaces()
+            : List.of(Namespace.of(DEFAULT_NAMESPACE));
     for (Namespace ns : namespaces) {
       for (TableIdentifier id : catalog.listTables(ns)) {
         names.add(collectionName(id));

@@ -15,9 +15,9 @@ import java.util.Properties;
  * Where a lakehouse lives and how its Iceberg catalog is reached.
  *
  * <p>The embedded default is a local directory: {@code LakehouseConfig.of("./lakehouse")} uses an
- * Iceberg Hadoop catalog whose warehouse is that directory, with no server to run. A directory
- * that holds a {@code lakehouse.properties} file, or the path of such a file, configures anything
- * else; every key is passed to the Iceberg catalog, for example:
+ * Iceberg Hadoop catalog whose warehouse is that directory, with no server to run. A directory that
+ * holds a {@code lakehouse.properties} file, or the path of such a file, configures anything else;
+ * every key is passed to the Iceberg catalog, for example:
  *
  * <pre>{@code
  * warehouse=s3://my-lake/warehouse
@@ -28,12 +28,18 @@ import java.util.Properties;
  * }</pre>
  */
 public final class LakehouseConfig {
-  /** Catalog implementation: {@code hadoop} (default for local warehouses), {@code jdbc}, {@code rest}. */
+  /**
+   * Catalog implementation: {@code hadoop} (default for local warehouses), {@code jdbc}, {@code
+   * rest}.
+   */
   public static final String CATALOG_TYPE = "catalog.type";
+
   /** The JDBC URL (for {@code jdbc}) or server URL (for {@code rest}) of the catalog. */
   public static final String CATALOG_URI = "catalog.uri";
+
   /** The warehouse location: a local directory or an {@code s3://} URI. */
   public static final String WAREHOUSE = "warehouse";
+
   /** The file name looked for inside a lakehouse directory. */
   public static final String PROPERTIES_FILE = "lakehouse.properties";
 
@@ -46,7 +52,8 @@ public final class LakehouseConfig {
   /** Reads a configuration from a directory, a {@code file:} URI or a properties file. */
   public static LakehouseConfig of(String location) {
     if (location == null || location.isBlank()) {
-      throw LakebeamException.invalid("Cannot open a lakehouse: no location given (use --lakehouse DIR)");
+      throw LakebeamException.invalid(
+          "Cannot open a lakehouse: no location given (use --lakehouse DIR)");
     }
     if (location.startsWith("s3://") || location.startsWith("s3a://")) {
       throw LakebeamException.invalid(
@@ -54,7 +61,8 @@ public final class LakehouseConfig {
               + " %s with warehouse=%s, catalog.type=jdbc and catalog.uri, and pass its path",
           location, PROPERTIES_FILE, location);
     }
-    Path path = location.startsWith("file:") ? Paths.get(URI.create(location)) : Paths.get(location);
+    Path path =
+        location.startsWith("file:") ? Paths.get(URI.create(location)) : Paths.get(location);
     path = path.toAbsolutePath().normalize();
     Path propsFile = Files.isRegularFile(path) ? path : path.resolve(PROPERTIES_FILE);
     Map<String, String> props = new HashMap<>();
@@ -93,7 +101,8 @@ public final class LakehouseConfig {
     props.putIfAbsent(CATALOG_TYPE, local ? "hadoop" : "jdbc");
     if ("jdbc".equals(props.get(CATALOG_TYPE)) && !props.containsKey(CATALOG_URI)) {
       throw LakebeamException.invalid(
-          "Cannot use a jdbc catalog without '%s' (e.g. jdbc:sqlite:/path/catalog.db)", CATALOG_URI);
+          "Cannot use a jdbc catalog without '%s' (e.g. jdbc:sqlite:/path/catalog.db)",
+          CATALOG_URI);
     }
     return new LakehouseConfig(props);
   }

@@ -7,7 +7,10 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 
-/** Reads the footer of a Parquet file through an Iceberg {@link InputFile} (local or object storage). */
+/**
+ * Reads the footer of a Parquet file through an Iceberg {@link InputFile} (local or object
+ * storage).
+ */
 final class ParquetFooter {
   private ParquetFooter() {}
 

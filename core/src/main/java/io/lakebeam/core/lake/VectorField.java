@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A vector column of a collection: its name, dimension, metric and the model that produced it.
- * Recorded in the Iceberg table's properties as {@code lakebeam.vector.<name>.dimension},
- * {@code .metric} and {@code .model}, so any engine sees what the column means.
+ * Recorded in the Iceberg table's properties as {@code lakebeam.vector.<name>.dimension}, {@code
+ * .metric} and {@code .model}, so any engine sees what the column means.
  */
 public record VectorField(String name, int dimension, Metric metric, String model) {
   static final String PREFIX = "lakebeam.vector.";
@@ -34,7 +34,8 @@ public record VectorField(String name, int dimension, Metric metric, String mode
               String name = k.substring(PREFIX.length(), k.length() - ".dimension".length());
               int dim = Integer.parseInt(props.get(k));
               Metric metric = Metric.parse(props.getOrDefault(PREFIX + name + ".metric", "cosine"));
-              fields.put(name, new VectorField(name, dim, metric, props.get(PREFIX + name + ".model")));
+              fields.put(
+                  name, new VectorField(name, dim, metric, props.get(PREFIX + name + ".model")));
             });
     return fields;
   }

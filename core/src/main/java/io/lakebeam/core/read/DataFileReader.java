@@ -21,7 +21,8 @@ public final class DataFileReader {
     Parquet.ReadBuilder builder =
         Parquet.read(table.io().newInputFile(path))
             .project(projection)
-            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema));
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema));
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     if (mapping != null) {
       builder.withNameMapping(NameMappingParser.fromJson(mapping));

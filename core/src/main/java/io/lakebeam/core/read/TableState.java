@@ -46,7 +46,8 @@ public final class TableState {
     Snapshot snapshot = snapshotId < 0 ? null : table.snapshot(snapshotId);
     if (snapshotId >= 0 && snapshot == null) {
       throw LakebeamException.notFound(
-          "Snapshot %d of %s no longer exists (expired?); plan the read again", snapshotId, table.name());
+          "Snapshot %d of %s no longer exists (expired?); plan the read again",
+          snapshotId, table.name());
     }
     if (snapshot == null) {
       return new TableState(-1, Map.of(), Map.of());
