@@ -89,12 +89,18 @@ public final class ColumnCache {
   private static Map<String, Object> load(Table table, String file, List<String> columns) {
     Schema projection = table.schema().select(columns);
     List<Types.NestedField> fields = projection.columns();
+    boolean[] isList = new boolean[fields.size()];
     List<List<Object>> values = new ArrayList<>();
-    fields.forEach(f -> values.add(new ArrayList<>()));
+    for (int i = 0; i < fields.size(); i++) {
+      isList[i] = fields.get(i).type().isListType();
+      values.add(new ArrayList<>());
+    }
     try (CloseableIterable<Record> rows = DataFileReader.read(table, file, projection)) {
       for (Record r : rows) {
-        for (int i = 0; i < fields.size(); i++) {
-          values.get(i).add(r.get(i));
+        for (int i = 0; i < isList.length; i++) {
+          // Convert as we go: a file's worth of boxed lists would be many times its float size.
+          Object v = r.get(i);
+          values.get(i).add(isList[i] ? toFloats(v) : internal(v));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -102,21 +108,10 @@ public final class ColumnCache {
     }
     Map<String, Object> out = new HashMap<>();
     for (int i = 0; i < fields.size(); i++) {
-      Types.NestedField f = fields.get(i);
       List<Object> col = values.get(i);
-      if (f.type().isListType()) {
-        float[][] vectors = new float[col.size()][];
-        for (int r = 0; r < vectors.length; r++) {
-          vectors[r] = toFloats(col.get(r));
-        }
-        out.put(f.name(), vectors);
-      } else {
-        Object[] arr = new Object[col.size()];
-        for (int r = 0; r < arr.length; r++) {
-          arr[r] = internal(col.get(r));
-        }
-        out.put(f.name(), arr);
-      }
+      out.put(
+          fields.get(i).name(),
+          isList[i] ? col.toArray(new float[col.size()][]) : col.toArray(new Object[col.size()]));
     }
     return out;
   }
