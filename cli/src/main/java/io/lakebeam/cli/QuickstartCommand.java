@@ -107,7 +107,7 @@ final class QuickstartCommand implements Callable<Integer> {
       step(
           String.format(
               "Built the jVector index: %d vectors in %.2f s, registered in the table's metadata"
-                  + " (Puffin statistics file at snapshot %d)",
+                  + " (Puffin manifest, snapshot %d)",
               built.rowsIndexed(), built.seconds(), built.snapshotId()));
       try (LakebeamFlightServer server = startServer(lake)) {
         step("Serving over Arrow Flight at " + server.uri());

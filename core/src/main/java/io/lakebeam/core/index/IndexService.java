@@ -220,9 +220,9 @@ public final class IndexService implements Closeable {
   /** Removes a field's index from the table's metadata. */
   public boolean drop(Collection collection, String fieldName) {
     VectorField field = collection.vectorField(fieldName);
-    int n = IndexRegistry.drop(collection.table(), field.name());
+    boolean dropped = IndexRegistry.drop(collection.table(), field.name());
     evict(collection.name(), field.name());
-    if (n == 0) {
+    if (!dropped) {
       throw LakebeamException.notFound(
           "Collection '%s' has no index on '%s'; nothing to drop", collection.name(), field.name());
     }
@@ -307,8 +307,7 @@ public final class IndexService implements Closeable {
 
   private VectorIndex index(Collection collection, String field) {
     String key = key(collection.name(), field);
-    Optional<org.apache.iceberg.StatisticsFile> located =
-        IndexRegistry.locate(collection.table(), field);
+    Optional<String> located = IndexRegistry.locate(collection.table(), field);
     VectorIndex current = loaded.get(key);
     if (located.isEmpty()) {
       if (current != null) {
@@ -316,16 +315,16 @@ public final class IndexService implements Closeable {
       }
       return null;
     }
-    String path = located.get().path();
-    if (current != null && current.statisticsPath().equals(path)) {
+    String path = located.get();
+    if (current != null && current.manifestPath().equals(path)) {
       return current;
     }
     synchronized (this) {
       current = loaded.get(key);
-      if (current != null && current.statisticsPath().equals(path)) {
+      if (current != null && current.manifestPath().equals(path)) {
         return current;
       }
-      IndexManifest manifest = IndexRegistry.read(collection.table(), located.get(), field);
+      IndexManifest manifest = IndexRegistry.read(collection.table(), path, field);
       VectorIndex fresh = VectorIndex.load(collection.table().io(), path, manifest);
       // A replaced index may still serve in-flight searches; its mapped files close with the JVM.
       loaded.put(key, fresh);

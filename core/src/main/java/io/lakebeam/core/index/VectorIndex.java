@@ -10,20 +10,20 @@ import org.apache.iceberg.io.FileIO;
 
 /** A loaded index: its manifest and memory-mapped segments. Thread-safe, immutable. */
 final class VectorIndex implements Closeable {
-  private final String statisticsPath;
+  private final String manifestPath;
   private final IndexManifest manifest;
   private final List<IndexSegment> segments;
   private final Set<String> coveredFiles;
 
-  private VectorIndex(String statisticsPath, IndexManifest manifest, List<IndexSegment> segments) {
-    this.statisticsPath = statisticsPath;
+  private VectorIndex(String manifestPath, IndexManifest manifest, List<IndexSegment> segments) {
+    this.manifestPath = manifestPath;
     this.manifest = manifest;
     this.segments = segments;
     this.coveredFiles = new HashSet<>();
     manifest.segments().forEach(s -> coveredFiles.addAll(s.files()));
   }
 
-  static VectorIndex load(FileIO io, String statisticsPath, IndexManifest manifest) {
+  static VectorIndex load(FileIO io, String manifestPath, IndexManifest manifest) {
     List<IndexSegment> segments = new ArrayList<>();
     try {
       for (IndexManifest.SegmentRef ref : manifest.segments()) {
@@ -39,11 +39,11 @@ final class VectorIndex implements Closeable {
       }
       throw e;
     }
-    return new VectorIndex(statisticsPath, manifest, segments);
+    return new VectorIndex(manifestPath, manifest, segments);
   }
 
-  String statisticsPath() {
-    return statisticsPath;
+  String manifestPath() {
+    return manifestPath;
   }
 
   IndexManifest manifest() {
