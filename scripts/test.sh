@@ -44,8 +44,8 @@ if [ "$python" = 1 ]; then
   "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/clients/python/tests"
 fi
 
-if [ "$bench" = 1 ] && [ -x "$ROOT/bench/smoke.sh" ]; then
+if [ "$bench" = 1 ]; then
   echo "==> Benchmarks at smoke size"
-  "$ROOT/bench/smoke.sh"
+  bash "$ROOT/bench/run_smoke.sh"
 fi
 echo "==> All tests passed"

@@ -3,6 +3,7 @@ package io.lakebeam.flight;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Open collections of a server. A table's metadata is reloaded at most once per refresh interval,
@@ -14,7 +15,11 @@ final class CollectionCache {
   private final long refreshNanos;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  private record Entry(Collection collection, long loadedAt) {}
+  private record Entry(Collection collection, long loadedAt, AtomicBoolean refreshing) {
+    Entry(Collection collection, long loadedAt) {
+      this(collection, loadedAt, new AtomicBoolean());
+    }
+  }
 
   CollectionCache(Lakehouse lake, long refreshMillis) {
     this.lake = lake;
@@ -29,18 +34,17 @@ final class CollectionCache {
       entries.put(name, new Entry(c, now));
       return c;
     }
-    if (now - e.loadedAt() > refreshNanos) {
-      synchronized (e) {
-        Entry cur = entries.get(name);
-        if (cur == e) {
-          try {
-            e.collection().refreshMetadata();
-          } catch (org.apache.iceberg.exceptions.NoSuchTableException gone) {
-            entries.remove(name);
-            return lake.collection(name);
-          }
-          entries.put(name, new Entry(e.collection(), now));
-        }
+    // One request refreshes a stale entry; the others go on with the metadata they have rather
+    // than queue behind a catalog round-trip.
+    if (now - e.loadedAt() > refreshNanos && e.refreshing().compareAndSet(false, true)) {
+      try {
+        e.collection().refreshMetadata();
+        entries.put(name, new Entry(e.collection(), System.nanoTime()));
+      } catch (org.apache.iceberg.exceptions.NoSuchTableException gone) {
+        entries.remove(name);
+        return lake.collection(name);
+      } finally {
+        e.refreshing().set(false);
       }
     }
     return e.collection();
