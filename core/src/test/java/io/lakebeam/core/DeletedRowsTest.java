@@ -22,7 +22,10 @@ import org.apache.iceberg.parquet.Parquet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Rows deleted after indexing (whole files, or position deletes from another engine) never come back. */
+/**
+ * Rows deleted after indexing (whole files, or position deletes from another engine) never come
+ * back.
+ */
 class DeletedRowsTest {
   static final int DIM = 16;
   @TempDir Path dir;
@@ -30,7 +33,8 @@ class DeletedRowsTest {
   @Test
   void positionDeletesAndRemovedFilesAreMasked() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
-      Collection c = lake.createCollection("docs", LakehouseIndexTest.schema(DIM), Metric.COSINE, false);
+      Collection c =
+          lake.createCollection("docs", LakehouseIndexTest.schema(DIM), Metric.COSINE, false);
       List<float[]> a = TestData.insert(c, 0, 200, DIM, 1);
       List<float[]> b = TestData.insert(c, 200, 200, DIM, 2);
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
@@ -49,7 +53,10 @@ class DeletedRowsTest {
       hits = search(lake, c, b.get(7), 400);
       assertThat(hits).hasSize(199).noneMatch(h -> h.file().equals(pathOfB));
       // with a filter, on the exact path too
-      hits = lake.indexes().search(c, new SearchRequest(null, new float[][] {a.get(42)}, 400, 0, "year >= 2010")).get(0);
+      hits =
+          lake.indexes()
+              .search(c, new SearchRequest(null, new float[][] {a.get(42)}, 400, 0, "year >= 2010"))
+              .get(0);
       assertThat(hits).hasSize(199).noneMatch(h -> h.file().equals(pathOfA) && h.pos() == 42);
       assertThat(fileA.recordCount()).isEqualTo(200);
     }
@@ -60,7 +67,8 @@ class DeletedRowsTest {
   }
 
   private static void deletePosition(Table table, String dataFile, long pos) throws Exception {
-    String path = table.locationProvider().newDataLocation("delete-" + UUID.randomUUID() + ".parquet");
+    String path =
+        table.locationProvider().newDataLocation("delete-" + UUID.randomUUID() + ".parquet");
     PositionDeleteWriter<Record> writer =
         Parquet.writeDeletes(table.io().newOutputFile(path))
             .withSpec(PartitionSpec.unpartitioned())

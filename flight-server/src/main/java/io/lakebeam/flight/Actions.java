@@ -19,15 +19,19 @@ final class Actions {
   static final List<ActionType> TYPES =
       List.of(
           new ActionType("list_collections", "{} -> {\"collections\": [names]}"),
-          new ActionType("describe_collection", "{collection} -> schema, vector fields, counts, indexes"),
-          new ActionType("create_collection", "{collection, schema: {col: type}, metric?, if_not_exists?} -> description"),
+          new ActionType(
+              "describe_collection", "{collection} -> schema, vector fields, counts, indexes"),
+          new ActionType(
+              "create_collection",
+              "{collection, schema: {col: type}, metric?, if_not_exists?} -> description"),
           new ActionType(
               "create_external_collection",
               "{collection, src: path|glob|s3 uri, schema?, metric?, strict?} -> {added_files, rejected, rows}"),
           new ActionType(
               "create_index",
               "{collection, field?, index_type?: HNSW, metric?, params?: {m, ef_construction, ef_search}} -> build result"),
-          new ActionType("refresh", "{collection} -> new/removed files, and incremental index refresh"),
+          new ActionType(
+              "refresh", "{collection} -> new/removed files, and incremental index refresh"),
           new ActionType("drop_index", "{collection, field} -> {dropped}"),
           new ActionType("drop_collection", "{collection, purge?} -> {dropped}"));
 
@@ -50,7 +54,11 @@ final class Actions {
           String name = body.string("collection");
           Map<String, String> schema = body.optStringMap("schema");
           Collection c =
-              lake.createCollection(name, schema, Metric.parse(body.optString("metric")), body.optBool("if_not_exists", false));
+              lake.createCollection(
+                  name,
+                  schema,
+                  Metric.parse(body.optString("metric")),
+                  body.optBool("if_not_exists", false));
           return collections.fresh(c.name()).describe();
         }
       case "create_external_collection":
@@ -58,7 +66,10 @@ final class Actions {
           String name = body.string("collection");
           ExternalFiles.Result r =
               lake.createExternalCollection(
-                  name, body.string("src"), body.optStringMap("schema"), Metric.parse(body.optString("metric")),
+                  name,
+                  body.string("src"),
+                  body.optStringMap("schema"),
+                  Metric.parse(body.optString("metric")),
                   body.optBool("strict", false));
           collections.fresh(name);
           return external(r);
@@ -66,13 +77,20 @@ final class Actions {
       case "create_index":
         {
           Collection c = collections.fresh(body.string("collection"));
-          String indexType = body.has("index_type") ? body.string("index_type").toUpperCase(Locale.ROOT) : "HNSW";
+          String indexType =
+              body.has("index_type") ? body.string("index_type").toUpperCase(Locale.ROOT) : "HNSW";
           if (!List.of("HNSW", "DISKANN", "JVECTOR").contains(indexType)) {
-            throw Errors.invalid("Cannot create index of type '%s': use HNSW (jVector graph index)", indexType);
+            throw Errors.invalid(
+                "Cannot create index of type '%s': use HNSW (jVector graph index)", indexType);
           }
           Metric metric = body.has("metric") ? Metric.parse(body.string("metric")) : null;
           IndexService.BuildResult r =
-              lake.indexes().build(c, body.optString("field"), metric, IndexParams.fromMap(body.optObject("params")));
+              lake.indexes()
+                  .build(
+                      c,
+                      body.optString("field"),
+                      metric,
+                      IndexParams.fromMap(body.optObject("params")));
           collections.fresh(c.name());
           return r.toMap();
         }
@@ -103,7 +121,8 @@ final class Actions {
         }
       default:
         throw CallStatus.UNIMPLEMENTED
-            .withDescription("Unknown action '" + type + "'; ListActions lists the actions this server has")
+            .withDescription(
+                "Unknown action '" + type + "'; ListActions lists the actions this server has")
             .toRuntimeException();
     }
   }

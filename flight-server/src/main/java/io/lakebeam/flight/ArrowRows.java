@@ -50,7 +50,11 @@ final class ArrowRows {
     } else if (v instanceof BitVector b) {
       b.setSafe(i, ((Boolean) value) ? 1 : 0);
     } else if (v instanceof DateDayVector d) {
-      d.setSafe(i, value instanceof LocalDate ld ? DateTimeUtil.daysFromDate(ld) : ((Number) value).intValue());
+      d.setSafe(
+          i,
+          value instanceof LocalDate ld
+              ? DateTimeUtil.daysFromDate(ld)
+              : ((Number) value).intValue());
     } else if (v instanceof TimeStampVector t) {
       long micros;
       if (value instanceof LocalDateTime ldt) {

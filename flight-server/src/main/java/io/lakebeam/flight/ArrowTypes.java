@@ -28,7 +28,8 @@ final class ArrowTypes {
     if (type.isListType()) {
       Types.ListType list = type.asListType();
       Field element = field("item", list.elementType(), list.isElementOptional());
-      return new Field(name, new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(element));
+      return new Field(
+          name, new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(element));
     }
     return new Field(name, new FieldType(nullable, primitive(type), null), null);
   }

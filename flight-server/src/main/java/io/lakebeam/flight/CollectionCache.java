@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Open collections of a server. A table's metadata is reloaded at most once per refresh interval,
- * so commits by other processes (pipelines, other engines) show up within that interval without
- * a catalog round-trip on every request.
+ * so commits by other processes (pipelines, other engines) show up within that interval without a
+ * catalog round-trip on every request.
  */
 final class CollectionCache {
   private final Lakehouse lake;
@@ -39,9 +39,10 @@ final class CollectionCache {
     if (now - e.loadedAt() > refreshNanos && e.refreshing().compareAndSet(false, true)) {
       try {
         e.collection().refreshMetadata();
-        entries.put(name, new Entry(e.collection(), System.nanoTime()));
+        // replace, not put: a fresh() by a write of this server meanwhile must not be undone
+        entries.replace(name, e, new Entry(e.collection(), System.nanoTime()));
       } catch (org.apache.iceberg.exceptions.NoSuchTableException gone) {
-        entries.remove(name);
+        entries.remove(name, e);
         return lake.collection(name);
       } finally {
         e.refreshing().set(false);

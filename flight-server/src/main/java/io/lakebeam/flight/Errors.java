@@ -26,7 +26,10 @@ final class Errors {
           };
       if (e.kind() == LakebeamException.Kind.INTERNAL) {
         LOG.error("Internal error", e);
-        return status.withDescription(e.getMessage() + causeOf(e)).withCause(e).toRuntimeException();
+        return status
+            .withDescription(e.getMessage() + causeOf(e))
+            .withCause(e)
+            .toRuntimeException();
       }
       return status.withDescription(e.getMessage()).toRuntimeException();
     }
@@ -35,7 +38,8 @@ final class Errors {
     }
     LOG.error("Unexpected error", t);
     return CallStatus.INTERNAL
-        .withDescription("Internal error: " + t + "; the server is still up, see its log for details")
+        .withDescription(
+            "Internal error: " + t + "; the server is still up, see its log for details")
         .withCause(t)
         .toRuntimeException();
   }
@@ -46,6 +50,8 @@ final class Errors {
   }
 
   static FlightRuntimeException invalid(String format, Object... args) {
-    return CallStatus.INVALID_ARGUMENT.withDescription(String.format(format, args)).toRuntimeException();
+    return CallStatus.INVALID_ARGUMENT
+        .withDescription(String.format(format, args))
+        .toRuntimeException();
   }
 }

@@ -4,6 +4,7 @@ import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.CollectionWriter;
 import java.nio.ByteBuffer;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -34,7 +35,9 @@ final class Inserts {
         if (c.schema().findField(f.getName()) == null) {
           throw LakebeamException.invalid(
               "Cannot insert into '%s': it has no column '%s'; its columns are %s",
-              c.name(), f.getName(), c.schema().columns().stream().map(Types.NestedField::name).toList());
+              c.name(),
+              f.getName(),
+              c.schema().columns().stream().map(Types.NestedField::name).toList());
         }
       }
       while (stream.next()) {
@@ -43,7 +46,7 @@ final class Inserts {
           GenericRecord r = GenericRecord.create(c.schema());
           for (FieldVector v : vectors) {
             Types.NestedField field = c.schema().findField(v.getName());
-            r.setField(v.getName(), convert(v, row, field.type()));
+            r.setField(v.getName(), convert(v, row, field.type(), writer.rows()));
           }
           writer.write(r);
         }
@@ -57,18 +60,31 @@ final class Inserts {
     }
   }
 
+  /** Converts one Arrow value; {@code rowNumber} (in the whole put) names the row on failure. */
+  private static Object convert(FieldVector v, int row, Type type, long rowNumber) {
+    try {
+      return convert(v, row, type);
+    } catch (ClassCastException | ArithmeticException | DateTimeException e) {
+      throw LakebeamException.invalid(
+          "Cannot insert row %d: column '%s' is %s and cannot take Arrow %s value %s",
+          rowNumber, v.getName(), type, v.getField().getType(), v.getObject(row));
+    }
+  }
+
   private static Object convert(FieldVector v, int row, Type type) {
     if (v.isNull(row)) {
       return null;
     }
     if (v instanceof TimeStampVector ts) {
       long raw = ts.get(row);
-      long micros = switch (((org.apache.arrow.vector.types.pojo.ArrowType.Timestamp) v.getField().getType()).getUnit()) {
-        case SECOND -> raw * 1_000_000L;
-        case MILLISECOND -> raw * 1_000L;
-        case MICROSECOND -> raw;
-        case NANOSECOND -> raw / 1_000L;
-      };
+      long micros =
+          switch (((org.apache.arrow.vector.types.pojo.ArrowType.Timestamp) v.getField().getType())
+              .getUnit()) {
+            case SECOND -> raw * 1_000_000L;
+            case MILLISECOND -> raw * 1_000L;
+            case MICROSECOND -> raw;
+            case NANOSECOND -> raw / 1_000L;
+          };
       return ((Types.TimestampType) asTimestamp(type, v)).shouldAdjustToUTC()
           ? DateTimeUtil.timestamptzFromMicros(micros)
           : DateTimeUtil.timestampFromMicros(micros);
@@ -81,15 +97,15 @@ final class Inserts {
       case STRING:
         return o instanceof Text t ? t.toString() : o.toString();
       case INTEGER:
-        return ((Number) o).intValue();
+        return Math.toIntExact(integral(o));
       case LONG:
-        return ((Number) o).longValue();
+        return integral(o);
       case FLOAT:
         return ((Number) o).floatValue();
       case DOUBLE:
         return ((Number) o).doubleValue();
       case BOOLEAN:
-        return o;
+        return (Boolean) o;
       case BINARY:
         return ByteBuffer.wrap((byte[]) o);
       case TIMESTAMP:
@@ -104,13 +120,23 @@ final class Inserts {
         }
         return floats;
       default:
-        throw LakebeamException.invalid("Cannot insert values into column '%s' of type %s", v.getName(), type);
+        throw LakebeamException.invalid(
+            "Cannot insert values into column '%s' of type %s", v.getName(), type);
     }
+  }
+
+  /** An integer-valued Arrow value; a fraction or text is a ClassCastException. */
+  private static long integral(Object o) {
+    if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
+      return ((Number) o).longValue();
+    }
+    throw new ClassCastException(o.getClass().getName() + " is not an integer");
   }
 
   private static Type asTimestamp(Type type, FieldVector v) {
     if (!(type instanceof Types.TimestampType)) {
-      throw LakebeamException.invalid("Cannot insert timestamps into column '%s' of type %s", v.getName(), type);
+      throw LakebeamException.invalid(
+          "Cannot insert timestamps into column '%s' of type %s", v.getName(), type);
     }
     return type;
   }

@@ -31,17 +31,22 @@ final class Json {
       return new Json(new LinkedHashMap<>(), what);
     }
     try {
-      Map<String, Object> m = MAPPER.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() {});
+      Map<String, Object> m =
+          MAPPER.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() {});
       if (m == null) {
         m = new LinkedHashMap<>();
       }
       Object v = m.get("v");
       if (v != null && !(v instanceof Number n && n.doubleValue() == 1.0)) {
-        throw Errors.invalid("Cannot read %s: protocol version %s is not supported; this server speaks v=1", what, v);
+        throw Errors.invalid(
+            "Cannot read %s: protocol version %s is not supported; this server speaks v=1",
+            what, v);
       }
       return new Json(m, what);
     } catch (IOException e) {
-      String text = new String(body, 0, Math.min(body.length, 80), StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]", "?");
+      String text =
+          new String(body, 0, Math.min(body.length, 80), StandardCharsets.UTF_8)
+              .replaceAll("[^\\x20-\\x7e]", "?");
       throw Errors.invalid(
           "Cannot read %s: it is not a JSON object (%s); starts with '%s'. See docs/flight-protocol.md",
           what, e.getMessage().split("\n")[0], text);
@@ -140,12 +145,15 @@ final class Json {
       return null;
     }
     if (!(v instanceof Map<?, ?> m)) {
-      throw Errors.invalid("Cannot read %s: '%s' must be an object such as {\"text\": \"string\"}", what, key);
+      throw Errors.invalid(
+          "Cannot read %s: '%s' must be an object such as {\"text\": \"string\"}", what, key);
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : m.entrySet()) {
       if (!(e.getValue() instanceof String s)) {
-        throw Errors.invalid("Cannot read %s: type of '%s' must be a string, got %s", what, e.getKey(), e.getValue());
+        throw Errors.invalid(
+            "Cannot read %s: type of '%s' must be a string, got %s",
+            what, e.getKey(), e.getValue());
       }
       out.put(e.getKey().toString(), s);
     }
@@ -167,20 +175,24 @@ final class Json {
   float[][] vectors(String key) {
     Object v = map.get(key);
     if (!(v instanceof List<?> outer) || outer.isEmpty()) {
-      throw Errors.invalid("Cannot read %s: '%s' must be a non-empty list of vectors (lists of numbers)", what, key);
+      throw Errors.invalid(
+          "Cannot read %s: '%s' must be a non-empty list of vectors (lists of numbers)", what, key);
     }
     if (!(outer.get(0) instanceof List<?>)) {
-      throw Errors.invalid("Cannot read %s: '%s' must be a list of vectors, e.g. [[0.1, 0.2, ...]]", what, key);
+      throw Errors.invalid(
+          "Cannot read %s: '%s' must be a list of vectors, e.g. [[0.1, 0.2, ...]]", what, key);
     }
     float[][] out = new float[outer.size()][];
     for (int i = 0; i < out.length; i++) {
       if (!(outer.get(i) instanceof List<?> inner) || inner.isEmpty()) {
-        throw Errors.invalid("Cannot read %s: vector %d of '%s' is not a non-empty list of numbers", what, i, key);
+        throw Errors.invalid(
+            "Cannot read %s: vector %d of '%s' is not a non-empty list of numbers", what, i, key);
       }
       float[] f = new float[inner.size()];
       for (int j = 0; j < f.length; j++) {
         if (!(inner.get(j) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-          throw Errors.invalid("Cannot read %s: element %d of vector %d is not a finite number", what, j, i);
+          throw Errors.invalid(
+              "Cannot read %s: element %d of vector %d is not a finite number", what, j, i);
         }
         f[j] = n.floatValue();
       }

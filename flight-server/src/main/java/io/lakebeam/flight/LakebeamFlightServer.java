@@ -2,15 +2,18 @@ package io.lakebeam.flight;
 
 import io.lakebeam.core.lake.Lakehouse;
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * The Lakebeam Arrow Flight server: vector search, parallel batch reads, inserts and
- * administration over one lakehouse.
+ * The Lakebeam Arrow Flight server: vector search, parallel batch reads, inserts and administration
+ * over one lakehouse.
  *
  * <pre>{@code
  * try (Lakehouse lake = Lakehouse.open("./lakehouse");
@@ -22,15 +25,32 @@ import org.apache.arrow.memory.RootAllocator;
  * <p>Owns its allocator, producer and Flight server and closes them in reverse order.
  */
 public final class LakebeamFlightServer implements AutoCloseable {
+  /** How long {@link #close()} waits for calls in progress to finish their work. */
+  static final long CLOSE_WAIT_SECONDS = 10;
+
   private final BufferAllocator allocator;
+  private final ExecutorService executor;
   private final FlightServer server;
   private final String host;
 
   private LakebeamFlightServer(Builder b) {
     this.allocator = new RootAllocator(Long.MAX_VALUE);
     this.host = b.host;
+    // Our own executor for the producer's work (DoGet/DoPut bodies), so that close() can wait for
+    // it: gRPC's termination does not wait for it, and closing the allocator under a running
+    // call reports its buffers as leaked.
+    AtomicInteger threads = new AtomicInteger();
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "lakebeam-flight-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     LakebeamProducer producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis);
-    FlightServer.Builder fb = FlightServer.builder(allocator, Location.forGrpcInsecure(b.host, b.port), producer);
+    FlightServer.Builder fb =
+        FlightServer.builder(allocator, Location.forGrpcInsecure(b.host, b.port), producer)
+            .executor(executor);
     if (b.token != null && !b.token.isEmpty()) {
       fb.headerAuthenticator(new BearerTokenAuthenticator(b.token));
     }
@@ -103,9 +123,17 @@ public final class LakebeamFlightServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    server.shutdown();
-    server.awaitTermination(5, TimeUnit.SECONDS);
-    server.close();
-    allocator.close();
+    try {
+      server.shutdown();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+      server.close();
+    } finally {
+      executor.shutdown();
+      if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+        executor.awaitTermination(1, TimeUnit.SECONDS);
+      }
+      allocator.close();
+    }
   }
 }

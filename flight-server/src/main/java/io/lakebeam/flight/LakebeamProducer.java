@@ -43,7 +43,8 @@ final class LakebeamProducer extends NoOpFlightProducer {
   }
 
   @Override
-  public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+  public void listFlights(
+      CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
     try {
       for (String name : lake.listCollections()) {
         Collection c = collections.get(name);
@@ -60,18 +61,22 @@ final class LakebeamProducer extends NoOpFlightProducer {
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
     try {
       Json cmd = command(descriptor);
-      Collection c = collections.get(cmd.string("collection"));
       String type = cmd.has("type") ? cmd.string("type") : "read";
+      checkType(type);
+      Collection c = collections.get(cmd.string("collection"));
       switch (type) {
         case "read":
           return ReadStream.plan(c, cmd, descriptor, defaultSplits);
         case "search":
-          SearchStream.request(cmd);
           List<String> outputs = cmd.optStrings("output_fields");
-          c.checkColumns(outputs);
+          // Fail here rather than on the DoGet of the ticket handed out.
+          SearchStream.check(c, SearchStream.request(cmd), outputs);
           return new FlightInfo(
-              SearchStream.schema(c, outputs), descriptor,
-              List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))), -1, -1);
+              SearchStream.schema(c, outputs),
+              descriptor,
+              List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))),
+              -1,
+              -1);
         default:
           throw unknownType(type);
       }
@@ -95,6 +100,7 @@ final class LakebeamProducer extends NoOpFlightProducer {
     try {
       Json t = Json.parse(ticket.getBytes(), "ticket");
       String type = t.string("type");
+      checkType(type);
       Collection c = collections.get(t.string("collection"));
       switch (type) {
         case "search" -> SearchStream.run(c, t, allocator, listener);
@@ -107,10 +113,23 @@ final class LakebeamProducer extends NoOpFlightProducer {
   }
 
   @Override
-  public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
+  public Runnable acceptPut(
+      CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
     return () -> {
       try {
+        // getRoot() first: it fails when the client broke off the call before its first message,
+        // while getDescriptor() would wait forever (Flight sets only the root's future on error).
+        stream.getRoot();
         Json cmd = command(stream.getDescriptor());
+        if (cmd.has("type") && !cmd.string("type").equals("insert")) {
+          throw CallStatus.UNIMPLEMENTED
+              .withDescription(
+                  "Cannot DoPut a '"
+                      + cmd.string("type")
+                      + "' request: DoPut takes a path [\"docs\"] or a"
+                      + " command {\"type\": \"insert\", \"collection\": \"docs\"}")
+              .toRuntimeException();
+        }
         Collection c = collections.get(cmd.string("collection"));
         Map<String, Object> result = Inserts.write(c, stream);
         collections.fresh(c.name());
@@ -129,7 +148,10 @@ final class LakebeamProducer extends NoOpFlightProducer {
   @Override
   public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
     try {
-      Object result = actions.run(action.getType(), Json.parse(action.getBody(), "action '" + action.getType() + "' body"));
+      Object result =
+          actions.run(
+              action.getType(),
+              Json.parse(action.getBody(), "action '" + action.getType() + "' body"));
       listener.onNext(new Result(Json.bytes(result)));
       listener.onCompleted();
     } catch (Throwable t) {
@@ -150,16 +172,28 @@ final class LakebeamProducer extends NoOpFlightProducer {
     }
     List<String> path = d.getPath();
     if (path.size() != 1) {
-      throw Errors.invalid("Cannot use descriptor path %s: use a single collection name, e.g. [\"docs\"]", path);
+      throw Errors.invalid(
+          "Cannot use descriptor path %s: use a single collection name, e.g. [\"docs\"]", path);
     }
     return Json.parse(
-        ("{\"collection\": " + new String(Json.bytes(path.get(0)), StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8),
+        ("{\"collection\": " + new String(Json.bytes(path.get(0)), StandardCharsets.UTF_8) + "}")
+            .getBytes(StandardCharsets.UTF_8),
         "path descriptor");
+  }
+
+  /** Fails with UNIMPLEMENTED unless {@code type} is a request type of DoGet/GetFlightInfo. */
+  private static void checkType(String type) {
+    if (!type.equals("search") && !type.equals("read")) {
+      throw unknownType(type);
+    }
   }
 
   private static RuntimeException unknownType(String type) {
     return CallStatus.UNIMPLEMENTED
-        .withDescription("Unknown request type '" + type + "': use 'search' or 'read' (see docs/flight-protocol.md)")
+        .withDescription(
+            "Unknown request type '"
+                + type
+                + "': use 'search' or 'read' (see docs/flight-protocol.md)")
         .toRuntimeException();
   }
 }

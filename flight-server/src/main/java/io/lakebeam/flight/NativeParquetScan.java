@@ -1,5 +1,6 @@
 package io.lakebeam.flight;
 
+import io.lakebeam.core.LakebeamException;
 import java.net.URI;
 import java.nio.file.Paths;
 import java.util.List;
@@ -37,7 +38,8 @@ final class NativeParquetScan {
   /** A {@code file://} URI for a local path, or null when the file is not local. */
   static String localUri(String path) {
     if (path.startsWith("file:")) {
-      return URI.create(path.startsWith("file:///") ? path : "file://" + path.substring(5)).toString();
+      return URI.create(path.startsWith("file:///") ? path : "file://" + path.substring(5))
+          .toString();
     }
     return path.contains("://") ? null : Paths.get(path).toUri().toString();
   }
@@ -47,68 +49,78 @@ final class NativeParquetScan {
    * sending anything when the native path cannot serve this file.
    */
   static long stream(
-      String path, List<String> columns, VectorSchemaRoot out, BufferAllocator allocator, ServerStreamListener listener) {
-    String uri = localUri(path);
-    if (disabled || uri == null) {
+      String path,
+      List<String> columns,
+      VectorSchemaRoot out,
+      BufferAllocator allocator,
+      ServerStreamListener listener) {
+    if (disabled) {
       return -1;
     }
-    try (FileSystemDatasetFactory factory =
-            new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, uri);
-        Dataset dataset = factory.finish();
-        Scanner scanner =
-            dataset.newScan(new ScanOptions.Builder(BATCH_ROWS).columns(Optional.of(columns.toArray(new String[0]))).build());
-        ArrowReader reader = scanner.scanBatches()) {
-      long rows = 0;
-      boolean checked = false;
-      while (reader.loadNextBatch()) {
-        VectorSchemaRoot batch = reader.getVectorSchemaRoot();
-        if (!checked) {
-          if (!sameTypes(batch.getSchema().getFields(), out.getSchema().getFields())) {
-            return -1;
-          }
-          checked = true;
-        }
-        try (ArrowRecordBatch records = new VectorUnloader(batch).getRecordBatch()) {
-          new VectorLoader(out).load(records);
-        }
-        listener.putNext();
-        rows += batch.getRowCount();
+    long sent = 0;
+    try {
+      String uri = localUri(path);
+      if (uri == null) {
+        return -1;
       }
-      return rows;
+      try (FileSystemDatasetFactory factory =
+              new FileSystemDatasetFactory(
+                  allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, uri);
+          Dataset dataset = factory.finish();
+          Scanner scanner =
+              dataset.newScan(
+                  new ScanOptions.Builder(BATCH_ROWS)
+                      .columns(Optional.of(columns.toArray(new String[0])))
+                      .build());
+          ArrowReader reader = scanner.scanBatches()) {
+        boolean checked = false;
+        while (reader.loadNextBatch()) {
+          VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+          if (!checked) {
+            if (!sameTypes(batch.getSchema().getFields(), out.getSchema().getFields(), true)) {
+              return -1;
+            }
+            checked = true;
+          }
+          try (ArrowRecordBatch records = new VectorUnloader(batch).getRecordBatch()) {
+            new VectorLoader(out).load(records);
+          }
+          listener.putNext();
+          sent += batch.getRowCount();
+        }
+        return sent;
+      }
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      LOG.warn("Arrow's native Parquet reader is unavailable ({}); batch reads use the row path", e.toString());
+      LOG.warn(
+          "Arrow's native Parquet reader is unavailable ({}); batch reads use the row path",
+          e.toString());
       disabled = true;
       return -1;
     } catch (Exception e) {
+      if (sent > 0) {
+        // Rows already went out: falling back would send them twice.
+        throw LakebeamException.internal(
+            "Cannot finish reading " + path + " after " + sent + " rows", e);
+      }
       LOG.debug("Native scan of {} not possible: {}", path, e.toString());
       return -1;
     }
   }
 
-  private static boolean sameTypes(List<Field> a, List<Field> b) {
+  /**
+   * Whether two field lists have the same types, field by field, and the same names when {@code
+   * names}; children (list elements, named "element" or "item") are compared by type only.
+   */
+  static boolean sameTypes(List<Field> a, List<Field> b, boolean names) {
     if (a.size() != b.size()) {
       return false;
     }
     for (int i = 0; i < a.size(); i++) {
       Field x = a.get(i);
       Field y = b.get(i);
-      if (!x.getName().equals(y.getName()) || !x.getType().equals(y.getType())
-          || !sameTypes(x.getChildren(), y.getChildren())) {
-        return !x.getName().equals(y.getName()) ? false : childrenNamesDiffer(x, y);
-      }
-    }
-    return true;
-  }
-
-  /** List children may be named "element" or "item"; only their types matter. */
-  private static boolean childrenNamesDiffer(Field x, Field y) {
-    if (!x.getType().equals(y.getType()) || x.getChildren().size() != y.getChildren().size()) {
-      return false;
-    }
-    for (int i = 0; i < x.getChildren().size(); i++) {
-      Field cx = x.getChildren().get(i);
-      Field cy = y.getChildren().get(i);
-      if (!cx.getType().equals(cy.getType()) || !cx.getChildren().isEmpty() || !cy.getChildren().isEmpty()) {
+      if ((names && !x.getName().equals(y.getName()))
+          || !x.getType().equals(y.getType())
+          || !sameTypes(x.getChildren(), y.getChildren(), false)) {
         return false;
       }
     }

@@ -25,7 +25,6 @@ import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Evaluator;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
@@ -72,7 +71,8 @@ final class ReadStream {
     }
     Integer limit = cmd.has("limit") ? cmd.optInt("limit", 0) : null;
     if (limit != null && limit < 0) {
-      throw Errors.invalid("Cannot plan read: limit=%d, use 0 or more (or null for no limit)", limit);
+      throw Errors.invalid(
+          "Cannot plan read: limit=%d, use 0 or more (or null for no limit)", limit);
     }
     // Greedy balance by size: biggest file to the lightest split. A limit caps the whole read,
     // which only a single endpoint can enforce.
@@ -117,19 +117,22 @@ final class ReadStream {
     return new FlightInfo(schema(c, columns), descriptor, endpoints, bytes, state.rowCount());
   }
 
-  static void run(Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
+  static void run(
+      Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
     List<String> columns = columns(c, ticket);
-    List<String> files = ticket.optStrings("files");
     long snapshotId = ticket.optLong("snapshot_id", c.snapshotId());
     String filter = ticket.optString("filter");
     Expression expr = FilterParser.parse(filter, c.schema());
     List<String> filterColumns = FilterParser.columns(expr);
     int limit = ticket.optInt("limit", Integer.MAX_VALUE);
     TableState state = TableState.of(c.table(), snapshotId);
+    // A ticket of GetFlightInfo lists its files; a hand-written one without "files" reads them all.
+    List<String> files = ticket.has("files") ? ticket.optStrings("files") : state.paths();
     LinkedHashSet<String> read = new LinkedHashSet<>(columns);
     read.addAll(filterColumns);
     org.apache.iceberg.Schema projection = c.schema().select(new ArrayList<>(read));
-    Evaluator evaluator = filterColumns.isEmpty() ? null : new Evaluator(projection.asStruct(), expr, true);
+    Evaluator evaluator =
+        filterColumns.isEmpty() ? null : new Evaluator(projection.asStruct(), expr, true);
     InternalRecordWrapper wrapper = new InternalRecordWrapper(projection.asStruct());
     int[] positions = new int[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
@@ -170,7 +173,8 @@ final class ReadStream {
             if (emitted >= limit) {
               break;
             }
-            if ((deleted != null && deleted.get(p)) || (evaluator != null && !evaluator.eval(wrapper.wrap(r)))) {
+            if ((deleted != null && deleted.get(p))
+                || (evaluator != null && !evaluator.eval(wrapper.wrap(r)))) {
               continue;
             }
             for (int i = 0; i < positions.length; i++) {
@@ -202,5 +206,4 @@ final class ReadStream {
     listener.putNext();
     root.allocateNew();
   }
-
 }

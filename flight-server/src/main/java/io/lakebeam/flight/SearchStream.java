@@ -1,9 +1,11 @@
 package io.lakebeam.flight;
 
+import io.lakebeam.core.filter.FilterParser;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.lake.VectorField;
 import io.lakebeam.core.read.ColumnCache;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +14,6 @@ import java.util.Map;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -25,14 +26,19 @@ import org.apache.iceberg.types.Types;
 
 /** Answers a search ticket: runs the search and streams hits with their output fields. */
 final class SearchStream {
+  /** query_index, rank, _score, _distance, _file, _pos: the output fields follow them. */
+  static final int FIXED_COLUMNS = 6;
+
   private SearchStream() {}
 
   static Schema schema(Collection c, List<String> outputFields) {
     List<Field> fields = new ArrayList<>();
     fields.add(Field.notNullable("query_index", new ArrowType.Int(32, true)));
     fields.add(Field.notNullable("rank", new ArrowType.Int(32, true)));
-    fields.add(Field.notNullable("_score", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
-    fields.add(Field.notNullable("_distance", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
+    fields.add(
+        Field.notNullable("_score", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
+    fields.add(
+        Field.notNullable("_distance", new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
     fields.add(Field.notNullable("_file", ArrowType.Utf8.INSTANCE));
     fields.add(Field.notNullable("_pos", new ArrowType.Int(64, true)));
     for (String name : outputFields) {
@@ -44,10 +50,33 @@ final class SearchStream {
 
   static SearchRequest request(Json t) {
     return new SearchRequest(
-        t.optString("field"), t.vectors("vectors"), t.optInt("top_k", 10), t.optInt("ef", 0), t.optString("filter"));
+        t.optString("field"),
+        t.vectors("vectors"),
+        t.optInt("top_k", 10),
+        t.optInt("ef", 0),
+        t.optString("filter"));
   }
 
-  static void run(Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
+  /**
+   * Checks a request against a collection without running it: the output columns, the vector field,
+   * the query dimensions and the filter.
+   */
+  static void check(Collection c, SearchRequest request, List<String> outputFields) {
+    c.checkColumns(outputFields);
+    VectorField field = c.vectorField(request.field());
+    float[][] queries = request.queries();
+    for (int i = 0; i < queries.length; i++) {
+      if (queries[i].length != field.dimension()) {
+        throw Errors.invalid(
+            "Cannot search field '%s': query vector %d has dimension %d, but the field has dimension %d",
+            field.name(), i, queries[i].length, field.dimension());
+      }
+    }
+    FilterParser.parse(request.filter(), c.schema());
+  }
+
+  static void run(
+      Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
     List<String> outputs = ticket.optStrings("output_fields");
     c.checkColumns(outputs);
     SearchRequest request = request(ticket);
@@ -65,12 +94,12 @@ final class SearchStream {
     }
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema(c, outputs), allocator)) {
       root.allocateNew();
-      IntVector q = (IntVector) root.getVector("query_index");
-      IntVector rank = (IntVector) root.getVector("rank");
-      Float4Vector score = (Float4Vector) root.getVector("_score");
-      Float4Vector distance = (Float4Vector) root.getVector("_distance");
-      VarCharVector file = (VarCharVector) root.getVector("_file");
-      BigIntVector pos = (BigIntVector) root.getVector("_pos");
+      IntVector q = (IntVector) root.getVector(0);
+      IntVector rank = (IntVector) root.getVector(1);
+      Float4Vector score = (Float4Vector) root.getVector(2);
+      Float4Vector distance = (Float4Vector) root.getVector(3);
+      VarCharVector file = (VarCharVector) root.getVector(4);
+      BigIntVector pos = (BigIntVector) root.getVector(5);
       int row = 0;
       for (int qi = 0; qi < results.size(); qi++) {
         List<SearchHit> hits = results.get(qi);
@@ -82,10 +111,12 @@ final class SearchStream {
           distance.setSafe(row, metric.distance(h.rawScore()));
           file.setSafe(row, h.file().getBytes(java.nio.charset.StandardCharsets.UTF_8));
           pos.setSafe(row, h.pos());
-          for (String name : outputs) {
-            Object col = columnsByFile.get(h.file()).get(name);
-            Object value = col instanceof float[][] vs ? vs[(int) h.pos()] : ((Object[]) col)[(int) h.pos()];
-            ArrowRows.set((FieldVector) root.getVector(name), row, value);
+          for (int j = 0; j < outputs.size(); j++) {
+            Object col = columnsByFile.get(h.file()).get(outputs.get(j));
+            Object value =
+                col instanceof float[][] vs ? vs[(int) h.pos()] : ((Object[]) col)[(int) h.pos()];
+            // by position: an output column may share its name with a result column ("rank")
+            ArrowRows.set(root.getVector(FIXED_COLUMNS + j), row, value);
           }
           row++;
         }

@@ -84,10 +84,18 @@ class BatchReadTest {
       assertThat(info.getRecords()).isEqualTo(ROWS);
       assertThat(info.getBytes()).isPositive();
       List<Map<String, Object>> rows = readAll(f, info);
-      assertThat(rows).extracting(FlightFixture::id).containsExactlyInAnyOrderElementsOf(LongStream.range(0, ROWS).boxed().toList());
+      assertThat(rows)
+          .extracting(FlightFixture::id)
+          .containsExactlyInAnyOrderElementsOf(LongStream.range(0, ROWS).boxed().toList());
       assertThat(rows.get(0).keySet()).containsExactly("id", "lang", "year", "text", "embedding");
-      assertThat(rows).allSatisfy(r -> assertThat(r).containsEntry("text", "row " + id(r)).containsEntry("lang", lang(id(r))));
-      assertThat(rows).allSatisfy(r -> assertThat((List<?>) r.get("embedding")).hasSize(FlightFixture.DIM));
+      assertThat(rows)
+          .allSatisfy(
+              r ->
+                  assertThat(r)
+                      .containsEntry("text", "row " + id(r))
+                      .containsEntry("lang", lang(id(r))));
+      assertThat(rows)
+          .allSatisfy(r -> assertThat((List<?>) r.get("embedding")).hasSize(FlightFixture.DIM));
     }
   }
 
@@ -98,14 +106,19 @@ class BatchReadTest {
       FlightDescriptor d = readCommand(List.of("text", "id"), "year >= 2020 AND lang != 'fr'", 3);
       FlightInfo info = f.client.getInfo(d);
       assertThat(info.getEndpoints()).hasSize(3);
-      assertThat(info.getRecords()).as("total_records is the row count before the filter").isEqualTo(ROWS);
+      assertThat(info.getRecords())
+          .as("total_records is the row count before the filter")
+          .isEqualTo(ROWS);
       Schema schema = info.getSchemaOptional().orElseThrow();
       assertThat(schema.getFields()).extracting(Field::getName).containsExactly("text", "id");
       assertThat(f.client.getSchema(d).getSchema()).isEqualTo(schema);
 
       List<Map<String, Object>> rows = readAll(f, info);
       List<Long> expected =
-          LongStream.range(0, ROWS).filter(i -> year(i) >= 2020 && !lang(i).equals("fr")).boxed().toList();
+          LongStream.range(0, ROWS)
+              .filter(i -> year(i) >= 2020 && !lang(i).equals("fr"))
+              .boxed()
+              .toList();
       assertThat(expected).isNotEmpty();
       assertThat(rows).extracting(FlightFixture::id).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(rows).allSatisfy(r -> assertThat(r.keySet()).containsExactly("text", "id"));
@@ -114,7 +127,8 @@ class BatchReadTest {
       // splits=2 over 3 files: 2 endpoints, still every row once
       FlightInfo two = f.client.getInfo(readCommand(List.of("id"), null, 2));
       assertThat(two.getEndpoints()).hasSize(2);
-      assertThat(readAll(f, two)).extracting(FlightFixture::id)
+      assertThat(readAll(f, two))
+          .extracting(FlightFixture::id)
           .containsExactlyInAnyOrderElementsOf(LongStream.range(0, ROWS).boxed().toList());
       // splits=1: one endpoint
       assertThat(f.client.getInfo(readCommand(null, null, 1)).getEndpoints()).hasSize(1);
@@ -135,10 +149,50 @@ class BatchReadTest {
   }
 
   @Test
+  void handWrittenReadTicketReadsTheWholeTable() throws Exception {
+    try (FlightFixture f = FlightFixture.start(dir)) {
+      seed(f);
+      Map<String, Object> t =
+          new LinkedHashMap<>(Map.of("v", 1, "type", "read", "collection", "docs"));
+      t.put("columns", List.of("id", "lang"));
+      t.put("filter", "lang = 'de'");
+      List<Map<String, Object>> rows = f.get(FlightFixture.ticket(t));
+      assertThat(rows)
+          .extracting(FlightFixture::id)
+          .containsExactlyInAnyOrderElementsOf(
+              LongStream.range(0, ROWS).filter(i -> i % 3 == 1).boxed().toList());
+    }
+  }
+
+  @Test
+  void anEndpointLargerThanOneBatchStreamsSeveralBatches() throws Exception {
+    int rows = ReadStream.BATCH_ROWS + 300;
+    try (FlightFixture f = FlightFixture.start(dir)) {
+      f.createDocs("many", 4);
+      List<float[]> vectors = FlightFixture.vectors(rows, 4, 6);
+      f.putDocs("many", 0, vectors);
+      FlightInfo info = f.client.getInfo(FlightDescriptor.path("many"));
+      assertThat(info.getEndpoints()).hasSize(1);
+      List<Map<String, Object>> read = readAll(f, info);
+      assertThat(read).hasSize(rows);
+      for (Map<String, Object> r : read) {
+        float[] expected = vectors.get((int) id(r));
+        List<?> actual = (List<?>) r.get("embedding");
+        assertThat(actual).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+          assertThat(((Number) actual.get(i)).floatValue()).isEqualTo(expected[i]);
+        }
+        assertThat(r).containsEntry("text", "row " + id(r));
+      }
+    }
+  }
+
+  @Test
   void readLimitCapsTheWholeRead() throws Exception {
     try (FlightFixture f = FlightFixture.start(dir)) {
       seed(f);
-      Map<String, Object> cmd = new LinkedHashMap<>(Map.of("v", 1, "type", "read", "collection", "docs"));
+      Map<String, Object> cmd =
+          new LinkedHashMap<>(Map.of("v", 1, "type", "read", "collection", "docs"));
       cmd.put("columns", List.of("id"));
       cmd.put("limit", 7);
       cmd.put("splits", 3);

@@ -25,11 +25,18 @@ class CollectionAdminTest {
   void createPutDescribeAndList() throws Exception {
     try (FlightFixture f = FlightFixture.start(dir)) {
       Map<String, Object> created = f.createDocs("docs");
-      assertThat(created).containsEntry("collection", "docs").containsEntry("row_count", 0).containsEntry("external", false);
+      assertThat(created)
+          .containsEntry("collection", "docs")
+          .containsEntry("row_count", 0)
+          .containsEntry("external", false);
       Map<String, Object> embedding = map(map(created, "vector_fields"), "embedding");
-      assertThat(embedding).containsEntry("dimension", FlightFixture.DIM).containsEntry("metric", "cosine");
+      assertThat(embedding)
+          .containsEntry("dimension", FlightFixture.DIM)
+          .containsEntry("metric", "cosine");
       List<Map<String, Object>> schema = list(created, "schema");
-      assertThat(schema).extracting(c -> c.get("name")).containsExactly("id", "lang", "year", "text", "embedding");
+      assertThat(schema)
+          .extracting(c -> c.get("name"))
+          .containsExactly("id", "lang", "year", "text", "embedding");
       assertThat(schema.get(4)).containsEntry("type", "float_vector(" + FlightFixture.DIM + ")");
 
       Map<String, Object> put = f.putDocs("docs", 0, FlightFixture.vectors(40, 1));
@@ -38,7 +45,9 @@ class CollectionAdminTest {
       try (VectorSchemaRoot doubles = f.docsBatch(40, FlightFixture.vectors(10, 2), true)) {
         Map<String, Object> put2 =
             f.put(
-                FlightDescriptor.command(Json.bytes(Map.of("v", 1, "type", "insert", "collection", "docs"))), doubles);
+                FlightDescriptor.command(
+                    Json.bytes(Map.of("v", 1, "type", "insert", "collection", "docs"))),
+                doubles);
         assertThat(put2).containsEntry("rows", 10);
         assertThat(((Number) put2.get("snapshot_id")).longValue())
             .isNotEqualTo(((Number) put.get("snapshot_id")).longValue());
@@ -46,15 +55,19 @@ class CollectionAdminTest {
 
       Map<String, Object> d = f.describe("docs");
       assertThat(d).containsEntry("row_count", 50).containsEntry("file_count", 2);
-      assertThat(((Number) d.get("snapshot_id")).longValue()).isEqualTo(f.lake.collection("docs").snapshotId());
+      assertThat(((Number) d.get("snapshot_id")).longValue())
+          .isEqualTo(f.lake.collection("docs").snapshotId());
       assertThat((List<?>) d.get("indexes")).isEmpty();
 
       f.createDocs("other");
-      assertThat(f.action("list_collections", Map.of())).containsEntry("collections", List.of("docs", "other"));
+      assertThat(f.action("list_collections", Map.of()))
+          .containsEntry("collections", List.of("docs", "other"));
 
       List<FlightInfo> flights = new ArrayList<>();
       f.client.listFlights(Criteria.ALL).forEach(flights::add);
-      assertThat(flights).extracting(i -> i.getDescriptor().getPath()).containsExactly(List.of("docs"), List.of("other"));
+      assertThat(flights)
+          .extracting(i -> i.getDescriptor().getPath())
+          .containsExactly(List.of("docs"), List.of("other"));
       assertThat(flights.get(0).getRecords()).isEqualTo(50);
       assertThat(flights.get(1).getRecords()).isEqualTo(0);
       assertThat(flights.get(0).getSchemaOptional().orElseThrow().getFields())
@@ -66,15 +79,20 @@ class CollectionAdminTest {
       for (FlightEndpoint e : flights.get(0).getEndpoints()) {
         rows.addAll(f.get(e.getTicket()));
       }
-      assertThat(rows).extracting(FlightFixture::id).containsExactlyInAnyOrderElementsOf(range(0, 50));
-      Map<String, Object> row45 = rows.stream().filter(r -> FlightFixture.id(r) == 45).findFirst().orElseThrow();
+      assertThat(rows)
+          .extracting(FlightFixture::id)
+          .containsExactlyInAnyOrderElementsOf(range(0, 50));
+      Map<String, Object> row45 =
+          rows.stream().filter(r -> FlightFixture.id(r) == 45).findFirst().orElseThrow();
       float[] v45 = FlightFixture.vectors(10, 2).get(5);
       List<?> stored = (List<?>) row45.get("embedding");
       assertThat(stored).hasSize(FlightFixture.DIM);
       for (int i = 0; i < v45.length; i++) {
         assertThat(((Number) stored.get(i)).floatValue()).isEqualTo(v45[i]);
       }
-      assertThat(row45).containsEntry("lang", FlightFixture.lang(45)).containsEntry("year", FlightFixture.year(45));
+      assertThat(row45)
+          .containsEntry("lang", FlightFixture.lang(45))
+          .containsEntry("year", FlightFixture.year(45));
     }
   }
 
@@ -86,9 +104,16 @@ class CollectionAdminTest {
       Map<String, Object> again =
           f.action(
               "create_collection",
-              Map.of("collection", "docs", "schema", FlightFixture.docsSchema(8), "if_not_exists", true));
+              Map.of(
+                  "collection",
+                  "docs",
+                  "schema",
+                  FlightFixture.docsSchema(8),
+                  "if_not_exists",
+                  true));
       assertThat(again).containsEntry("row_count", 5);
-      assertThat(map(map(again, "vector_fields"), "embedding")).containsEntry("dimension", FlightFixture.DIM);
+      assertThat(map(map(again, "vector_fields"), "embedding"))
+          .containsEntry("dimension", FlightFixture.DIM);
     }
   }
 
@@ -100,12 +125,19 @@ class CollectionAdminTest {
       assertThat(actions)
           .extracting(ActionType::getType)
           .containsExactlyInAnyOrder(
-              "list_collections", "describe_collection", "create_collection", "create_external_collection",
-              "create_index", "refresh", "drop_index", "drop_collection");
+              "list_collections",
+              "describe_collection",
+              "create_collection",
+              "create_external_collection",
+              "create_index",
+              "refresh",
+              "drop_index",
+              "drop_collection");
       assertThat(actions).allSatisfy(a -> assertThat(a.getDescription()).isNotBlank());
 
       f.createDocs("docs");
-      assertThat(f.action("drop_collection", Map.of("collection", "docs"))).containsEntry("dropped", true);
+      assertThat(f.action("drop_collection", Map.of("collection", "docs")))
+          .containsEntry("dropped", true);
       assertThat(f.action("list_collections", Map.of())).containsEntry("collections", List.of());
     }
   }

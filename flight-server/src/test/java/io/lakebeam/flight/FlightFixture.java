@@ -34,11 +34,11 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorLoader;
-import org.apache.arrow.vector.VectorUnloader;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.impl.UnionListWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -48,9 +48,9 @@ import org.apache.arrow.vector.util.Text;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
- * A Lakebeam Flight server on port 0 over a temporary lakehouse, with a client whose allocator is
- * a child of a shared root: closing the fixture fails the test if the client leaked Arrow memory,
- * and the server's own allocator fails on close if it leaked.
+ * A Lakebeam Flight server on port 0 over a temporary lakehouse, with a client whose allocator is a
+ * child of a shared root: closing the fixture fails the test if the client leaked Arrow memory, and
+ * the server's own allocator fails on close if it leaked.
  *
  * <pre>{@code
  * try (FlightFixture f = FlightFixture.start(dir)) {
@@ -78,7 +78,9 @@ final class FlightFixture implements AutoCloseable {
     this.server = server;
     this.options = options;
     this.allocator = ROOT.newChildAllocator("test-client", 0, Long.MAX_VALUE);
-    this.client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+    this.client =
+        FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port()))
+            .build();
   }
 
   static FlightFixture start(Path dir) throws Exception {
@@ -86,7 +88,8 @@ final class FlightFixture implements AutoCloseable {
   }
 
   /** Starts a server configured by {@code configure}; {@code options} go with every helper call. */
-  static FlightFixture start(Path dir, Consumer<LakebeamFlightServer.Builder> configure, CallOption... options)
+  static FlightFixture start(
+      Path dir, Consumer<LakebeamFlightServer.Builder> configure, CallOption... options)
       throws Exception {
     Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString());
     LakebeamFlightServer.Builder b = LakebeamFlightServer.builder(lake).port(0);
@@ -144,7 +147,9 @@ final class FlightFixture implements AutoCloseable {
   }
 
   Map<String, Object> createDocs(String name, int dim) {
-    return action("create_collection", Map.of("collection", name, "schema", docsSchema(dim), "metric", "cosine"));
+    return action(
+        "create_collection",
+        Map.of("collection", name, "schema", docsSchema(dim), "metric", "cosine"));
   }
 
   /**
@@ -152,7 +157,8 @@ final class FlightFixture implements AutoCloseable {
    * {@code list<float64>} when {@code float64}. The caller closes it.
    */
   VectorSchemaRoot docsBatch(long firstId, List<float[]> vectors, boolean float64) {
-    FloatingPointPrecision precision = float64 ? FloatingPointPrecision.DOUBLE : FloatingPointPrecision.SINGLE;
+    FloatingPointPrecision precision =
+        float64 ? FloatingPointPrecision.DOUBLE : FloatingPointPrecision.SINGLE;
     Field item = Field.nullable("item", new ArrowType.FloatingPoint(precision));
     Schema schema =
         new Schema(
@@ -161,7 +167,8 @@ final class FlightFixture implements AutoCloseable {
                 Field.nullable("lang", ArrowType.Utf8.INSTANCE),
                 Field.nullable("year", new ArrowType.Int(32, true)),
                 Field.nullable("text", ArrowType.Utf8.INSTANCE),
-                new Field("embedding", FieldType.nullable(ArrowType.List.INSTANCE), List.of(item))));
+                new Field(
+                    "embedding", FieldType.nullable(ArrowType.List.INSTANCE), List.of(item))));
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
     root.allocateNew();
     BigIntVector id = (BigIntVector) root.getVector("id");
@@ -192,7 +199,8 @@ final class FlightFixture implements AutoCloseable {
   }
 
   /** Inserts docs rows through DoPut on path [collection]; returns the put's JSON result. */
-  Map<String, Object> putDocs(String collection, long firstId, List<float[]> vectors) throws Exception {
+  Map<String, Object> putDocs(String collection, long firstId, List<float[]> vectors)
+      throws Exception {
     try (VectorSchemaRoot root = docsBatch(firstId, vectors, false)) {
       return put(FlightDescriptor.path(collection), root);
     }
@@ -207,7 +215,8 @@ final class FlightFixture implements AutoCloseable {
    * Sends the batches (all of one schema) as one DoPut; returns the put's JSON result. The first
    * root carries the stream: later batches are loaded into it.
    */
-  Map<String, Object> put(FlightDescriptor descriptor, List<VectorSchemaRoot> batches) throws Exception {
+  Map<String, Object> put(FlightDescriptor descriptor, List<VectorSchemaRoot> batches)
+      throws Exception {
     VectorSchemaRoot root = batches.get(0);
     try (SyncPutListener listener = new SyncPutListener()) {
       FlightClient.ClientStreamListener w = client.startPut(descriptor, root, listener, options);
@@ -297,7 +306,8 @@ final class FlightFixture implements AutoCloseable {
   // ---- assertions ----
 
   /** Asserts that {@code call} fails with {@code code} and a message holding every fragment. */
-  static FlightRuntimeException assertFlightError(ThrowingCallable call, FlightStatusCode code, String... fragments) {
+  static FlightRuntimeException assertFlightError(
+      ThrowingCallable call, FlightStatusCode code, String... fragments) {
     FlightRuntimeException e = catchThrowableOfType(FlightRuntimeException.class, call);
     assertThat(e).as("expected a Flight error %s", code).isNotNull();
     assertThat(e.status().code()).as("status of: %s", e.getMessage()).isEqualTo(code);

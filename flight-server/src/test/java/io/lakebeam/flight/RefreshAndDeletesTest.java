@@ -17,9 +17,9 @@ import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.parquet.Parquet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,18 +35,23 @@ class RefreshAndDeletesTest {
       List<float[]> vectors = new ArrayList<>(FlightFixture.vectors(150, 1));
       f.putDocs("docs", 0, vectors);
       f.action("create_index", Map.of("collection", "docs"));
-      assertThat(list(f.describe("docs"), "indexes").get(0)).containsEntry("stale", false).containsEntry("rows", 150);
+      assertThat(list(f.describe("docs"), "indexes").get(0))
+          .containsEntry("stale", false)
+          .containsEntry("rows", 150);
 
       List<float[]> more = FlightFixture.vectors(10, 2);
       vectors.addAll(more);
       f.putDocs("docs", 150, more);
       Map<String, Object> stale = f.describe("docs");
       assertThat(stale).containsEntry("row_count", 160);
-      assertThat(list(stale, "indexes").get(0)).containsEntry("stale", true).containsEntry("rows", 150);
+      assertThat(list(stale, "indexes").get(0))
+          .containsEntry("stale", true)
+          .containsEntry("rows", 150);
 
       // before refresh: the new file is searched exactly
       for (int id : new int[] {150, 155, 159}) {
-        List<Map<String, Object>> hits = f.search(withIds(searchTicket("docs", List.of(vectors.get(id)), 3)));
+        List<Map<String, Object>> hits =
+            f.search(withIds(searchTicket("docs", List.of(vectors.get(id)), 3)));
         assertThat(id(hits.get(0))).isEqualTo(id);
       }
 
@@ -56,14 +61,19 @@ class RefreshAndDeletesTest {
       assertThat(index).containsEntry("field", "embedding").containsEntry("mode", "incremental");
 
       Map<String, Object> fresh = list(f.describe("docs"), "indexes").get(0);
-      assertThat(fresh).containsEntry("stale", false).containsEntry("rows", 160).containsEntry("segments", 2);
+      assertThat(fresh)
+          .containsEntry("stale", false)
+          .containsEntry("rows", 160)
+          .containsEntry("segments", 2);
       for (int id : new int[] {3, 150, 155, 159}) {
-        List<Map<String, Object>> hits = f.search(withIds(searchTicket("docs", List.of(vectors.get(id)), 3)));
+        List<Map<String, Object>> hits =
+            f.search(withIds(searchTicket("docs", List.of(vectors.get(id)), 3)));
         assertThat(id(hits.get(0))).isEqualTo(id);
       }
 
       // a second refresh has nothing to index
-      assertThat(list(f.action("refresh", Map.of("collection", "docs")), "indexes").get(0)).containsEntry("mode", "metadata");
+      assertThat(list(f.action("refresh", Map.of("collection", "docs")), "indexes").get(0))
+          .containsEntry("mode", "metadata");
     }
   }
 
@@ -83,14 +93,17 @@ class RefreshAndDeletesTest {
       f.action("create_index", Map.of("collection", "docs", "field", "embedding"));
 
       // locate the file of rows 40..74 and of row 10 through the search results
-      String secondFile = (String) f.search(searchTicket("docs", List.of(vectors.get(50)), 1)).get(0).get("_file");
-      String firstFile = (String) f.search(searchTicket("docs", List.of(vectors.get(10)), 1)).get(0).get("_file");
+      String secondFile =
+          (String) f.search(searchTicket("docs", List.of(vectors.get(50)), 1)).get(0).get("_file");
+      String firstFile =
+          (String) f.search(searchTicket("docs", List.of(vectors.get(10)), 1)).get(0).get("_file");
       Collection c = f.lake.collection("docs");
       Table table = c.table();
       table.newDelete().deleteFile(secondFile).commit();
       deletePosition(table, firstFile, 10);
 
-      List<Long> expected = LongStream.range(0, 100).filter(i -> i != 10 && (i < 40 || i >= 75)).boxed().toList();
+      List<Long> expected =
+          LongStream.range(0, 100).filter(i -> i != 10 && (i < 40 || i >= 75)).boxed().toList();
       // indexed search: the index still holds the removed rows, the search must skip them
       assertNotReturned(f, vectors, expected);
       assertThat(readIds(f)).containsExactlyInAnyOrderElementsOf(expected);
@@ -108,18 +121,26 @@ class RefreshAndDeletesTest {
     }
   }
 
-  private static void assertNotReturned(FlightFixture f, List<float[]> vectors, List<Long> expected) {
+  private static void assertNotReturned(
+      FlightFixture f, List<float[]> vectors, List<Long> expected) {
     for (int deleted : new int[] {10, 40, 50, 74}) {
-      List<Map<String, Object>> hits = f.search(withIds(searchTicket("docs", List.of(vectors.get(deleted)), 5)));
-      assertThat(hits).hasSize(5).extracting(FlightFixture::id).doesNotContain((long) deleted).isSubsetOf(expected);
+      List<Map<String, Object>> hits =
+          f.search(withIds(searchTicket("docs", List.of(vectors.get(deleted)), 5)));
+      assertThat(hits)
+          .hasSize(5)
+          .extracting(FlightFixture::id)
+          .doesNotContain((long) deleted)
+          .isSubsetOf(expected);
     }
-    List<Map<String, Object>> all = f.search(withIds(searchTicket("docs", List.of(vectors.get(0)), 1000)));
+    List<Map<String, Object>> all =
+        f.search(withIds(searchTicket("docs", List.of(vectors.get(0)), 1000)));
     assertThat(all).extracting(FlightFixture::id).containsExactlyInAnyOrderElementsOf(expected);
     Map<String, Object> filtered = withIds(searchTicket("docs", List.of(vectors.get(0)), 1000));
     filtered.put("filter", "id >= 5 AND id <= 45");
     assertThat(f.search(filtered))
         .extracting(FlightFixture::id)
-        .containsExactlyInAnyOrderElementsOf(expected.stream().filter(i -> i >= 5 && i <= 45).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            expected.stream().filter(i -> i >= 5 && i <= 45).toList());
   }
 
   private static List<Long> readIds(FlightFixture f) {
@@ -138,7 +159,8 @@ class RefreshAndDeletesTest {
 
   /** Commits an Iceberg position delete of one row. */
   static void deletePosition(Table table, String dataFile, long pos) throws Exception {
-    String path = table.locationProvider().newDataLocation("deletes-" + UUID.randomUUID() + ".parquet");
+    String path =
+        table.locationProvider().newDataLocation("deletes-" + UUID.randomUUID() + ".parquet");
     PositionDeleteWriter<Record> writer =
         Parquet.writeDeletes(table.io().newOutputFile(path))
             .withSpec(PartitionSpec.unpartitioned())

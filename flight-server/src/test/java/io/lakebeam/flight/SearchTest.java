@@ -40,8 +40,12 @@ class SearchTest {
   }
 
   static void createIndex(FlightFixture f) {
-    Map<String, Object> built = f.action("create_index", Map.of("collection", "docs", "field", "embedding"));
-    assertThat(built).containsEntry("field", "embedding").containsEntry("rows_indexed", ROWS).containsEntry("rows_skipped", 0);
+    Map<String, Object> built =
+        f.action("create_index", Map.of("collection", "docs", "field", "embedding"));
+    assertThat(built)
+        .containsEntry("field", "embedding")
+        .containsEntry("rows_indexed", ROWS)
+        .containsEntry("rows_skipped", 0);
   }
 
   static double cosine(float[] a, float[] b) {
@@ -80,22 +84,32 @@ class SearchTest {
       float[] q = vectors.get(42);
 
       List<Map<String, Object>> exact = f.search(ticket(List.of(q), 5, "id", "text"));
-      assertThat(exact).extracting(FlightFixture::id).containsExactlyElementsOf(exactTopK(vectors, q, 5, i -> true));
+      assertThat(exact)
+          .extracting(FlightFixture::id)
+          .containsExactlyElementsOf(exactTopK(vectors, q, 5, i -> true));
       assertThat(exact.get(0).keySet())
-          .containsExactly("query_index", "rank", "_score", "_distance", "_file", "_pos", "id", "text");
+          .containsExactly(
+              "query_index", "rank", "_score", "_distance", "_file", "_pos", "id", "text");
       assertThat(exact).extracting(r -> r.get("rank")).containsExactly(0, 1, 2, 3, 4);
       assertThat((float) exact.get(0).get("_score")).isCloseTo(1f, within(1e-4f));
       assertThat((float) exact.get(0).get("_distance")).isCloseTo(0f, within(1e-4f));
       for (Map<String, Object> hit : exact) {
         long id = id(hit);
-        assertThat((float) hit.get("_score")).isCloseTo((float) cosine(q, vectors.get((int) id)), within(1e-4f));
-        assertThat((float) hit.get("_distance")).isCloseTo(1f - (float) hit.get("_score"), within(1e-5f));
+        assertThat((float) hit.get("_score"))
+            .isCloseTo((float) cosine(q, vectors.get((int) id)), within(1e-4f));
+        assertThat((float) hit.get("_distance"))
+            .isCloseTo(1f - (float) hit.get("_score"), within(1e-5f));
       }
-      assertThat(exact).extracting(r -> (float) r.get("_score")).isSortedAccordingTo(Comparator.reverseOrder());
+      assertThat(exact)
+          .extracting(r -> (float) r.get("_score"))
+          .isSortedAccordingTo(Comparator.reverseOrder());
 
       createIndex(f);
       Map<String, Object> index = FlightFixture.list(f.describe("docs"), "indexes").get(0);
-      assertThat(index).containsEntry("field", "embedding").containsEntry("stale", false).containsEntry("rows", ROWS);
+      assertThat(index)
+          .containsEntry("field", "embedding")
+          .containsEntry("stale", false)
+          .containsEntry("rows", ROWS);
 
       for (int id = 0; id < ROWS; id += 17) {
         List<Map<String, Object>> hits = f.search(ticket(List.of(vectors.get(id)), 3, "id"));
@@ -107,7 +121,9 @@ class SearchTest {
       noTopK.remove("top_k");
       assertThat(f.search(noTopK)).hasSize(10);
       assertThat(f.search(ticket(List.of(q), 37))).hasSize(37);
-      assertThat(f.search(ticket(List.of(q), 1000))).as("fewer rows than top_k: all of them").hasSize(ROWS);
+      assertThat(f.search(ticket(List.of(q), 1000)))
+          .as("fewer rows than top_k: all of them")
+          .hasSize(ROWS);
     }
   }
 
@@ -116,12 +132,17 @@ class SearchTest {
     try (FlightFixture f = FlightFixture.start(dir)) {
       List<float[]> vectors = seed(f);
       createIndex(f);
-      List<Map<String, Object>> hits = f.search(ticket(List.of(vectors.get(150)), 20, "text", "year", "lang", "id", "embedding"));
+      List<Map<String, Object>> hits =
+          f.search(
+              ticket(List.of(vectors.get(150)), 20, "text", "year", "lang", "id", "embedding"));
       assertThat(hits).hasSize(20);
       assertThat(hits.get(0).keySet()).endsWith("text", "year", "lang", "id", "embedding");
       for (Map<String, Object> hit : hits) {
         long id = id(hit);
-        assertThat(hit).containsEntry("text", "row " + id).containsEntry("year", year(id)).containsEntry("lang", lang(id));
+        assertThat(hit)
+            .containsEntry("text", "row " + id)
+            .containsEntry("year", year(id))
+            .containsEntry("lang", lang(id));
         // _file/_pos locate the row: one file per put, rows in put order
         assertThat((long) hit.get("_pos")).isEqualTo(id < 120 ? id : id - 120);
         List<?> embedding = (List<?>) hit.get("embedding");
@@ -129,7 +150,8 @@ class SearchTest {
         assertThat(((Number) embedding.get(3)).floatValue()).isEqualTo(vectors.get((int) id)[3]);
       }
       assertThat(hits).extracting(h -> h.get("_file")).doesNotContainNull();
-      assertThat(hits.stream().filter(h -> id(h) < 120).map(h -> h.get("_file")).distinct()).hasSizeLessThanOrEqualTo(1);
+      assertThat(hits.stream().filter(h -> id(h) < 120).map(h -> h.get("_file")).distinct())
+          .hasSizeLessThanOrEqualTo(1);
     }
   }
 
@@ -141,9 +163,14 @@ class SearchTest {
       List<float[]> queries = List.of(vectors.get(7), vectors.get(130), vectors.get(199));
       List<Map<String, Object>> hits = f.search(ticket(queries, 4, "id"));
       assertThat(hits).hasSize(12);
-      assertThat(hits).extracting(h -> h.get("query_index")).containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2);
-      assertThat(hits).extracting(h -> h.get("rank")).containsExactly(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3);
-      assertThat(List.of(id(hits.get(0)), id(hits.get(4)), id(hits.get(8)))).containsExactly(7L, 130L, 199L);
+      assertThat(hits)
+          .extracting(h -> h.get("query_index"))
+          .containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2);
+      assertThat(hits)
+          .extracting(h -> h.get("rank"))
+          .containsExactly(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3);
+      assertThat(List.of(id(hits.get(0)), id(hits.get(4)), id(hits.get(8))))
+          .containsExactly(7L, 130L, 199L);
     }
   }
 
@@ -164,13 +191,18 @@ class SearchTest {
       List<Map<String, Object>> hits = f.search(t);
       assertThat(hits).hasSize(10);
       assertThat(hits).allSatisfy(h -> assertThat(h).containsEntry("lang", "en"));
-      assertThat(hits).allSatisfy(h -> assertThat((int) h.get("year")).isGreaterThanOrEqualTo(2020));
-      assertThat(hits).extracting(FlightFixture::id).containsExactlyElementsOf(exactTopK(vectors, q, 10, enRecent));
+      assertThat(hits)
+          .allSatisfy(h -> assertThat((int) h.get("year")).isGreaterThanOrEqualTo(2020));
+      assertThat(hits)
+          .extracting(FlightFixture::id)
+          .containsExactlyElementsOf(exactTopK(vectors, q, 10, enRecent));
 
       // very selective: 3 rows, and 2 rows, match; asking for 10 returns exactly those
       Map<String, Object> three = ticket(List.of(q), 10, "id");
       three.put("filter", "id IN (3, 77, 150)");
-      assertThat(f.search(three)).extracting(FlightFixture::id).containsExactlyInAnyOrder(3L, 77L, 150L);
+      assertThat(f.search(three))
+          .extracting(FlightFixture::id)
+          .containsExactlyInAnyOrder(3L, 77L, 150L);
       Map<String, Object> two = ticket(List.of(q), 10, "id", "text");
       two.put("filter", "lang = 'de' AND id < 5");
       assertThat(f.search(two)).extracting(FlightFixture::id).containsExactlyInAnyOrder(1L, 4L);
@@ -180,6 +212,64 @@ class SearchTest {
       Map<String, Object> none = ticket(List.of(q), 10, "id");
       none.put("filter", "year > 3000");
       assertThat(f.search(none)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"cosine", "dot", "l2"})
+  void scoresAndDistancesFollowTheMetric(String metric) throws Exception {
+    try (FlightFixture f = FlightFixture.start(dir)) {
+      f.action(
+          "create_collection",
+          Map.of("collection", "m", "schema", FlightFixture.docsSchema(8), "metric", metric));
+      List<float[]> vectors = FlightFixture.vectors(30, 8, 4);
+      f.putDocs("m", 0, vectors);
+      float[] q = FlightFixture.vectors(1, 8, 99).get(0);
+      for (boolean indexed : new boolean[] {false, true}) {
+        if (indexed) {
+          f.action("create_index", Map.of("collection", "m"));
+        }
+        Map<String, Object> t = searchTicket("m", List.of(q), 30);
+        t.put("output_fields", List.of("id"));
+        List<Map<String, Object>> hits = f.search(t);
+        assertThat(hits).hasSize(30);
+        for (Map<String, Object> hit : hits) {
+          float[] v = vectors.get((int) id(hit));
+          double dot = 0;
+          double l2 = 0;
+          for (int i = 0; i < v.length; i++) {
+            dot += q[i] * v[i];
+            l2 += (q[i] - v[i]) * (q[i] - v[i]);
+          }
+          double score;
+          double distance;
+          switch (metric) {
+            case "cosine" -> {
+              score = cosine(q, v);
+              distance = 1 - score;
+            }
+            case "dot" -> {
+              score = dot;
+              distance = -dot;
+            }
+            default -> {
+              score = 1 / (1 + l2);
+              distance = l2;
+            }
+          }
+          float tolerance = 1e-3f * (float) Math.max(1, Math.abs(distance));
+          assertThat((float) hit.get("_score"))
+              .as("%s score, indexed=%s", metric, indexed)
+              .isCloseTo((float) score, within(tolerance));
+          assertThat((float) hit.get("_distance"))
+              .as("%s distance", metric)
+              .isCloseTo((float) distance, within(tolerance));
+        }
+        assertThat(hits)
+            .extracting(h -> (float) h.get("_score"))
+            .isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(hits).extracting(h -> (float) h.get("_distance")).isSorted();
+      }
     }
   }
 

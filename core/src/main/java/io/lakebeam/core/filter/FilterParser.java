@@ -26,6 +26,7 @@ import org.apache.iceberg.types.Types;
  * BETWEEN lit AND lit}.
  */
 public final class FilterParser {
+  private final java.util.Map<String, Integer> columnPositions = new java.util.HashMap<>();
   private final List<Token> tokens;
   private final String text;
   private int i;
@@ -46,7 +47,7 @@ public final class FilterParser {
       throw p.error("unexpected '" + p.peek().text() + "'");
     }
     if (schema != null) {
-      check(e, schema, filter);
+      check(e, schema, filter, p.columnPositions);
     }
     return e;
   }
@@ -58,13 +59,17 @@ public final class FilterParser {
     return names;
   }
 
-  private static void check(Expression e, Schema schema, String filter) {
+  private static void check(
+      Expression e, Schema schema, String filter, java.util.Map<String, Integer> positions) {
     for (String column : columns(e)) {
       Types.NestedField f = schema.findField(column);
       if (f == null) {
         throw LakebeamException.invalid(
-            "Cannot apply filter \"%s\": no column '%s'; columns are %s",
-            filter, column, schema.columns().stream().map(Types.NestedField::name).toList());
+            "Cannot apply filter \"%s\" at position %d: no column '%s'; columns are %s",
+            filter,
+            positions.getOrDefault(column, 0) + 1,
+            column,
+            schema.columns().stream().map(Types.NestedField::name).toList());
       }
       if (!f.type().isPrimitiveType()) {
         throw LakebeamException.invalid(
@@ -114,6 +119,7 @@ public final class FilterParser {
       throw error("expected a column name but found '" + col.text() + "'", col);
     }
     String name = col.text();
+    columnPositions.putIfAbsent(name, col.position());
     if (acceptKeyword("IS")) {
       boolean not = acceptKeyword("NOT");
       if (!acceptKeyword("NULL")) {

@@ -21,12 +21,12 @@ import org.apache.iceberg.util.Pair;
 /**
  * Registers index manifests in a table's metadata and finds them again.
  *
- * <p>A manifest is a Puffin file (one blob of type {@value IndexManifest#BLOB_TYPE}) in the
- * table's {@code metadata/} folder; the table property {@code lakebeam.index.<field>.manifest}
- * points at the one in force and {@code lakebeam.index.<field>.snapshot-id} names the snapshot it
- * covers. Switching the property is one atomic Iceberg metadata commit. (Iceberg statistics files
- * would be the natural place, but pyiceberg 0.12 refuses to load a table whose statistics hold a
- * blob type it does not know, so the pointer lives in properties, which every engine tolerates.)
+ * <p>A manifest is a Puffin file (one blob of type {@value IndexManifest#BLOB_TYPE}) in the table's
+ * {@code metadata/} folder; the table property {@code lakebeam.index.<field>.manifest} points at
+ * the one in force and {@code lakebeam.index.<field>.snapshot-id} names the snapshot it covers.
+ * Switching the property is one atomic Iceberg metadata commit. (Iceberg statistics files would be
+ * the natural place, but pyiceberg 0.12 refuses to load a table whose statistics hold a blob type
+ * it does not know, so the pointer lives in properties, which every engine tolerates.)
  */
 final class IndexRegistry {
   static final String PREFIX = "lakebeam.index.";
@@ -59,7 +59,8 @@ final class IndexRegistry {
       List<BlobMetadata> blobs = reader.fileMetadata().blobs();
       for (Pair<BlobMetadata, ByteBuffer> blob : reader.readAll(blobs)) {
         BlobMetadata m = blob.first();
-        if (IndexManifest.BLOB_TYPE.equals(m.type()) && field.equals(m.properties().get(FIELD_PROPERTY))) {
+        if (IndexManifest.BLOB_TYPE.equals(m.type())
+            && field.equals(m.properties().get(FIELD_PROPERTY))) {
           ByteBuffer b = blob.second().duplicate();
           byte[] bytes = new byte[b.remaining()];
           b.get(bytes);
@@ -68,9 +69,15 @@ final class IndexRegistry {
       }
     } catch (IOException | RuntimeException e) {
       throw LakebeamException.internal(
-          "Cannot read index manifest " + path + " of " + field + "; rebuild the index (create_index)", e);
+          "Cannot read index manifest "
+              + path
+              + " of "
+              + field
+              + "; rebuild the index (create_index)",
+          e);
     }
-    throw LakebeamException.internal("Index manifest " + path + " holds no index of " + field, null);
+    throw LakebeamException.internal(
+        "Index manifest " + path + " holds no index of " + field, null);
   }
 
   /** Writes a manifest and makes it the one in force, in one metadata commit. */
@@ -83,9 +90,16 @@ final class IndexRegistry {
     }
     Types.NestedField f = table.schema().findField(manifest.field());
     String path =
-        table.location() + "/metadata/lakebeam-index-" + manifest.field() + "-" + snapshotId + "-"
-            + UUID.randomUUID() + ".puffin";
-    try (PuffinWriter writer = Puffin.write(table.io().newOutputFile(path)).createdBy("lakebeam").build()) {
+        table.location()
+            + "/metadata/lakebeam-index-"
+            + manifest.field()
+            + "-"
+            + snapshotId
+            + "-"
+            + UUID.randomUUID()
+            + ".puffin";
+    try (PuffinWriter writer =
+        Puffin.write(table.io().newOutputFile(path)).createdBy("lakebeam").build()) {
       writer.add(
           new Blob(
               IndexManifest.BLOB_TYPE,
