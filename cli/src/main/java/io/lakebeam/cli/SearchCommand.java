@@ -5,7 +5,6 @@ import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
-import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.lake.VectorField;
 import io.lakebeam.embeddings.Models;
 import io.lakebeam.embeddings.OnnxTextEmbedder;
@@ -65,8 +64,7 @@ final class SearchCommand implements Callable<Integer> {
           lake.indexes()
               .search(c, new SearchRequest(vf.name(), new float[][] {q}, topK, ef, filter))
               .get(0);
-      Metric metric = lake.indexes().metricOf(c, vf.name());
-      for (Map<String, Object> row : rows(lake, c, hits, metric, outputFields)) {
+      for (Map<String, Object> row : rows(lake, c, hits, outputFields)) {
         Printer.json(row);
       }
     }
@@ -94,16 +92,12 @@ final class SearchCommand implements Callable<Integer> {
   }
 
   static List<Map<String, Object>> rows(
-      Lakehouse lake, Collection c, List<SearchHit> hits, Metric metric) {
-    return rows(lake, c, hits, metric, List.of());
-  }
-
-  static List<Map<String, Object>> rows(
-      Lakehouse lake, Collection c, List<SearchHit> hits, Metric metric, List<String> outputs) {
+      Lakehouse lake, Collection c, List<SearchHit> hits, List<String> outputs) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (SearchHit h : hits) {
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("_score", metric.score(h.rawScore()));
+      row.put("_score", h.score());
+      row.put("_distance", h.distance());
       row.put("_file", h.file());
       row.put("_pos", h.pos());
       if (!outputs.isEmpty()) {

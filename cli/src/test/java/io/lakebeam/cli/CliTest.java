@@ -39,8 +39,16 @@ class CliTest {
     ParquetFixtures.write(data.resolve("a.parquet"), 0, 40, 8, 1);
     String lake = dir.resolve("lake").toString();
     Run created =
-        run("collection", "create-external", "docs", "--lakehouse", lake, "--src", data + "/*.parquet",
-            "--schema", "text=string,embedding=float_vector(8)");
+        run(
+            "collection",
+            "create-external",
+            "docs",
+            "--lakehouse",
+            lake,
+            "--src",
+            data + "/*.parquet",
+            "--schema",
+            "text=string,embedding=float_vector(8)");
     assertThat(created.code()).as(created.err()).isZero();
     assertThat(created.out()).contains("\"addedFiles\" : 1");
     Run built = run("index", "build", "docs", "--lakehouse", lake, "--field", "embedding");
@@ -53,8 +61,19 @@ class CliTest {
       v.append(v.length() == 0 ? "" : ",").append(x);
     }
     Run found =
-        run("search", "docs", "--lakehouse", lake, "--vector", v.toString(), "-k", "2", "--output-fields", "text,lang",
-            "--filter", "year >= 2010");
+        run(
+            "search",
+            "docs",
+            "--lakehouse",
+            lake,
+            "--vector",
+            v.toString(),
+            "-k",
+            "2",
+            "--output-fields",
+            "text,lang",
+            "--filter",
+            "year >= 2010");
     assertThat(found.code()).as(found.err()).isZero();
     assertThat(found.out()).contains("\"_pos\" : 3").contains("\"text\" : \"row 3\"");
 
@@ -65,7 +84,9 @@ class CliTest {
 
     ParquetFixtures.write(data.resolve("b.parquet"), 40, 10, 8, 2);
     Run refreshed = run("collection", "refresh", "docs", "--lakehouse", lake);
-    assertThat(refreshed.out()).contains("\"addedFiles\" : 1").contains("\"mode\" : \"incremental\"");
+    assertThat(refreshed.out())
+        .contains("\"addedFiles\" : 1")
+        .contains("\"mode\" : \"incremental\"");
   }
 
   @Test
@@ -74,7 +95,15 @@ class CliTest {
     Run missing = run("collection", "describe", "nope", "--lakehouse", lake);
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("error: Collection 'nope' does not exist");
-    Run badSchema = run("collection", "create", "c", "--lakehouse", lake, "--schema", "embedding=float_vector(x)");
+    Run badSchema =
+        run(
+            "collection",
+            "create",
+            "c",
+            "--lakehouse",
+            lake,
+            "--schema",
+            "embedding=float_vector(x)");
     assertThat(badSchema.code()).isEqualTo(1);
     assertThat(badSchema.err()).contains("Cannot parse type");
     Run usage = run("search");

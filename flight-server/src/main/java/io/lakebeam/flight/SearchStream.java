@@ -4,7 +4,6 @@ import io.lakebeam.core.filter.FilterParser;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
-import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.lake.VectorField;
 import io.lakebeam.core.read.ColumnCache;
 import java.util.ArrayList;
@@ -81,7 +80,6 @@ final class SearchStream {
     c.checkColumns(outputs);
     SearchRequest request = request(ticket);
     List<List<SearchHit>> results = c.lakehouse().indexes().search(c, request);
-    Metric metric = c.lakehouse().indexes().metricOf(c, request.field());
     int total = results.stream().mapToInt(List::size).sum();
     Map<String, Map<String, Object>> columnsByFile = new HashMap<>();
     if (!outputs.isEmpty()) {
@@ -107,8 +105,8 @@ final class SearchStream {
           SearchHit h = hits.get(r);
           q.setSafe(row, qi);
           rank.setSafe(row, r);
-          score.setSafe(row, metric.score(h.rawScore()));
-          distance.setSafe(row, metric.distance(h.rawScore()));
+          score.setSafe(row, h.score());
+          distance.setSafe(row, h.distance());
           file.setSafe(row, h.file().getBytes(java.nio.charset.StandardCharsets.UTF_8));
           pos.setSafe(row, h.pos());
           for (int j = 0; j < outputs.size(); j++) {

@@ -251,13 +251,6 @@ public final class IndexService implements Closeable {
     return exec.run(request.queries(), request.topK(), Math.max(ef, request.topK()));
   }
 
-  /** The metric search scores are in for a field: the index's, else the field's. */
-  public Metric metricOf(Collection collection, String fieldName) {
-    VectorField field = collection.vectorField(fieldName);
-    VectorIndex index = index(collection, field.name());
-    return index == null ? field.metric() : index.manifest().metricValue();
-  }
-
   /** A JSON-ready list of the collection's indexes with their freshness. */
   public List<Map<String, Object>> describe(Collection collection) {
     List<Map<String, Object>> out = new ArrayList<>();

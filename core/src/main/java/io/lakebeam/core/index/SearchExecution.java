@@ -96,7 +96,7 @@ final class SearchExecution {
       for (String f : uncovered) {
         scanFile(f, query, vsf, top);
       }
-      out.add(top.sorted());
+      out.add(top.sorted().stream().map(h -> h.in(metric)).toList());
     }
     return out;
   }
