@@ -36,3 +36,7 @@ LAKEBEAM_JVM_FLAGS=(--add-modules=jdk.incubator.vector --add-opens=java.base/jav
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
   --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -Xss16m)
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+if ! command -v mvn >/dev/null 2>&1; then
+  echo "error: Lakebeam builds with Maven, which is not on PATH; install it (e.g. apt-get install maven)." >&2
+  exit 1
+fi
