@@ -99,13 +99,13 @@ def search_request(
     --------
     >>> from lakebeam.vectors import to_query_vectors
     >>> search_request(collection="docs", vectors=to_query_vectors([1, 0]), top_k=3)
-    {'v': 1, 'type': 'search', 'collection': 'docs', 'vectors': [[1.0, 0.0]], 'top_k': 3}
+    {'v': 1, 'type': 'search', 'collection': 'docs', 'vectors_f32': 'AACAPwAAAAA=', 'dim': 2, 'top_k': 3}
     """
     request: dict[str, Any] = {
         "v": PROTOCOL_VERSION,
         "type": "search",
         "collection": check_name(collection, what="collection name"),
-        "vectors": vectors.to_json(),
+        **vectors.to_packed(),
         "top_k": check_top_k(top_k),
     }
     if field is not None:

@@ -1,6 +1,9 @@
 """JSON requests built by the client (no server needed)."""
 
+import base64
 import json
+
+import numpy as np
 
 import pytest
 
@@ -14,9 +17,12 @@ def test_search_request_minimal():
         "v": 1,
         "type": "search",
         "collection": "docs",
-        "vectors": [[1.0, 0.0]],
+        "vectors_f32": "AACAPwAAAAA=",
+        "dim": 2,
         "top_k": 10,
     }
+    packed = base64.b64decode(request["vectors_f32"])
+    assert np.frombuffer(packed, dtype="<f4").tolist() == [1.0, 0.0]
 
 
 def test_search_request_with_every_option():
@@ -33,7 +39,8 @@ def test_search_request_with_every_option():
         "v": 1,
         "type": "search",
         "collection": "docs",
-        "vectors": [[1.0, 0.0], [0.0, 1.0]],
+        "vectors_f32": base64.b64encode(np.array([[1, 0], [0, 1]], "<f4").tobytes()).decode(),
+        "dim": 2,
         "top_k": 5,
         "field": "embedding",
         "output_fields": ["text", "lang"],

@@ -172,6 +172,41 @@ final class Json {
     return (Map<String, Object>) v;
   }
 
+  /**
+   * Query vectors packed as base64 of little-endian float32 values, row after row, with their
+   * dimension in {@code dimKey}: compact and quick to encode for clients that hold arrays.
+   */
+  float[][] packedVectors(String key, String dimKey) {
+    int dim = optInt(dimKey, 0);
+    if (dim < 1) {
+      throw Errors.invalid(
+          "Cannot read %s: '%s' needs '%s', the dimension of each vector", what, key, dimKey);
+    }
+    byte[] bytes;
+    try {
+      bytes = java.util.Base64.getDecoder().decode(string(key));
+    } catch (IllegalArgumentException e) {
+      throw Errors.invalid("Cannot read %s: '%s' is not base64 (%s)", what, key, e.getMessage());
+    }
+    if (bytes.length == 0 || bytes.length % (4 * dim) != 0) {
+      throw Errors.invalid(
+          "Cannot read %s: '%s' holds %d bytes, not a whole number of %d-d float32 vectors",
+          what, key, bytes.length, dim);
+    }
+    java.nio.FloatBuffer floats =
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    float[][] out = new float[bytes.length / (4 * dim)][dim];
+    for (int i = 0; i < out.length; i++) {
+      floats.get(out[i]);
+      for (int j = 0; j < dim; j++) {
+        if (!Float.isFinite(out[i][j])) {
+          throw Errors.invalid("Cannot read %s: element %d of vector %d is not finite", what, j, i);
+        }
+      }
+    }
+    return out;
+  }
+
   float[][] vectors(String key) {
     Object v = map.get(key);
     if (!(v instanceof List<?> outer) || outer.isEmpty()) {

@@ -50,7 +50,7 @@ final class SearchStream {
   static SearchRequest request(Json t) {
     return new SearchRequest(
         t.optString("field"),
-        t.vectors("vectors"),
+        t.has("vectors_f32") ? t.packedVectors("vectors_f32", "dim") : t.vectors("vectors"),
         t.optInt("top_k", 10),
         t.optInt("ef", 0),
         t.optString("filter"));

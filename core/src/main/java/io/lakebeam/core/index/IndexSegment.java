@@ -3,6 +3,7 @@ package io.lakebeam.core.index;
 import io.github.jbellis.jvector.disk.ReaderSupplier;
 import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.iceberg.io.FileIO;
 
@@ -28,14 +31,36 @@ final class IndexSegment implements Closeable {
   private final ReaderSupplier readers;
   private final OnDiskGraphIndex graph;
   private final RowMap rows;
+  private final RandomAccessVectorValues vectors;
   private final ConcurrentLinkedDeque<GraphSearcher> searchers = new ConcurrentLinkedDeque<>();
 
   private IndexSegment(
-      IndexManifest.SegmentRef ref, ReaderSupplier readers, OnDiskGraphIndex graph, RowMap rows) {
+      IndexManifest.SegmentRef ref,
+      ReaderSupplier readers,
+      OnDiskGraphIndex graph,
+      RowMap rows,
+      RandomAccessVectorValues vectors) {
     this.ref = ref;
     this.readers = readers;
     this.graph = graph;
     this.rows = rows;
+    this.vectors = vectors;
+  }
+
+  /**
+   * Copies the graph's inline vectors onto the heap: scoring then reads plain float arrays (SIMD)
+   * instead of copying each visited vector out of the mapped file. The graph's edges stay mapped.
+   */
+  private static RandomAccessVectorValues heapVectors(OnDiskGraphIndex graph) throws IOException {
+    int n = graph.size(0);
+    List<VectorFloat<?>> list = new ArrayList<>(n);
+    try (var view = graph.getView()) {
+      RandomAccessVectorValues mapped = (RandomAccessVectorValues) view;
+      for (int i = 0; i < n; i++) {
+        list.add(mapped.getVector(i).copy());
+      }
+    }
+    return new ListRandomAccessVectorValues(list, graph.getDimension());
   }
 
   static IndexSegment load(FileIO io, IndexManifest.SegmentRef ref) {
@@ -55,7 +80,7 @@ final class IndexSegment implements Closeable {
         throw new IOException(
             "graph has " + graph.size(0) + " nodes but its row map " + rows.size() + " rows");
       }
-      return new IndexSegment(ref, readers, graph, rows);
+      return new IndexSegment(ref, readers, graph, rows, heapVectors(graph));
     } catch (IOException | RuntimeException e) {
       throw LakebeamException.internal(
           "Cannot load index segment " + ref.graphPath() + "; rebuild the index (create_index)", e);
@@ -82,8 +107,7 @@ final class IndexSegment implements Closeable {
       searcher = new GraphSearcher(graph);
     }
     try {
-      var view = (RandomAccessVectorValues) searcher.getView();
-      var ssp = DefaultSearchScoreProvider.exact(query, vsf, view);
+      var ssp = DefaultSearchScoreProvider.exact(query, vsf, vectors);
       SearchResult r = searcher.search(ssp, k, Math.max(k, ef), 0f, 0f, accept);
       return r.getNodes();
     } finally {
@@ -94,14 +118,9 @@ final class IndexSegment implements Closeable {
   /** Exact scores of the given ordinals. */
   void scoreExact(
       VectorFloat<?> query, VectorSimilarityFunction vsf, int[] ordinals, int count, TopK top) {
-    try (var view = graph.getView()) {
-      RandomAccessVectorValues vectors = (RandomAccessVectorValues) view;
-      for (int i = 0; i < count; i++) {
-        int o = ordinals[i];
-        top.offer(vsf.compare(query, vectors.getVector(o)), this, o);
-      }
-    } catch (IOException e) {
-      throw LakebeamException.internal("Cannot read vectors of " + ref.graphPath(), e);
+    for (int i = 0; i < count; i++) {
+      int o = ordinals[i];
+      top.offer(vsf.compare(query, vectors.getVector(o)), this, o);
     }
   }
 
