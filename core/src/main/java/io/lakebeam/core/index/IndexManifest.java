@@ -33,9 +33,11 @@ public record IndexManifest(
 
   /**
    * One graph segment: a jVector on-disk graph with inline vectors, and a row map from graph
-   * ordinals to (data file, position).
+   * ordinals to (data file, position). {@code unitVectors}: the graph holds unit-length vectors and
+   * scores cosine as a dot product ({@link io.lakebeam.core.lake.Metric#indexSimilarity()}).
    */
-  public record SegmentRef(String graphPath, String rowsPath, long rows, List<String> files) {}
+  public record SegmentRef(
+      String graphPath, String rowsPath, long rows, List<String> files, boolean unitVectors) {}
 
   public Metric metricValue() {
     return Metric.parse(metric);

@@ -89,9 +89,15 @@ final class SearchExecution {
     List<List<SearchHit>> out = new ArrayList<>(queries.length);
     for (float[] q : queries) {
       VectorFloat<?> query = VTS.createFloatVector(q);
+      VectorFloat<?> indexQuery = VTS.createFloatVector(metric.forIndex(q));
       TopK top = new TopK(k);
       for (SegmentPlan p : plans) {
-        searchSegment(p, query, k, ef, vsf, top);
+        // Segments of unit vectors score cosine as a dot product of unit vectors.
+        if (p.segment().ref().unitVectors()) {
+          searchSegment(p, indexQuery, k, ef, metric.indexSimilarity(), top);
+        } else {
+          searchSegment(p, query, k, ef, vsf, top);
+        }
       }
       for (String f : uncovered) {
         scanFile(f, query, vsf, top);

@@ -79,7 +79,7 @@ final class SegmentBuilder {
           skippedCount++;
           continue;
         }
-        vectors.add(VTS.createFloatVector(rows[pos]));
+        vectors.add(VTS.createFloatVector(metric.forIndex(rows[pos])));
         fileOf.add(fileIndex);
         posOf.add(pos);
       }
@@ -115,7 +115,8 @@ final class SegmentBuilder {
       deleteQuietly(rowsScratch);
     }
     return new Built(
-        new IndexManifest.SegmentRef(graphPath, rowsPath, vectors.size(), usedFiles),
+        new IndexManifest.SegmentRef(
+            graphPath, rowsPath, vectors.size(), usedFiles, metric == Metric.COSINE),
         skipped,
         skippedCount);
   }
@@ -130,7 +131,7 @@ final class SegmentBuilder {
       throws IOException {
     RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
     BuildScoreProvider bsp =
-        BuildScoreProvider.randomAccessScoreProvider(ravv, metric.similarity());
+        BuildScoreProvider.randomAccessScoreProvider(ravv, metric.indexSimilarity());
     int threads = Runtime.getRuntime().availableProcessors();
     ForkJoinPool pool = new ForkJoinPool(threads);
     long start = System.nanoTime();

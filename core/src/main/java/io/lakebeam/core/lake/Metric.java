@@ -48,6 +48,32 @@ public enum Metric {
     }
   }
 
+  /**
+   * The similarity an index is built and searched with. Cosine becomes the dot product of unit
+   * vectors: the same order and the same jVector score, {@code (1 + cos) / 2}, at a third of the
+   * arithmetic.
+   */
+  public VectorSimilarityFunction indexSimilarity() {
+    return this == COSINE ? VectorSimilarityFunction.DOT_PRODUCT : similarity;
+  }
+
+  /** The vector as an index stores it: scaled to unit length for cosine, as it is otherwise. */
+  public float[] forIndex(float[] v) {
+    if (this != COSINE) {
+      return v;
+    }
+    double norm = 0;
+    for (float x : v) {
+      norm += (double) x * x;
+    }
+    float inv = (float) (1.0 / Math.sqrt(norm));
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i] * inv;
+    }
+    return out;
+  }
+
   /** Turns jVector's normalised score (in [0, 1], higher is closer) into this metric's score. */
   public float score(float jvectorScore) {
     return this == L2 ? jvectorScore : 2f * jvectorScore - 1f;
