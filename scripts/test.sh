@@ -47,5 +47,7 @@ fi
 if [ "$bench" = 1 ]; then
   echo "==> Benchmarks at smoke size"
   bash "$ROOT/bench/run_smoke.sh"
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/read_bench.py" --corpus "$ROOT/bench/data/smoke/corpus" --repeat 1
+  bash "$ROOT/bench/index_refresh.sh" "$ROOT/bench/data/smoke/corpus" 0.01 2>/dev/null | grep -v '^{'
 fi
 echo "==> All tests passed"
