@@ -20,6 +20,13 @@ for arg in "$@"; do
 done
 
 if [ "$java" = 1 ]; then
+  echo "==> Formatting (google-java-format through Spotless)"
+  if ! mvn -B -q -Dstyle.color=never spotless:check > "$ROOT/target-spotless.log" 2>&1; then
+    tail -30 "$ROOT/target-spotless.log" >&2
+    echo "Java sources are not formatted: run 'mvn spotless:apply' and commit" >&2
+    exit 1
+  fi
+  rm -f "$ROOT/target-spotless.log"
   echo "==> Java tests (mvn install)"
   mkdir -p "$ROOT/target"
   log="$ROOT/target/maven-test.log"

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * The benchmark's inputs as written by {@code bench/make_dataset.py}: raw little-endian float32
- * vectors ({@code corpus.f32}, {@code queries.f32}) and the exact neighbours
- * ({@code ground_truth.npy}, int64, one row of corpus ids per query).
+ * vectors ({@code corpus.f32}, {@code queries.f32}) and the exact neighbours ({@code
+ * ground_truth.npy}, int64, one row of corpus ids per query).
  *
  * <p>{@code float[][] v = BenchData.readF32(Path.of("bench/data/corpus.f32"), 384);}
  */
@@ -24,7 +24,8 @@ final class BenchData {
     ByteBuffer buf = readAll(file);
     int n = buf.remaining() / (4 * dim);
     if ((long) n * 4 * dim != buf.remaining()) {
-      throw new IOException("Cannot read " + file + ": size " + buf.remaining() + " is not a multiple of 4*" + dim);
+      throw new IOException(
+          "Cannot read " + file + ": size " + buf.remaining() + " is not a multiple of 4*" + dim);
     }
     float[][] out = new float[n][dim];
     for (float[] row : out) {
@@ -39,7 +40,8 @@ final class BenchData {
     ByteBuffer buf = readAll(file);
     byte[] magic = new byte[6];
     buf.get(magic);
-    if (magic[0] != (byte) 0x93 || !new String(magic, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
+    if (magic[0] != (byte) 0x93
+        || !new String(magic, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
       throw new IOException("Cannot read " + file + ": not a .npy file");
     }
     int major = buf.get();
@@ -67,7 +69,8 @@ final class BenchData {
 
   private static ByteBuffer readAll(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(ch.size())).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buf =
+          ByteBuffer.allocate(Math.toIntExact(ch.size())).order(ByteOrder.LITTLE_ENDIAN);
       while (buf.hasRemaining() && ch.read(buf) >= 0) {
         // read fully
       }

@@ -22,8 +22,8 @@ import java.util.concurrent.ForkJoinPool;
  * jVector in-process, with the hyperparameters Lakebeam's index uses by default ({@code M}=16,
  * {@code ef_construction}=100, {@code alpha}=1.2, {@code neighbor_overflow}=1.2, hierarchy on,
  * final refinement on, DOT_PRODUCT on normalised vectors): the engine under Lakebeam without
- * Iceberg, Flight or the network. Same inputs, sweep and JSON shape as {@link LuceneHnswBench};
- * the breadth is the search beam width ({@code rerankK}, Lakebeam's {@code ef}).
+ * Iceberg, Flight or the network. Same inputs, sweep and JSON shape as {@link LuceneHnswBench}; the
+ * breadth is the search beam width ({@code rerankK}, Lakebeam's {@code ef}).
  *
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -cp ... io.lakebeam.bench.JVectorBench --data bench/data
@@ -32,7 +32,8 @@ import java.util.concurrent.ForkJoinPool;
  * Thread-safety: the graph is shared; each thread has its own {@link GraphSearcher}.
  */
 public final class JVectorBench {
-  private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+  private static final VectorTypeSupport VTS =
+      VectorizationProvider.getInstance().getVectorTypeSupport();
 
   private JVectorBench() {}
 
@@ -52,8 +53,16 @@ public final class JVectorBench {
     ImmutableGraphIndex graph;
     try (GraphIndexBuilder builder =
         new GraphIndexBuilder(
-            BuildScoreProvider.randomAccessScoreProvider(ravv, vsf), a.dim, a.m, a.beamWidth, 1.2f, 1.2f,
-            true, true, pool, pool)) {
+            BuildScoreProvider.randomAccessScoreProvider(ravv, vsf),
+            a.dim,
+            a.m,
+            a.beamWidth,
+            1.2f,
+            1.2f,
+            true,
+            true,
+            pool,
+            pool)) {
       graph = builder.build(ravv);
     }
     double buildS = (System.nanoTime() - t0) / 1e9;
@@ -63,7 +72,15 @@ public final class JVectorBench {
         (q, k, breadth) -> {
           VectorFloat<?> qv = VTS.createFloatVector(q);
           SearchResult r =
-              searchers.get().search(DefaultSearchScoreProvider.exact(qv, vsf, ravv), k, Math.max(k, breadth), 0f, 0f, Bits.ALL);
+              searchers
+                  .get()
+                  .search(
+                      DefaultSearchScoreProvider.exact(qv, vsf, ravv),
+                      k,
+                      Math.max(k, breadth),
+                      0f,
+                      0f,
+                      Bits.ALL);
           SearchResult.NodeScore[] ns = r.getNodes();
           long[] ids = new long[ns.length];
           for (int i = 0; i < ns.length; i++) {
@@ -84,6 +101,12 @@ public final class JVectorBench {
         "{\"system\": \"jvector-inprocess\", \"rows\": %d, \"params\": {\"M\": %d, \"ef_construction\": %d,"
             + " \"alpha\": 1.2, \"neighbor_overflow\": 1.2, \"build_threads\": %d}, \"build_s\": %.2f,"
             + " \"build_vps\": %.1f, \"breadth_name\": \"ef\", \"sweep\": [%s]}%n",
-        corpus.length, a.m, a.beamWidth, a.buildThreads, buildS, corpus.length / buildS, String.join(", ", rows));
+        corpus.length,
+        a.m,
+        a.beamWidth,
+        a.buildThreads,
+        buildS,
+        corpus.length / buildS,
+        String.join(", ", rows));
   }
 }

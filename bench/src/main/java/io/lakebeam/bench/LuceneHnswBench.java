@@ -33,18 +33,18 @@ import org.apache.lucene.store.FSDirectory;
 /**
  * Lucene 10 HNSW as a peer: builds one {@code KnnFloatVectorField} index (DOT_PRODUCT on the
  * L2-normalised vectors, i.e. cosine; {@code M}=16, {@code beamWidth}=100, merged to one segment)
- * from the raw float32 files that {@code bench/make_dataset.py} writes, then sweeps
- * {@code numCandidates} (Lucene's search breadth: the {@code k} of {@link KnnFloatVectorQuery},
- * keeping the best 10) and prints one JSON object: build time and, per setting, recall@10,
- * p50/p99 latency from one thread and QPS from 1 and N threads.
+ * from the raw float32 files that {@code bench/make_dataset.py} writes, then sweeps {@code
+ * numCandidates} (Lucene's search breadth: the {@code k} of {@link KnnFloatVectorQuery}, keeping
+ * the best 10) and prints one JSON object: build time and, per setting, recall@10, p50/p99 latency
+ * from one thread and QPS from 1 and N threads.
  *
  * <pre>{@code
  * java -cp ... io.lakebeam.bench.LuceneHnswBench --data bench/data --dim 384 \
  *     --candidates 10,20,40,80,160 --threads 8 --build-threads 2
  * }</pre>
  *
- * Settings are measured in ascending order until recall@10 reaches {@code --stop-recall}.
- * Index building uses {@code --build-threads} indexing threads (one segment each, graphs built
+ * Settings are measured in ascending order until recall@10 reaches {@code --stop-recall}. Index
+ * building uses {@code --build-threads} indexing threads (one segment each, graphs built
  * concurrently) and the same number of HNSW merge workers for the final {@code forceMerge(1)}.
  * Searching is thread-safe: one shared {@link IndexSearcher}.
  */
@@ -71,7 +71,8 @@ public final class LuceneHnswBench {
         long[] docToId = docToId(reader);
         SearchSweep.Searcher s =
             (q, k, breadth) -> {
-              TopDocs td = searcher.search(new KnnFloatVectorQuery("v", q, Math.max(k, breadth)), k);
+              TopDocs td =
+                  searcher.search(new KnnFloatVectorQuery("v", q, Math.max(k, breadth)), k);
               long[] ids = new long[td.scoreDocs.length];
               int i = 0;
               for (ScoreDoc sd : td.scoreDocs) {
@@ -93,8 +94,15 @@ public final class LuceneHnswBench {
                 + " \"params\": {\"M\": %d, \"beamWidth\": %d, \"similarity\": \"DOT_PRODUCT\","
                 + " \"build_threads\": %d}, \"build_s\": %.2f, \"build_vps\": %.1f,"
                 + " \"breadth_name\": \"numCandidates\", \"sweep\": [%s]}%n",
-            org.apache.lucene.util.Version.LATEST, corpus.length, reader.leaves().size(), a.m, a.beamWidth,
-            a.buildThreads, buildS, corpus.length / buildS, String.join(", ", rows));
+            org.apache.lucene.util.Version.LATEST,
+            corpus.length,
+            reader.leaves().size(),
+            a.m,
+            a.beamWidth,
+            a.buildThreads,
+            buildS,
+            corpus.length / buildS,
+            String.join(", ", rows));
       }
     } finally {
       mergeExec.shutdownNow();
@@ -104,8 +112,10 @@ public final class LuceneHnswBench {
     }
   }
 
-  private static void build(Directory fs, float[][] corpus, Args a, ExecutorService mergeExec) throws Exception {
-    KnnVectorsFormat format = new Lucene99HnswVectorsFormat(a.m, a.beamWidth, a.buildThreads, mergeExec);
+  private static void build(Directory fs, float[][] corpus, Args a, ExecutorService mergeExec)
+      throws Exception {
+    KnnVectorsFormat format =
+        new Lucene99HnswVectorsFormat(a.m, a.beamWidth, a.buildThreads, mergeExec);
     IndexWriterConfig cfg =
         new IndexWriterConfig()
             .setCodec(
@@ -130,7 +140,9 @@ public final class LuceneHnswBench {
                   () -> {
                     for (int i = from; i < to; i++) {
                       Document d = new Document();
-                      d.add(new KnnFloatVectorField("v", corpus[i], VectorSimilarityFunction.DOT_PRODUCT));
+                      d.add(
+                          new KnnFloatVectorField(
+                              "v", corpus[i], VectorSimilarityFunction.DOT_PRODUCT));
                       d.add(new NumericDocValuesField("id", i));
                       w.addDocument(d);
                     }
@@ -176,7 +188,8 @@ public final class LuceneHnswBench {
       Args a = new Args();
       for (int i = 0; i < argv.length; i += 2) {
         if (i + 1 >= argv.length) {
-          throw new IllegalArgumentException("Cannot parse arguments: " + argv[i] + " needs a value");
+          throw new IllegalArgumentException(
+              "Cannot parse arguments: " + argv[i] + " needs a value");
         }
         String v = argv[i + 1];
         switch (argv[i]) {
@@ -191,7 +204,9 @@ public final class LuceneHnswBench {
           case "--stop-recall" -> a.stopRecall = Double.parseDouble(v);
           case "--candidates", "--breadths" ->
               a.candidates = Stream.of(v.split(",")).mapToInt(Integer::parseInt).toArray();
-          default -> throw new IllegalArgumentException("Cannot parse arguments: unknown option " + argv[i]);
+          default ->
+              throw new IllegalArgumentException(
+                  "Cannot parse arguments: unknown option " + argv[i]);
         }
       }
       return a;

@@ -10,8 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The measurement protocol shared by the JVM peers, the same as {@code bench/ann_bench.py}'s:
- * for one search-breadth setting, a warm-up pass, then every query once from one thread (recall@k
+ * The measurement protocol shared by the JVM peers, the same as {@code bench/ann_bench.py}'s: for
+ * one search-breadth setting, a warm-up pass, then every query once from one thread (recall@k
  * against exact ground truth, per-query latency p50/p99, QPS), then QPS from {@code threads}
  * concurrent clients over at least {@code minQueries} queries.
  *
@@ -26,7 +26,14 @@ final class SearchSweep {
 
   private SearchSweep() {}
 
-  static String run(Searcher s, float[][] queries, long[][] truth, int k, int breadth, int threads, int minQueries)
+  static String run(
+      Searcher s,
+      float[][] queries,
+      long[][] truth,
+      int k,
+      int breadth,
+      int threads,
+      int minQueries)
       throws Exception {
     int nq = queries.length;
     for (int i = 0; i < nq; i++) { // warm-up: every query once
@@ -48,12 +55,20 @@ final class SearchSweep {
         Locale.ROOT,
         "{\"breadth\": %d, \"recall\": %.4f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"mean_ms\": %.3f,"
             + " \"qps_1\": %.1f, \"qps_%d\": %.1f}",
-        breadth, recallSum / nq, pct(lat, 50), pct(lat, 99), single * 1e3 / nq, nq / single, threads, qpsMulti);
+        breadth,
+        recallSum / nq,
+        pct(lat, 50),
+        pct(lat, 99),
+        single * 1e3 / nq,
+        nq / single,
+        threads,
+        qpsMulti);
   }
 
   /** The recall figure of a row that {@link #run} returned. */
   static double recallOf(String row) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"recall\": ([0-9.]+)").matcher(row);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"recall\": ([0-9.]+)").matcher(row);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
@@ -75,8 +90,8 @@ final class SearchSweep {
     return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
   }
 
-  private static double concurrentQps(Searcher s, float[][] queries, int k, int breadth, int threads, int total)
-      throws Exception {
+  private static double concurrentQps(
+      Searcher s, float[][] queries, int k, int breadth, int threads, int total) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       AtomicInteger next = new AtomicInteger();
