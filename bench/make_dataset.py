@@ -149,14 +149,17 @@ def embed_all(onnx: str, tok: str, texts: list[str], cache_dir: str, batch: int,
               for s in range(0, len(texts), chunk)]
     todo = [(p, [ids[i] for i in sel], batch) for p, sel in chunks if not os.path.exists(p)]
     log(f"{len(chunks) - len(todo)} of {len(chunks)} chunks cached; embedding {len(todo)}")
-    t0, done = time.time(), 0
+    t0, done, rows_done = time.time(), 0, 0
+    rows_todo = sum(len(ids_) for _, ids_, _ in todo)
+    sizes = {path: len(ids_) for path, ids_, _ in todo}
     with multiprocessing.get_context("fork").Pool(
             workers, initializer=_init_worker, initargs=(onnx, tok, threads)) as pool:
-        for _ in pool.imap_unordered(_embed_chunk, todo):
+        for path in pool.imap_unordered(_embed_chunk, todo):
             done += 1
-            rate = done * chunk / (time.time() - t0)
+            rows_done += sizes[path]
+            rate = rows_done / (time.time() - t0)
             log(f"embedded chunk {done}/{len(todo)}  {rate:.0f} passages/s  "
-                f"ETA {(len(todo) - done) * chunk / rate / 60:.1f} min")
+                f"ETA {(rows_todo - rows_done) / rate / 60:.1f} min")
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     for path, sel in chunks:
         out[sel] = np.load(path)

@@ -8,6 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 [ -f "$here/target/bench-classpath.txt" ] || bash "$here/build_java.sh"
 [ -f "$here/data/smoke/meta.json" ] || "$here/.venv/bin/python" "$here/make_dataset.py" --smoke
 out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
 "$here/.venv/bin/python" "$here/ann_bench.py" --smoke --breadths 10,32,64,128 --out "$out" "$@"
 "$here/.venv/bin/python" - "$out" <<'PY'
 import glob, json, sys

@@ -12,13 +12,15 @@
 3. searches, one client per client thread, either through the ``lakebeam`` Python package
    (``clients/python``: ``client.search(name, q, top_k=10, output_fields=["id"],
    search_params={"ef": ef})``; ``client="package"``, the default when it imports) or with raw
-   ``DoGet`` search tickets from ``pyarrow.flight`` (``client="flight"``).
+   ``DoGet`` search tickets from ``pyarrow.flight`` (``client="flight"``; the query packed as
+   ``vectors_f32``, base64 of little-endian float32, as the package does).
 
 See docs/flight-protocol.md for every message used here.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -160,9 +162,10 @@ class Lakebeam:
             (table,) = self._client().search(COLLECTION, q, top_k=k, output_fields=["id"],
                                              search_params={"ef": max(k, breadth)})
             return table.column("id").to_numpy()
+        packed = base64.b64encode(np.ascontiguousarray(q, dtype="<f4").tobytes()).decode()
         ticket = json.dumps({"v": 1, "type": "search", "collection": COLLECTION,
-                             "vectors": [q.tolist()], "top_k": k, "ef": max(k, breadth),
-                             "output_fields": ["id"]}).encode()
+                             "vectors_f32": packed, "dim": int(q.shape[0]), "top_k": k,
+                             "ef": max(k, breadth), "output_fields": ["id"]}).encode()
         table = self._client().do_get(self.fl.Ticket(ticket), self.options).read_all()
         return table.column("id").to_numpy()
 
