@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +38,7 @@ class ServerCrashIT {
   void killDuringIndexBuildKeepsTableAndPreviousIndex() throws Exception {
     List<float[]> first;
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
-      Collection c = lake.createCollection("docs", schema(), Metric.COSINE, false);
+      Collection c = lake.createCollection("docs", TestData.schema(DIM), Metric.COSINE, false);
       first = TestData.insert(c, 0, 1000, DIM, 1);
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
       TestData.insert(c, 1000, 12_000, DIM, 2);
@@ -150,15 +149,5 @@ class ServerCrashIT {
       it.next();
     }
     return new String(r.getBody(), StandardCharsets.UTF_8).replace(" ", "");
-  }
-
-  private static Map<String, String> schema() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("id", "long");
-    s.put("lang", "string");
-    s.put("year", "int");
-    s.put("text", "string");
-    s.put("embedding", "float_vector(" + DIM + ")");
-    return s;
   }
 }

@@ -10,7 +10,6 @@ import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,13 +25,7 @@ class LakehouseIndexTest {
   }
 
   static Map<String, String> schema(int dim) {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("id", "long");
-    s.put("lang", "string");
-    s.put("year", "int");
-    s.put("text", "string");
-    s.put("embedding", "float_vector(" + dim + ")");
-    return s;
+    return TestData.schema(dim);
   }
 
   @Test

@@ -14,6 +14,17 @@ public final class TestData {
 
   private TestData() {}
 
+  /** The schema the rows of {@link #insert} fit: id, lang, year, text, embedding. */
+  public static java.util.Map<String, String> schema(int dim) {
+    java.util.Map<String, String> s = new java.util.LinkedHashMap<>();
+    s.put("id", "long");
+    s.put("lang", "string");
+    s.put("year", "int");
+    s.put("text", "string");
+    s.put("embedding", "float_vector(" + dim + ")");
+    return s;
+  }
+
   public static float[] vector(Random rnd, int dim) {
     float[] v = new float[dim];
     for (int i = 0; i < dim; i++) {
