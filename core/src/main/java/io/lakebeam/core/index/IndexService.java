@@ -115,18 +115,17 @@ public final class IndexService implements Closeable {
                   collection.name());
           List<IndexManifest.SegmentRef> segments =
               built.ref() == null ? List.of() : List.of(built.ref());
-          IndexManifest manifest =
-              new IndexManifest(
-                  field.name(),
-                  m.wireName(),
-                  params.toMap(),
-                  state.snapshotId(),
-                  segments,
-                  System.currentTimeMillis());
-          IndexRegistry.commit(collection.table(), manifest);
-          evict(collection.name(), field.name());
-          return result(
-              field.name(), "full", manifest, built.skipped(), built.skippedCount(), start);
+          return register(
+              collection,
+              field.name(),
+              m.wireName(),
+              params.toMap(),
+              state,
+              segments,
+              "full",
+              built.skipped(),
+              built.skippedCount(),
+              start);
         });
   }
 
@@ -197,24 +196,38 @@ public final class IndexService implements Closeable {
             skipped = built.skipped();
             skippedCount = built.skippedCount();
           }
-          IndexManifest manifest =
-              new IndexManifest(
-                  field.name(),
-                  old.metric(),
-                  old.params(),
-                  state.snapshotId(),
-                  segments,
-                  System.currentTimeMillis());
-          IndexRegistry.commit(collection.table(), manifest);
-          evict(collection.name(), field.name());
-          return result(
+          return register(
+              collection,
               field.name(),
+              old.metric(),
+              old.params(),
+              state,
+              segments,
               rebuild.isEmpty() ? "metadata" : "incremental",
-              manifest,
               skipped,
               skippedCount,
               start);
         });
+  }
+
+  /** Commits a manifest of the given segments at the state's snapshot and reports the result. */
+  private BuildResult register(
+      Collection collection,
+      String field,
+      String metric,
+      Map<String, Object> params,
+      TableState state,
+      List<IndexManifest.SegmentRef> segments,
+      String mode,
+      List<SegmentBuilder.Skipped> skipped,
+      long skippedCount,
+      long start) {
+    IndexManifest manifest =
+        new IndexManifest(
+            field, metric, params, state.snapshotId(), segments, System.currentTimeMillis());
+    IndexRegistry.commit(collection.table(), manifest);
+    evict(collection.name(), field);
+    return result(field, mode, manifest, skipped, skippedCount, start);
   }
 
   /** Removes a field's index from the table's metadata. */
