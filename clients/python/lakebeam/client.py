@@ -17,7 +17,7 @@ from lakebeam.reader import DEFAULT_MAX_WORKERS, ReadPlan
 from lakebeam.results import QUERY_INDEX, split_by_query
 from lakebeam.schema import to_schema_spec
 from lakebeam.tables import conform_to_schema, to_arrow_table
-from lakebeam.vectors import QueryVectors, to_query_vectors
+from lakebeam.vectors import MAX_TEXTS_PER_TICKET, QueryTexts, QueryVectors, to_query
 
 if TYPE_CHECKING:
     from lakebeam.collection import Collection
@@ -313,8 +313,10 @@ class LakebeamClient:
         ----------
         collection_name : str
             The collection.
-        data : list of float, list of list of float, or numpy.ndarray
-            One query vector (flat list, 1-D array) or several (list of lists, 2-D array).
+        data : list of float, list of list of float, numpy.ndarray, str or list of str
+            One query vector (flat list, 1-D array) or several (list of lists, 2-D array); or
+            one text or several, which the server embeds with the model recorded beside the
+            searched vector field (e.g. ``data=["how do I rotate keys?"]``).
         top_k : int, default 10
             Results per query, 1 to 10000.
         output_fields : list of str, optional
@@ -341,7 +343,7 @@ class LakebeamClient:
         CollectionNotFoundError, InvalidArgumentError
             When the collection does not exist, or the server rejects the request.
         """
-        vectors = to_query_vectors(data)
+        vectors = to_query(data)
         table = self._search_table(
             collection_name,
             vectors,
@@ -416,7 +418,7 @@ class LakebeamClient:
     def _search_table(
         self,
         collection_name: str,
-        vectors: QueryVectors,
+        vectors: QueryVectors | QueryTexts,
         *,
         top_k: int,
         output_fields: Sequence[str] | None,
@@ -425,10 +427,13 @@ class LakebeamClient:
         ef: int | None,
     ) -> pa.Table:
         """Run a search and return the whole stream, ``query_index`` included."""
-        per_ticket = max(1, _MAX_FLOATS_PER_TICKET // vectors.array.shape[1])
+        if isinstance(vectors, QueryTexts):
+            per_ticket = MAX_TEXTS_PER_TICKET
+        else:
+            per_ticket = max(1, _MAX_FLOATS_PER_TICKET // vectors.array.shape[1])
         parts = []
         for start in range(0, len(vectors), per_ticket):
-            chunk = QueryVectors(vectors.array[start : start + per_ticket], single=False)
+            chunk = vectors.slice(start, start + per_ticket)
             request = protocol.search_request(
                 collection=collection_name,
                 vectors=chunk,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from lakebeam.query import SearchQuery
-from lakebeam.vectors import to_query_vectors
+from lakebeam.vectors import to_query
 
 if TYPE_CHECKING:
     import pandas
@@ -83,14 +83,15 @@ class Collection:
 
         Parameters
         ----------
-        vector : list of float, numpy.ndarray, or list of such
-            One query vector, or several (a list of lists or a 2-D array).
+        vector : list of float, numpy.ndarray, list of such, str or list of str
+            One query vector, or several (a list of lists or a 2-D array); or text that the
+            server embeds with the field's recorded model.
 
         Returns
         -------
         SearchQuery
         """
-        return SearchQuery(self._client, self.name, to_query_vectors(vector))
+        return SearchQuery(self._client, self.name, to_query(vector))
 
     def to_arrow(
         self,

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lakebeam.vectors import QueryVectors
+from lakebeam.vectors import QueryTexts, QueryVectors
 
 __all__ = [
     "INDEX_TYPES",
@@ -64,7 +64,7 @@ def decode(body: bytes | memoryview | None) -> dict[str, Any]:
 def search_request(
     *,
     collection: str,
-    vectors: QueryVectors,
+    vectors: QueryVectors | QueryTexts,
     top_k: int = 10,
     field: str | None = None,
     output_fields: Sequence[str] | None = None,
@@ -77,8 +77,9 @@ def search_request(
     ----------
     collection : str
         Collection name.
-    vectors : QueryVectors
-        The query vectors, from :func:`lakebeam.vectors.to_query_vectors`.
+    vectors : QueryVectors or QueryTexts
+        The queries, from :func:`lakebeam.vectors.to_query`: vectors, or texts that the server
+        embeds with the field's recorded model.
     top_k : int, default 10
         Results per query, 1 to :data:`MAX_TOP_K`.
     field : str, optional

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from lakebeam import protocol
 from lakebeam.results import QUERY_INDEX
-from lakebeam.vectors import QueryVectors
+from lakebeam.vectors import QueryTexts, QueryVectors
 
 if TYPE_CHECKING:
     import pandas
@@ -37,7 +37,7 @@ class SearchQuery:
 
     client: LakebeamClient
     collection_name: str
-    vectors: QueryVectors
+    vectors: QueryVectors | QueryTexts
     top_k: int = 10
     filter: str | None = None
     output_fields: tuple[str, ...] | None = None

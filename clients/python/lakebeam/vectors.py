@@ -9,7 +9,58 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["QueryVectors", "to_query_vectors"]
+__all__ = ["QueryTexts", "QueryVectors", "to_query", "to_query_vectors"]
+
+
+MAX_TEXTS_PER_TICKET = 1024
+
+
+class QueryTexts:
+    """Text queries that the server embeds with the searched field's recorded model.
+
+    Parameters
+    ----------
+    texts : tuple of str
+        One or more non-empty texts.
+    single : bool
+        ``True`` when the caller passed one string.
+    """
+
+    __slots__ = ("texts", "single")
+
+    def __init__(self, texts: tuple[str, ...], *, single: bool) -> None:
+        self.texts = texts
+        self.single = single
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def slice(self, start: int, stop: int) -> QueryTexts:
+        """Return the queries ``start:stop`` (for splitting large requests)."""
+        return QueryTexts(self.texts[start:stop], single=False)
+
+    def to_packed(self) -> dict[str, Any]:
+        """Return the ticket key ``texts``."""
+        return {"texts": list(self.texts)}
+
+
+def to_query(data: Any) -> QueryVectors | QueryTexts:
+    """Turn search ``data`` into text queries (a string or a list of strings) or query vectors.
+
+    Raises
+    ------
+    ValueError
+        For an empty string, an empty list or a mix of strings and numbers.
+    """
+    if isinstance(data, str):
+        if not data.strip():
+            raise ValueError("Cannot search with an empty text")
+        return QueryTexts((data,), single=True)
+    if isinstance(data, Sequence) and len(data) > 0 and isinstance(data[0], str):
+        if not all(isinstance(t, str) and t.strip() for t in data):
+            raise ValueError("Cannot search with texts: every element must be a non-empty string")
+        return QueryTexts(tuple(data), single=False)
+    return to_query_vectors(data)
 
 
 class QueryVectors:
@@ -31,6 +82,10 @@ class QueryVectors:
 
     def __len__(self) -> int:
         return int(self.array.shape[0])
+
+    def slice(self, start: int, stop: int) -> QueryVectors:
+        """Return the queries ``start:stop`` (for splitting large requests)."""
+        return QueryVectors(self.array[start:stop], single=False)
 
     def to_json(self) -> list[list[float]]:
         """Return the vectors as nested lists of Python floats, ready for ``json.dumps``."""
@@ -76,8 +131,8 @@ def to_query_vectors(data: Any) -> QueryVectors:
         isinstance(data, Sequence) and len(data) > 0 and isinstance(data[0], (str, bytes))
     ):
         raise TypeError(
-            "Cannot search with text: this server speaks protocol v1, which takes vectors; "
-            "embed the text first and pass the vectors"
+            "Cannot turn text into query vectors here: pass text to search() (the server "
+            "embeds it with the field's model) or embed it yourself"
         )
     if isinstance(data, (pa.ChunkedArray, pa.Array)):
         data = data.to_pylist()

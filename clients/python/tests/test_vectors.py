@@ -4,7 +4,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from lakebeam.vectors import to_query_vectors
+from lakebeam.vectors import to_query, to_query_vectors
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,19 @@ def test_non_numeric_values_are_rejected():
 
 
 @pytest.mark.parametrize("text", ["hello", ["hello", "world"]])
-def test_text_queries_are_not_supported_yet(text):
-    with pytest.raises(TypeError, match="embed the text first"):
+def test_text_is_not_turned_into_vectors_on_the_client(text):
+    with pytest.raises(TypeError, match="pass text to search"):
         to_query_vectors(text)
+
+
+def test_text_queries_are_sent_for_the_server_to_embed():
+    single = to_query("how do I rotate keys?")
+    assert single.single and single.to_packed() == {"texts": ["how do I rotate keys?"]}
+    several = to_query(["a", "b"])
+    assert not several.single and len(several) == 2
+
+
+@pytest.mark.parametrize("bad", ["", "   ", ["ok", ""], ["ok", 1]])
+def test_empty_or_mixed_texts_are_rejected(bad):
+    with pytest.raises(ValueError, match="Cannot search"):
+        to_query(bad)

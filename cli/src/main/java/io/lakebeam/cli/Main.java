@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       CollectionCommand.class,
       IndexCommand.class,
+      IngestCommand.class,
       SearchCommand.class,
       CommandLine.HelpCommand.class
     })

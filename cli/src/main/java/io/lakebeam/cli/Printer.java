@@ -10,6 +10,15 @@ final class Printer {
 
   private Printer() {}
 
+  /** Prints {@code o} as one line of JSON (what scripts parse: the last line of output). */
+  static void jsonLine(Object o) {
+    try {
+      System.out.println(new ObjectMapper().writeValueAsString(o));
+    } catch (Exception e) {
+      System.out.println(o);
+    }
+  }
+
   static void json(Object o) {
     try {
       System.out.println(JSON.writeValueAsString(o));

@@ -15,7 +15,7 @@ import java.util.Objects;
  * ModelFile tokenizer = ModelFile.path(Path.of("/models/e5/tokenizer.json"));
  * }</pre>
  */
-public sealed interface ModelFile {
+public sealed interface ModelFile extends java.io.Serializable {
 
   /**
    * A resource at {@code resource} on the classpath.

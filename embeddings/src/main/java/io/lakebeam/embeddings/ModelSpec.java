@@ -44,7 +44,8 @@ public record ModelSpec(
     Pooling pooling,
     boolean normalize,
     int dimension,
-    int maxSequenceLength) {
+    int maxSequenceLength)
+    implements java.io.Serializable {
 
   /**
    * Maximum sequence length {@link #fromPath} assumes (BERT-style position embeddings); lower it

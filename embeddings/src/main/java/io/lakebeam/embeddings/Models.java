@@ -54,5 +54,34 @@ public final class Models {
           384,
           512);
 
+  /**
+   * Finds a ready-made model by a short name ({@code minilm}, {@code bge}), its full name ({@code
+   * all-MiniLM-L6-v2}) or the {@code name@version} recorded beside a vector column; returns null
+   * when none matches. A recorded version must match exactly: other weights give other vectors.
+   */
+  public static ModelSpec find(String name) {
+    if (name == null) {
+      return null;
+    }
+    String n = name.trim();
+    String version = null;
+    int at = n.indexOf('@');
+    if (at >= 0) {
+      version = n.substring(at + 1);
+      n = n.substring(0, at);
+    }
+    for (ModelSpec spec : java.util.List.of(ALL_MINILM_L6_V2, BGE_SMALL_EN_V15)) {
+      boolean nameMatches = spec.name().equalsIgnoreCase(n) || shortName(spec).equalsIgnoreCase(n);
+      if (nameMatches && (version == null || version.equals(spec.version()))) {
+        return spec;
+      }
+    }
+    return null;
+  }
+
+  private static String shortName(ModelSpec spec) {
+    return spec == ALL_MINILM_L6_V2 ? "minilm" : spec == BGE_SMALL_EN_V15 ? "bge" : spec.name();
+  }
+
   private Models() {}
 }

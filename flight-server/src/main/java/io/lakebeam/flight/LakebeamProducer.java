@@ -70,7 +70,7 @@ final class LakebeamProducer extends NoOpFlightProducer {
         case "search":
           List<String> outputs = cmd.optStrings("output_fields");
           // Fail here rather than on the DoGet of the ticket handed out.
-          SearchStream.check(c, SearchStream.request(cmd), outputs);
+          SearchStream.check(c, SearchStream.request(c, cmd), outputs);
           return new FlightInfo(
               SearchStream.schema(c, outputs),
               descriptor,

@@ -47,10 +47,18 @@ final class SearchStream {
     return new Schema(fields);
   }
 
-  static SearchRequest request(Json t) {
+  static SearchRequest request(Collection c, Json t) {
+    float[][] queries;
+    if (t.has("texts")) {
+      queries = QueryEmbedder.embed(c, t.optString("field"), t.optStrings("texts"));
+    } else if (t.has("vectors_f32")) {
+      queries = t.packedVectors("vectors_f32", "dim");
+    } else {
+      queries = t.vectors("vectors");
+    }
     return new SearchRequest(
         t.optString("field"),
-        t.has("vectors_f32") ? t.packedVectors("vectors_f32", "dim") : t.vectors("vectors"),
+        queries,
         t.optInt("top_k", 10),
         t.optInt("ef", 0),
         t.optString("filter"));
@@ -78,7 +86,7 @@ final class SearchStream {
       Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
     List<String> outputs = ticket.optStrings("output_fields");
     c.checkColumns(outputs);
-    SearchRequest request = request(ticket);
+    SearchRequest request = request(c, ticket);
     List<List<SearchHit>> results = c.lakehouse().indexes().search(c, request);
     int total = results.stream().mapToInt(List::size).sum();
     Map<String, Map<String, Object>> columnsByFile = new HashMap<>();

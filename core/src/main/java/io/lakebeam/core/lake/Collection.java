@@ -111,6 +111,25 @@ public final class Collection {
     }
   }
 
+  /**
+   * Records which model produced a vector column ({@code name@version}), in the table properties
+   * beside its dimension and metric. Vectors of different models must not share a column: fails
+   * with INVALID_ARGUMENT when the column already records another model.
+   */
+  public void recordVectorModel(String field, String model) {
+    VectorField v = vectorField(field);
+    if (model.equals(v.model())) {
+      return;
+    }
+    if (v.model() != null) {
+      throw LakebeamException.invalid(
+          "Cannot write vectors of model %s into '%s.%s': it holds vectors of %s; write them to a"
+              + " new column (e.g. %s_%s) and search that field",
+          model, name, field, v.model(), field, model.replaceAll("[^A-Za-z0-9]+", "_"));
+    }
+    table.updateProperties().set(VectorField.PREFIX + field + ".model", model).commit();
+  }
+
   /** Reloads the table's metadata from the catalog, to see commits made by others. */
   public Collection refreshMetadata() {
     table.refresh();

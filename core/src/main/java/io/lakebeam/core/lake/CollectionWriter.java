@@ -141,6 +141,22 @@ public final class CollectionWriter implements Closeable {
     return table.currentSnapshot().snapshotId();
   }
 
+  /**
+   * Closes the open file and hands every written data file to the caller, who commits them (for
+   * example with {@link io.lakebeam.core.write.KeyedCommit}) or deletes them. After this call the
+   * writer no longer deletes the files on {@link #close()}.
+   */
+  public List<DataFile> finishFiles() {
+    try {
+      roll();
+    } catch (IOException e) {
+      throw LakebeamException.internal("Cannot finish data file of " + collection.name(), e);
+    }
+    committed = true;
+    return List.copyOf(written);
+  }
+
+  /** Data files written so far. */
   public int dataFiles() {
     return written.size();
   }

@@ -45,15 +45,24 @@ public final class ExternalFiles {
   public record Result(
       String collection, int addedFiles, int removedFiles, long rows, List<Rejected> rejected) {}
 
-  /** Lists the files that a pattern names, sorted, as absolute locations. */
+  /** Lists the Parquet files that a pattern names, sorted, as absolute locations. */
   public static List<String> resolve(FileIO io, String src) {
+    return list(io, src, "**.parquet");
+  }
+
+  /**
+   * Lists the files that a pattern names ({@code /dir}, {@code /dir/**.pdf}, {@code
+   * s3://bucket/raw/**}), sorted, as absolute locations; a plain directory lists the files under it
+   * that match {@code directoryGlob} (e.g. {@code **} for all). Hidden files are skipped.
+   */
+  public static List<String> list(FileIO io, String src, String directoryGlob) {
     if (src == null || src.isBlank()) {
       throw LakebeamException.invalid("Cannot register files: 'src' is empty");
     }
     List<String> files =
         src.contains("://") && !src.startsWith("file:")
             ? resolveObjects(io, src)
-            : resolveLocal(src);
+            : resolveLocal(src, directoryGlob);
     if (files.isEmpty()) {
       throw LakebeamException.invalid(
           "Cannot register '%s': no file matches it; check the path and the glob (e.g."
@@ -63,7 +72,7 @@ public final class ExternalFiles {
     return files;
   }
 
-  private static List<String> resolveLocal(String src) {
+  private static List<String> resolveLocal(String src, String directoryGlob) {
     String s = src.startsWith("file://") ? src.substring("file://".length()) : src;
     int glob = firstGlobChar(s);
     if (glob < 0) {
@@ -74,7 +83,7 @@ public final class ExternalFiles {
       if (!Files.isDirectory(p)) {
         throw LakebeamException.invalid("Cannot register '%s': no such file or directory", src);
       }
-      return walk(p, p.getFileSystem().getPathMatcher("glob:**.parquet"));
+      return walk(p, p.getFileSystem().getPathMatcher("glob:" + directoryGlob));
     }
     int slash = s.lastIndexOf('/', glob);
     Path base =

@@ -1,0 +1,106 @@
+package io.lakebeam.transforms.lake;
+
+import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.CollectionWriter;
+import io.lakebeam.transforms.FailedRecords;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.iceberg.Schema;
+
+/**
+ * Writes each bundle's rows as Parquet data files of the target collection and emits them, not
+ * committed, when the bundle finishes. A failed bundle's files are deleted on teardown; a retried
+ * bundle writes new files, and only the successful attempt's files reach the commit.
+ */
+final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> {
+  static final TupleTag<WrittenFiles> FILES = new TupleTag<>() {};
+
+  private final LakeTarget target;
+  private final String keyField;
+  private final BadRecordRouter badRecords;
+  private final Counter written = Metrics.counter("lakebeam", "rows_written");
+  private final Counter rejected = Metrics.counter("lakebeam", "rows_rejected");
+  private transient Collection collection;
+  private transient Schema schema;
+  private transient CollectionWriter writer;
+  private transient Set<String> keys;
+
+  WriteFilesFn(LakeTarget target, String keyField, BadRecordRouter badRecords) {
+    this.target = target;
+    this.keyField = keyField;
+    this.badRecords = badRecords;
+  }
+
+  @Setup
+  public void setup() {
+    collection = target.load();
+    schema = collection.schema();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    writer = null;
+    keys = new HashSet<>();
+  }
+
+  @ProcessElement
+  public void process(@Element KV<Integer, Iterable<Row>> batch, MultiOutputReceiver out)
+      throws Exception {
+    for (Row row : batch.getValue()) {
+      write(row, out);
+    }
+  }
+
+  private void write(Row row, MultiOutputReceiver out) throws Exception {
+    try {
+      if (writer == null) {
+        writer = collection.newWriter();
+      }
+      writer.write(RowRecords.toRecord(row, schema));
+    } catch (LakebeamException | ClassCastException e) {
+      rejected.inc();
+      badRecords.route(
+          out,
+          FailedRecords.sourceOf(row),
+          StringUtf8Coder.of(),
+          e,
+          "[write] Cannot write a row into " + target.collection() + ": " + e.getMessage());
+      return;
+    }
+    written.inc();
+    if (keyField != null) {
+      Object key = row.getValue(keyField);
+      if (key != null) {
+        keys.add(key.toString());
+      }
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext c) {
+    if (writer == null) {
+      return;
+    }
+    WrittenFiles files = new WrittenFiles(writer.finishFiles(), Set.copyOf(keys), writer.rows());
+    writer = null;
+    c.output(FILES, files, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (writer != null) {
+      writer.close();
+      writer = null;
+    }
+  }
+}
