@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Prints a progress line every few seconds while a local pipeline runs. */
 final class ProgressReporter implements AutoCloseable {
-  private static final long PERIOD_SECONDS = 5;
+  /** Seconds between progress lines: {@code $LAKEBEAM_PROGRESS_SECONDS}, default 5. */
+  private static final long PERIOD_SECONDS = period();
 
   private final ScheduledExecutorService timer;
   private final long start;
@@ -42,6 +43,15 @@ final class ProgressReporter implements AutoCloseable {
         LocalProgress.FILES_SKIPPED.sum(),
         LocalProgress.FILES_FAILED.sum(),
         LocalProgress.TEXTS_EMBEDDED.sum());
+  }
+
+  private static long period() {
+    try {
+      return Math.max(
+          1, Long.parseLong(System.getenv().getOrDefault("LAKEBEAM_PROGRESS_SECONDS", "5")));
+    } catch (NumberFormatException e) {
+      return 5;
+    }
   }
 
   @Override

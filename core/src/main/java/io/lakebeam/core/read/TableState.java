@@ -124,8 +124,14 @@ public final class TableState {
     return deleted.get(path);
   }
 
+  /** Rows in the live data files, position-deleted rows included. */
   public long rowCount() {
     return files.values().stream().mapToLong(DataFile::recordCount).sum();
+  }
+
+  /** Rows a reader sees: {@link #rowCount()} minus position-deleted rows. */
+  public long liveRowCount() {
+    return rowCount() - deleted.values().stream().mapToLong(BitSet::cardinality).sum();
   }
 
   public List<String> paths() {

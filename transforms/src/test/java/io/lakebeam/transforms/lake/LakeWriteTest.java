@@ -132,7 +132,7 @@ class LakeWriteTest {
                 .apply(Lake.write(lake, "t.items").withBadRecordErrorHandler(failures));
           }
         });
-    assertThat(TableState.of(lake.collection("t.items").table()).rowCount()).isEqualTo(5);
+    assertThat(TableState.of(lake.collection("t.items").table()).liveRowCount()).isEqualTo(5);
     List<Row> failures = new ArrayList<>();
     Pipelines.run(
         Runner.DIRECT,
