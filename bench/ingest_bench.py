@@ -11,9 +11,11 @@ For each runner (default direct, flink), against a fresh temporary lakehouse:
 
 The CLI's contract: exit 0, and its last stdout line is one JSON object
 ``{"documents": N, "bytes": B, "chunks": C, "failures": F, "skipped": S, "seconds": T,
-"runner": "direct"}``. Every run must account for every file: documents + failures + skipped ==
-files in the folder (nothing lost); on a fresh lakehouse nothing may be skipped, and a re-ingest
-must add no document. A broken check fails the benchmark (exit 1) after all runs.
+"runner": "direct"}`` (``files``, if there, must equal the count in the folder); ``--into``
+names a namespace (``<NS>.documents``, ``<NS>.chunks``, ``<NS>.failures``). Every run must
+account for every file: documents + failures + skipped == files in the folder (nothing lost); on
+a fresh lakehouse nothing may be skipped, and a re-ingest must add no document. A broken rule
+fails the benchmark (exit 1) after all runs.
 
 Writes ``bench/results/ingest-<files>-<time>.json`` (with the CLI logs beside it) and prints a
 table with the ratio flink / direct.
@@ -22,7 +24,7 @@ Usage::
 
     python3 bench/make_doc_corpus.py --smoke && python3 bench/ingest_bench.py --smoke     # CI size
     nice python3 bench/make_doc_corpus.py && nice python3 bench/ingest_bench.py    # 12,000 docs
-    python3 bench/ingest_bench.py --corpus DIR --runners direct --no-bad -- --some-cli-flag
+    python3 bench/ingest_bench.py --corpus DIR --runners direct --no-bad -- --no-index
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ def check(res: dict, files: int, what: str, fresh: bool, rerun: bool) -> list[st
     if d + f + s != files:
         errors.append(f"{what}: documents {d} + failures {f} + skipped {s} = {d + f + s}, "
                       f"but the folder has {files} files")
+    if res.get("files", files) != files:
+        errors.append(f"{what}: the CLI saw {res['files']} files, the folder has {files}")
     if fresh and s:
         errors.append(f"{what}: {s} files skipped on a fresh lakehouse")
     if rerun and d:
@@ -134,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="folder of broken files (default bench/data/docs-bad)")
     p.add_argument("--no-bad", action="store_true", help="skip the broken-files run")
     p.add_argument("--no-rerun", action="store_true", help="skip the unchanged re-ingest")
-    p.add_argument("--table", default="bench_corpus", help="target table (default bench_corpus)")
+    p.add_argument("--table", default="bench_corpus",
+                   help="--into namespace (default bench_corpus; broken files: bench_bad)")
     p.add_argument("--lakebeam", default=os.path.join(ROOT, "lakebeam"), help="the launcher")
     p.add_argument("--timeout", type=int, default=3 * 3600, help="seconds per CLI call")
     p.add_argument("--out", default=os.path.join(HERE, "results"), help="results folder")

@@ -32,6 +32,7 @@ Usage::
 
     python3 bench/make_doc_corpus.py --smoke           # 50 documents, seconds, no apt (CI)
     nice python3 bench/make_doc_corpus.py               # 12,000 documents (fetches DOC_PACKAGES)
+    nice python3 bench/make_doc_corpus.py --max-kb 16 --out bench/data/docs-16k   # small files
     python3 bench/make_doc_corpus.py --size 20000 --no-debs --out /tmp/docs
 """
 
@@ -81,7 +82,8 @@ RARE = ["pdf", "epub", "office", "email"]          # every one found is taken
 WEIGHTS = {"html": 40, "text": 20, "man-roff": 20, "man-txt": 20}
 SMOKE_SIZE = 50
 MAX_BYTES = 64 << 20                                # larger files are left out
-SMOKE_MAX_BYTES = 256 << 10                         # smoke: small files, so CI stays quick
+SMOKE_MAX_BYTES = (32 << 10, 256 << 10)             # smoke: (common, rare kinds): few chunks
+RARE_MIN_CAP = 512 << 10                            # --max-kb keeps rare kinds up to this
 MAN_RE = re.compile(r"/man/(?:[^/]+/)?man\w+/[^/]+\.\d\w*(\.gz)?$")
 TEXT_RE = re.compile(
     r"(?i)(^|/)(readme[^/]*|news[^/]*|changelog[^/]*|changes[^/]*|copyright|authors[^/]*"
@@ -151,6 +153,16 @@ def walk(root: str) -> list[str]:
     return out
 
 
+def size_of(path: str) -> int:
+    """Bytes of the document: for .gz the uncompressed size (mod 4 GiB) from the gzip trailer."""
+    size = os.path.getsize(path)
+    if path.endswith(".gz") and size >= 18:
+        with open(path, "rb") as f:
+            f.seek(-4, os.SEEK_END)
+            return int.from_bytes(f.read(4), "little")
+    return size
+
+
 def kind_of(path: str) -> str | None:
     if re.search(r"/test_email/data/msg_\d+\.txt$", path):
         return "email"
@@ -164,13 +176,14 @@ def kind_of(path: str) -> str | None:
 
 
 def pools(roots: list[tuple[str, str | None]], owners: dict[str, str],
-          max_bytes: int) -> dict[str, list]:
-    """{kind: [(path, package)]} over (root, package-or-None-for-dpkg) pairs, sorted."""
+          limit: dict[str, int]) -> dict[str, list]:
+    """{kind: [(path, package)]} over (root, package-or-None-for-dpkg) pairs, sorted; files
+    over limit[kind] bytes are left out."""
     found: dict[str, list] = collections.defaultdict(list)
     for root, pkg in roots:
         for path in walk(root) if os.path.isdir(root) else []:
             kind = kind_of(path)
-            if kind and 0 < os.path.getsize(path) <= max_bytes:
+            if kind and 0 < size_of(path) <= limit[kind]:
                 found[kind].append((path, pkg or owners.get(path, "-")))
     return {k: sorted(v) for k, v in found.items()}
 
@@ -458,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-debs", action="store_true", help="do not fetch DOC_PACKAGES")
     p.add_argument("--seed", type=int, default=20261127)
     p.add_argument("--workers", type=int, default=2, help="processes rendering man pages")
+    p.add_argument("--max-kb", type=int, help="leave out larger files (default 64 MiB; smoke "
+                   "32 KiB, rare kinds 256 KiB); PDF/EPUB/office/e-mail keep up to 512 KiB")
     a = p.parse_args(argv)
     if a.smoke:
         a.size = SMOKE_SIZE if a.size == 12_000 else a.size
@@ -470,10 +485,15 @@ def main(argv: list[str] | None = None) -> int:
         versions = fetch_debs(os.path.join(DATA, "debs"))
         roots += [(os.path.join(DATA, "debs", pkg), f"{pkg}={v}") for pkg, v in versions.items()]
         log("packages: " + " ".join(f"{k}={v}" for k, v in versions.items()))
-    max_bytes = SMOKE_MAX_BYTES if a.smoke else MAX_BYTES
-    found = pools(roots, dpkg_owners(), max_bytes)
+    common, rare = MAX_BYTES, MAX_BYTES
+    if a.max_kb:
+        common, rare = a.max_kb << 10, max(a.max_kb << 10, RARE_MIN_CAP)
+    elif a.smoke:
+        common, rare = SMOKE_MAX_BYTES
+    limit = collections.defaultdict(lambda: common, {k: rare for k in RARE})
+    found = pools(roots, dpkg_owners(), limit)
     for path, tag in python_extras():
-        if os.path.getsize(path) <= max_bytes:
+        if size_of(path) <= limit[kind_of(path) or "office"]:
             found.setdefault(kind_of(path) or "office", []).append((path, tag))
     log("candidates: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(found.items())))
 
