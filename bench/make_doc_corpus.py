@@ -471,8 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-debs", action="store_true", help="do not fetch DOC_PACKAGES")
     p.add_argument("--seed", type=int, default=20261127)
     p.add_argument("--workers", type=int, default=2, help="processes rendering man pages")
-    p.add_argument("--max-kb", type=int, help="leave out larger files (default 64 MiB; smoke "
-                   "32 KiB, rare kinds 256 KiB); PDF/EPUB/office/e-mail keep up to 512 KiB")
+    p.add_argument("--max-kb", type=int, help="leave out files over K KiB (PDF/EPUB/office/"
+                   "e-mail: over max(K, 512)); default 64 MiB, smoke 32 KiB (rare kinds 256)")
     a = p.parse_args(argv)
     if a.smoke:
         a.size = SMOKE_SIZE if a.size == 12_000 else a.size
