@@ -3,7 +3,7 @@
 
 For each runner (default direct, flink), against a fresh temporary lakehouse:
 
-1. ingest the corpus:   ``lakebeam --lakehouse TMP ingest documents CORPUS --into bench_corpus
+1. ingest the corpus:   ``lakebeam ingest documents CORPUS --into bench_corpus --lakehouse TMP
    --runner R`` -> documents/s and MB/s (the CLI's own ``seconds``; wall time with JVM start is
    reported beside it);
 2. ingest it again, unchanged, into the same table: everything must be skipped (its seconds);
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for runner in runners:
         lakehouse = tempfile.mkdtemp(prefix=f"lakebeam-ingest-{runner}-")
-        base = [a.lakebeam, "--lakehouse", lakehouse, "ingest", "documents"]
+        base = [a.lakebeam, "ingest", "documents"]
         tail = ["--runner", runner, *extra]
         steps = [("first", corpus, a.table, files, True, False)]
         if not a.no_rerun:
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(("bad", a.bad, "bench_bad", bad_files, True, False))
         entry = {"lakehouse": lakehouse}
         for step, folder, table, n, fresh, rerun in steps:
-            cmd = base + [folder, "--into", table] + tail
+            cmd = base + [folder, "--into", table, "--lakehouse", lakehouse] + tail
             log(f"{runner} {step}: {' '.join(cmd)}")
             res = run_cli(cmd, os.path.join(logs, f"{runner}-{step}.log"), a.timeout)
             res["command"] = " ".join(cmd)
