@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.tika.config.TikaConfig;
+import org.apache.tika.detect.EncodingDetector;
 import org.apache.tika.extractor.EmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
@@ -23,27 +24,41 @@ import org.apache.tika.parser.EmptyParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.ParseRecord;
 import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.microsoft.OfficeParserConfig;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
+import org.apache.tika.parser.txt.TXTParser;
 
 /**
  * Extracts plain text and a few metadata fields from documents (PDF, Office, OpenDocument, HTML,
- * Markdown and other text, e-mail with attachments, ...) with Apache Tika, within {@link
+ * Markdown and other text, e-mail with attachments, archives, ...) with Apache Tika, within {@link
  * ExtractionLimits}.
  *
- * <p>{@code DocumentExtractor extractor = DocumentExtractor.create(
- * ExtractionLimits.defaults().withTimeout(Duration.ofSeconds(30))); try { ExtractedDocument doc =
- * extractor.extract(Path.of("handbook.pdf")); chunks.addAll(chunker.split(doc.text())); } catch
- * (ExtractionException e) { failures.add(e.uri(), e.reason(), e.getMessage()); } }
+ * <pre>{@code
+ * DocumentExtractor extractor =
+ *     DocumentExtractor.create(ExtractionLimits.defaults().withTimeout(Duration.ofSeconds(30)));
+ * try {
+ *   ExtractedDocument doc = extractor.extract(Path.of("handbook.pdf"));
+ *   chunks.addAll(chunker.split(doc.text()));
+ * } catch (ExtractionException e) {
+ *   failures.add(e.uri(), e.reason(), e.getMessage());
+ * }
+ * }</pre>
  *
  * <p>Every failure is an {@link ExtractionException} with an {@link ExtractionFailure reason};
  * nothing is logged and dropped. The bytes are read once: a stream is spooled to a temporary file
  * (deleted before {@code extract} returns) while it is hashed, because PDF and zip-based formats
- * need random access; a local file is hashed and then parsed in place. Each parse runs on a worker
- * thread of its own so that a parse past {@link ExtractionLimits#timeout()} can be abandoned. OCR
- * is off: scanned pages and images give {@link ExtractionFailure#NO_TEXT}.
+ * need random access; a local file is hashed, then parsed in place. OCR is off: scanned pages and
+ * images give {@link ExtractionFailure#NO_TEXT}. Plain text is decoded with Tika's charset
+ * detection, ISO-8859-1 read as windows-1252; {@code .txt} files are never turned into tables (only
+ * {@code .csv} and {@code .tsv} files are).
  *
- * <p>Thread-safe: one extractor may serve any number of threads at once.
+ * <p>Each parse runs on a daemon thread of its own, so that a parse past {@link
+ * ExtractionLimits#timeout()} can be interrupted and abandoned: it stops at its next text or
+ * element event. A parser stuck inside one call that ignores interrupts keeps its thread until that
+ * call returns; the extractor has already failed the document and moved on.
+ *
+ * <p>Thread-safe: one extractor serves any number of threads at once.
  */
 public final class DocumentExtractor {
 
@@ -52,13 +67,18 @@ public final class DocumentExtractor {
 
   private final ExtractionLimits limits;
   private final AutoDetectParser parser;
+  private final EncodingDetector encodingDetector;
 
   private DocumentExtractor(ExtractionLimits limits) {
     this.limits = limits;
-    this.parser = new AutoDetectParser(TikaConfig.getDefaultConfig());
+    TikaConfig tika = TikaConfig.getDefaultConfig();
+    // The plain-text parser for text/plain: the default one sniffs CSV in any .txt and turns
+    // prose with a comma per line into a table. Files named or typed .csv/.tsv stay tables.
+    this.parser = new AutoDetectParser(tika.getDetector(), tika.getParser(), new TXTParser());
+    this.encodingDetector = new Latin1AsWindows1252Detector(tika.getEncodingDetector());
     AutoDetectParserConfig config = new AutoDetectParserConfig();
     config.setMaximumCompressionRatio(limits.maxCompressionRatio());
-    config.setOutputThreshold(limits.compressionCheckThresholdChars());
+    config.setOutputThreshold(limits.compressionCheckThreshold());
     config.setMaximumPackageEntryDepth(limits.maxPackageEntryDepth());
     config.setThrowOnZeroBytes(true);
     parser.setAutoDetectParserConfig(config);
@@ -98,7 +118,8 @@ public final class DocumentExtractor {
    * @param uri names the document in the result and in failures; its last path segment (the file
    *     name) helps to detect the format, e.g. {@code .md} or {@code .eml}
    * @param sizeBytes the size the caller knows (from a directory listing or S3), checked against
-   *     {@link ExtractionLimits#maxFileBytes()} before the source is opened; -1 when unknown
+   *     {@link ExtractionLimits#maxFileBytes()} before the source is opened; -1 (any negative
+   *     value) when unknown. The bytes actually read are checked against the limit either way.
    * @param source opens the bytes; called once, and its stream is closed
    */
   public ExtractedDocument extract(String uri, long sizeBytes, InputStreamSupplier source)
@@ -117,6 +138,7 @@ public final class DocumentExtractor {
     if (copy.sizeBytes() == 0) {
       throw Failures.empty(uri);
     }
+    ZipBombCheck.check(uri, copy.path(), copy.sizeBytes(), limits);
     Metadata metadata = new Metadata();
     metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName(uri));
     metadata.set(Metadata.CONTENT_LENGTH, Long.toString(copy.sizeBytes()));
@@ -209,9 +231,16 @@ public final class DocumentExtractor {
   private ParseContext parseContext() {
     ParseContext context = new ParseContext();
     context.set(Parser.class, parser); // embedded documents are parsed under the same limits
+    context.set(EncodingDetector.class, encodingDetector);
     PDFParserConfig pdf = new PDFParserConfig();
     pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
     context.set(PDFParserConfig.class, pdf);
+    OfficeParserConfig office = new OfficeParserConfig();
+    // Streaming DOCX and PPTX parsers: POI's DOM parsers hold a whole inflated part in memory
+    // before the first SAX event, out of reach of the zip-bomb guard, the text limit and abandon.
+    office.setUseSAXDocxExtractor(true);
+    office.setUseSAXPptxExtractor(true);
+    context.set(OfficeParserConfig.class, office);
     TesseractOCRConfig ocr = new TesseractOCRConfig();
     ocr.setSkipOcr(true);
     context.set(TesseractOCRConfig.class, ocr);

@@ -17,9 +17,15 @@ import java.util.TreeMap;
  *     null when it declares none
  * @param language the language the document declares ({@code dc:language} or {@code
  *     Content-Language}, e.g. {@code en-US}), or null; it is not guessed from the text
- * @param metadata a small, sorted selection of the document's metadata: Dublin Core title, creator,
- *     subject, dates, {@code Content-Type}, {@code Content-Encoding}, {@code pages} and the like
- *     (see {@code MetadataSelection}); values are capped in length
+ * @param metadata a small, sorted selection of the document's metadata, each value at most 1,000
+ *     characters: {@code dc:title}, {@code dc:creator}, {@code dc:subject}, {@code dc:description},
+ *     {@code dc:language}, {@code dc:publisher}, {@code dcterms:created}, {@code dcterms:modified},
+ *     {@code Content-Type}, {@code Content-Encoding} (the charset of text), {@code
+ *     Content-Language}, {@code meta:last-author}, {@code meta:word-count}, {@code pages}, {@code
+ *     pdf:PDFVersion}, {@code pdf:producer}, {@code xmp:CreatorTool}, {@code
+ *     extended-properties:Application}, {@code Message-From}, {@code Message-To}, {@code
+ *     Message-Cc}, where present; and {@code embedded-failures}, the number of embedded documents
+ *     (attachments) that could not be parsed and are missing from {@code text}
  * @param text the plain text: paragraphs separated by a blank line, headings, list items and table
  *     rows on lines of their own, text of embedded documents (attachments) after their container's
  *     text; never blank

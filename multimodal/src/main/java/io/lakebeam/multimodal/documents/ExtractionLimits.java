@@ -9,10 +9,15 @@ import java.util.Objects;
  * The limits one {@link DocumentExtractor} applies to every document. Immutable: each {@code withX}
  * returns a copy, in any order.
  *
- * <p>{@code ExtractionLimits limits = ExtractionLimits.defaults() .withMaxFileBytes(16L << 20)
- * .withTimeout(Duration.ofSeconds(20)); }
+ * <pre>{@code
+ * ExtractionLimits limits = ExtractionLimits.defaults()
+ *     .withMaxFileBytes(16L << 20)
+ *     .withTimeout(Duration.ofSeconds(20));
+ * DocumentExtractor extractor = DocumentExtractor.create(limits);
+ * }</pre>
  */
 public final class ExtractionLimits implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Default {@link #maxFileBytes()}: 64 MiB. */
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
@@ -32,8 +37,8 @@ public final class ExtractionLimits implements java.io.Serializable {
   /** Default {@link #maxCompressionRatio()}: 100 output characters per input byte (Tika's). */
   public static final long DEFAULT_MAX_COMPRESSION_RATIO = 100;
 
-  /** Default {@link #compressionCheckThresholdChars()}: 1,000,000 characters (Tika's). */
-  public static final long DEFAULT_COMPRESSION_CHECK_THRESHOLD_CHARS = 1_000_000;
+  /** Default {@link #compressionCheckThreshold()}: 1,000,000 (characters or bytes; Tika's). */
+  public static final long DEFAULT_COMPRESSION_CHECK_THRESHOLD = 1_000_000;
 
   /** Default {@link #maxPackageEntryDepth()}: 10 nested archive entries (Tika's). */
   public static final int DEFAULT_MAX_PACKAGE_ENTRY_DEPTH = 10;
@@ -46,7 +51,7 @@ public final class ExtractionLimits implements java.io.Serializable {
           DEFAULT_MAX_EMBEDDED_DEPTH,
           DEFAULT_MAX_EMBEDDED_RESOURCES,
           DEFAULT_MAX_COMPRESSION_RATIO,
-          DEFAULT_COMPRESSION_CHECK_THRESHOLD_CHARS,
+          DEFAULT_COMPRESSION_CHECK_THRESHOLD,
           DEFAULT_MAX_PACKAGE_ENTRY_DEPTH);
 
   private final long maxFileBytes;
@@ -55,7 +60,7 @@ public final class ExtractionLimits implements java.io.Serializable {
   private final int maxEmbeddedDepth;
   private final int maxEmbeddedResources;
   private final long maxCompressionRatio;
-  private final long compressionCheckThresholdChars;
+  private final long compressionCheckThreshold;
   private final int maxPackageEntryDepth;
 
   private ExtractionLimits(
@@ -65,7 +70,7 @@ public final class ExtractionLimits implements java.io.Serializable {
       int maxEmbeddedDepth,
       int maxEmbeddedResources,
       long maxCompressionRatio,
-      long compressionCheckThresholdChars,
+      long compressionCheckThreshold,
       int maxPackageEntryDepth) {
     this.maxFileBytes = maxFileBytes;
     this.maxTextChars = maxTextChars;
@@ -73,7 +78,7 @@ public final class ExtractionLimits implements java.io.Serializable {
     this.maxEmbeddedDepth = maxEmbeddedDepth;
     this.maxEmbeddedResources = maxEmbeddedResources;
     this.maxCompressionRatio = maxCompressionRatio;
-    this.compressionCheckThresholdChars = compressionCheckThresholdChars;
+    this.compressionCheckThreshold = compressionCheckThreshold;
     this.maxPackageEntryDepth = maxPackageEntryDepth;
   }
 
@@ -95,7 +100,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
@@ -112,7 +117,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
@@ -134,7 +139,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
@@ -152,7 +157,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         depth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
@@ -170,15 +175,16 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         resources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
   /**
-   * Zip-bomb guard: once the output passes {@link #compressionCheckThresholdChars()}, more than
-   * this many output characters per input byte fails the file with {@link
-   * ExtractionFailure#ZIP_BOMB}. Default 100; must be positive. (Office files are also checked by
-   * POI's own inflate-ratio guard, which defaults to the same ratio.)
+   * Zip-bomb guard: a file fails with {@link ExtractionFailure#ZIP_BOMB} when, past {@link
+   * #compressionCheckThreshold()}, it produces more than this many characters of text per byte of
+   * file (Tika's check, while parsing), or, being a zip (DOCX, XLSX, ODT, EPUB, JAR, ...), its
+   * entries declare more than this many inflated bytes per byte of file (checked before parsing).
+   * Default 100; must be positive.
    */
   public ExtractionLimits withMaxCompressionRatio(long ratio) {
     checkArgument(ratio > 0, "Cannot set max compression ratio: %s is not positive", ratio);
@@ -189,17 +195,17 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         ratio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
   /**
-   * Zip-bomb guard: how many output characters a file may produce before {@link
-   * #maxCompressionRatio()} is checked. Default 1,000,000; must be positive.
+   * Zip-bomb guard: how many characters of text (or, for a zip, declared inflated bytes) a file may
+   * produce before {@link #maxCompressionRatio()} applies. Default 1,000,000; must be positive.
    */
-  public ExtractionLimits withCompressionCheckThresholdChars(long chars) {
+  public ExtractionLimits withCompressionCheckThreshold(long threshold) {
     checkArgument(
-        chars > 0, "Cannot set compression check threshold chars: %s is not positive", chars);
+        threshold > 0, "Cannot set compression check threshold: %s is not positive", threshold);
     return new ExtractionLimits(
         maxFileBytes,
         maxTextChars,
@@ -207,7 +213,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        chars,
+        threshold,
         maxPackageEntryDepth);
   }
 
@@ -224,7 +230,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         depth);
   }
 
@@ -252,8 +258,8 @@ public final class ExtractionLimits implements java.io.Serializable {
     return maxCompressionRatio;
   }
 
-  public long compressionCheckThresholdChars() {
-    return compressionCheckThresholdChars;
+  public long compressionCheckThreshold() {
+    return compressionCheckThreshold;
   }
 
   public int maxPackageEntryDepth() {
@@ -269,7 +275,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         && maxEmbeddedDepth == that.maxEmbeddedDepth
         && maxEmbeddedResources == that.maxEmbeddedResources
         && maxCompressionRatio == that.maxCompressionRatio
-        && compressionCheckThresholdChars == that.compressionCheckThresholdChars
+        && compressionCheckThreshold == that.compressionCheckThreshold
         && maxPackageEntryDepth == that.maxPackageEntryDepth;
   }
 
@@ -282,7 +288,7 @@ public final class ExtractionLimits implements java.io.Serializable {
         maxEmbeddedDepth,
         maxEmbeddedResources,
         maxCompressionRatio,
-        compressionCheckThresholdChars,
+        compressionCheckThreshold,
         maxPackageEntryDepth);
   }
 
@@ -300,8 +306,8 @@ public final class ExtractionLimits implements java.io.Serializable {
         + maxEmbeddedResources
         + ", maxCompressionRatio="
         + maxCompressionRatio
-        + ", compressionCheckThresholdChars="
-        + compressionCheckThresholdChars
+        + ", compressionCheckThreshold="
+        + compressionCheckThreshold
         + ", maxPackageEntryDepth="
         + maxPackageEntryDepth
         + "}";

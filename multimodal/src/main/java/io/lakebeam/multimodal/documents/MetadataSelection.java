@@ -68,9 +68,14 @@ final class MetadataSelection {
     if (joined.isEmpty()) {
       return null;
     }
-    return joined.length() <= MAX_VALUE_CHARS
-        ? joined.toString()
-        : joined.substring(0, MAX_VALUE_CHARS);
+    if (joined.length() <= MAX_VALUE_CHARS) {
+      return joined.toString();
+    }
+    int end = MAX_VALUE_CHARS;
+    if (Character.isHighSurrogate(joined.charAt(end - 1))) {
+      end--; // never end on half a surrogate pair
+    }
+    return joined.substring(0, end);
   }
 
   private static Map<String, List<String>> keys() {

@@ -21,30 +21,9 @@ final class StructuredTextHandler extends DefaultHandler {
 
   private static final Set<String> PARAGRAPH_ELEMENTS =
       Set.of(
-          "p",
-          "div",
-          "h1",
-          "h2",
-          "h3",
-          "h4",
-          "h5",
-          "h6",
-          "pre",
-          "blockquote",
-          "table",
-          "ul",
-          "ol",
-          "dl",
-          "section",
-          "article",
-          "header",
-          "footer",
-          "aside",
-          "nav",
-          "figure",
-          "address",
-          "hr",
-          "body");
+          ("p div h1 h2 h3 h4 h5 h6 pre blockquote table ul ol dl section article header footer"
+                  + " aside nav figure address hr body")
+              .split(" "));
   private static final Set<String> LINE_ELEMENTS =
       Set.of("br", "li", "tr", "dt", "dd", "option", "caption", "figcaption");
   private static final Set<String> CELL_ELEMENTS = Set.of("td", "th");

@@ -50,22 +50,37 @@ final class TextCleanup {
   }
 
   /**
-   * True when more than {@link #MAX_SUSPICIOUS_SHARE} of the non-whitespace characters are
-   * replacement characters or control characters: random bytes decoded as some charset.
+   * True when more than {@link #MAX_SUSPICIOUS_SHARE} of the non-whitespace characters are ones
+   * real text does not have: replacement characters, control characters, unpaired surrogates,
+   * private-use and unassigned code points. That is random bytes decoded as some charset: as a
+   * single-byte charset they give many control characters, as UTF-16 a mix of unassigned,
+   * private-use and surrogate code points.
    */
   static boolean looksLikeBinary(String raw) {
     long visible = 0;
     long suspicious = 0;
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
+    for (int i = 0; i < raw.length(); ) {
+      int c = raw.codePointAt(i);
+      i += Character.charCount(c);
       if (c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == ' ') {
         continue;
       }
       visible++;
-      if (c == '\uFFFD' || Character.isISOControl(c)) {
+      if (isSuspicious(c)) {
         suspicious++;
       }
     }
     return visible > 0 && suspicious > MAX_SUSPICIOUS_SHARE * visible;
+  }
+
+  private static boolean isSuspicious(int codePoint) {
+    if (codePoint == '\uFFFD') {
+      return true;
+    }
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED ->
+          true;
+      default -> false;
+    };
   }
 }

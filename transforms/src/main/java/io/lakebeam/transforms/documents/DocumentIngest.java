@@ -2,6 +2,7 @@ package io.lakebeam.transforms.documents;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.embeddings.ModelSpec;
 import io.lakebeam.embeddings.Models;
@@ -108,6 +109,8 @@ public final class DocumentIngest {
 
   /** Adds the ingest steps to {@code p}; run the pipeline to ingest. */
   public void applyTo(Pipeline p) {
+    // Fail on a missing or empty source before any collection is created.
+    ExternalFiles.list(lakehouse.io(), source, "**");
     int chunkTokens = Math.min(maxTokens, model.maxSequenceLength());
     try (BadRecordErrorHandler<PCollection<Row>> failures =
         p.registerBadRecordErrorHandler(Lake.writeFailures(lakehouse, failuresCollection()))) {

@@ -143,6 +143,18 @@ class DocumentIngestTest {
     assertThat(now.get(0).getField("doc_version")).isEqualTo(versions.get(0));
   }
 
+  @org.junit.jupiter.api.Test
+  void aMissingSourceFailsBeforeAnythingIsWritten() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Pipelines.run(
+                    Runner.DIRECT,
+                    DocumentIngest.of(dir.resolve("nope").toString(), lake, "corpus")::applyTo))
+        .isInstanceOf(io.lakebeam.core.LakebeamException.class)
+        .hasMessageContaining("no such file or directory");
+    assertThat(lake.listCollections()).isEmpty();
+  }
+
   private List<Record> chunksOf(String docId) {
     return rows("corpus.chunks", "chunk_id", "doc_id", "doc_version", "text").stream()
         .filter(r -> docId.equals(r.getField("doc_id")))
