@@ -15,10 +15,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Pipeline p = Pipeline.create(options);
  * }</pre>
  *
- * <p>Defaults: Direct runs with one worker thread per core; Flink runs an embedded mini-cluster
- * ({@code [local]}) with one slot per core unless {@code --flinkMaster} names a cluster; Spark runs
- * {@code local[cores]} unless {@code --sparkMaster} is given; Dataflow needs {@code --project},
- * {@code --region} and {@code --tempLocation=gs://...}.
+ * <p>Defaults: Direct runs with one worker thread per core and without its test-time immutability
+ * and encodability checks; Flink runs an embedded mini-cluster ({@code [local]}) with one slot per
+ * core unless {@code --flinkMaster} names a cluster; Spark runs {@code local[cores]} unless {@code
+ * --sparkMaster} is given; Dataflow needs {@code --project}, {@code --region} and {@code
+ * --tempLocation=gs://...}.
  */
 public final class Runners {
   private Runners() {}
@@ -46,6 +47,9 @@ public final class Runners {
       case DIRECT -> {
         args.add("--targetParallelism=" + Math.max(2, cores));
         args.add("--blockOnRun=false");
+        // Beam's test-time checks encode every element twice; tests turn them back on.
+        args.add("--enforceImmutability=false");
+        args.add("--enforceEncodability=false");
       }
       case FLINK -> {
         if (!has(passThrough, "flinkMaster")) {

@@ -17,7 +17,8 @@ public final class Pipelines {
         Pipeline.create(
             runner == Runner.FLINK
                 ? Runners.options(runner, "--parallelism=2")
-                : Runners.options(runner));
+                : Runners.options(
+                    runner, "--enforceImmutability=true", "--enforceEncodability=true"));
     build.accept(p);
     PipelineResult result = p.run();
     assertThat(result.waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
