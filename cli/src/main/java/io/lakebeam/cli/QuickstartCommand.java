@@ -51,6 +51,12 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8815", description = "Flight port; 0 picks a free one")
   int port;
 
+  @Option(
+      names = "--documents",
+      defaultValue = "16",
+      description = "Raw documents to ingest with the Beam pipeline (default: ${DEFAULT-VALUE})")
+  int documents;
+
   @Option(names = "--serve", description = "Keep serving after the demo searches")
   boolean serve;
 
@@ -109,9 +115,37 @@ final class QuickstartCommand implements Callable<Integer> {
               "Built the jVector index: %d vectors in %.2f s, registered in the table's metadata"
                   + " (Puffin manifest, snapshot %d)",
               built.rowsIndexed(), built.seconds(), built.snapshotId()));
+      Path raw = dir.resolve("sample-data").resolve("raw");
+      int copied = QuickstartIngest.collect(raw, documents);
+      long ti = System.nanoTime();
+      var ingest = QuickstartIngest.run(lake, raw);
+      double ingestSeconds = (System.nanoTime() - ti) / 1e9;
+      var summary =
+          IngestSummary.of(
+              ingest, org.apache.beam.runners.direct.DirectRunner.class, ingestSeconds);
+      lake.indexes()
+          .build(
+              lake.collection(QuickstartIngest.NAMESPACE + ".chunks"),
+              "embedding",
+              null,
+              io.lakebeam.core.index.IndexParams.defaults());
+      step(
+          String.format(
+              "Ingested %d raw documents with Apache Beam (Tika -> chunks -> %s -> Iceberg) into"
+                  + " %s.documents/.chunks in %.1f s: %s documents, %s chunks, %s unchanged,"
+                  + " %s failed; index built",
+              copied,
+              Models.ALL_MINILM_L6_V2.name(),
+              QuickstartIngest.NAMESPACE,
+              ingestSeconds,
+              summary.get("documents"),
+              summary.get("chunks"),
+              summary.get("skipped"),
+              summary.get("failures")));
       try (LakebeamFlightServer server = startServer(lake)) {
         step("Serving over Arrow Flight at " + server.uri());
         searchThroughFlight(server.uri());
+        searchTextThroughFlight(server.uri());
         System.out.println();
         System.out.println(
             "Connect from Python (./lakebeam serve --lakehouse "
@@ -125,6 +159,10 @@ final class QuickstartCommand implements Callable<Integer> {
             "  client.search(collection_name=\""
                 + COLLECTION
                 + "\", data=[vector], top_k=5, output_fields=[\"text\"])");
+        System.out.println(
+            "  client.search(\""
+                + QuickstartIngest.NAMESPACE
+                + ".chunks\", data=\"how do I report a bug?\", output_fields=[\"uri\", \"text\"])");
         System.out.println("or with plain pyarrow.flight: see docs/flight-protocol.md");
         System.out.printf("Quickstart finished in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
         if (serve) {
@@ -178,6 +216,35 @@ final class QuickstartCommand implements Callable<Integer> {
             }
           }
           System.out.printf("  [%.1f ms through Flight]%n", (System.nanoTime() - t) / 1e6);
+        }
+      }
+    }
+  }
+
+  /** A text query that the server embeds itself with the chunks' recorded model. */
+  private static void searchTextThroughFlight(String uri) throws Exception {
+    String q = "what may I do when I redistribute modified copies?";
+    Map<String, Object> ticket = new LinkedHashMap<>();
+    ticket.put("v", 1);
+    ticket.put("type", "search");
+    ticket.put("collection", QuickstartIngest.NAMESPACE + ".chunks");
+    ticket.put("texts", List.of(q));
+    ticket.put("top_k", 3);
+    ticket.put("output_fields", List.of("uri", "text"));
+    byte[] bytes = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(ticket);
+    try (RootAllocator allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, new Location(uri)).build();
+        FlightStream stream = client.getStream(new Ticket(bytes))) {
+      System.out.printf("%nText query (embedded by the server): \"%s\"%n", q);
+      while (stream.next()) {
+        VectorSchemaRoot root = stream.getRoot();
+        for (int i = 0; i < root.getRowCount(); i++) {
+          String text = root.getVector("text").getObject(i).toString().replaceAll("\\s+", " ");
+          System.out.printf(
+              "  %.3f  %s%n         (%s)%n",
+              ((Number) root.getVector("_score").getObject(i)).floatValue(),
+              text.length() > 110 ? text.substring(0, 110) + "..." : text,
+              root.getVector("uri").getObject(i));
         }
       }
     }
