@@ -6,6 +6,7 @@ import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.VectorField;
+import io.lakebeam.embeddings.ModelSpec;
 import io.lakebeam.embeddings.Models;
 import io.lakebeam.embeddings.OnnxTextEmbedder;
 import java.util.ArrayList;
@@ -88,7 +89,13 @@ final class SearchCommand implements Callable<Integer> {
       }
       return q;
     }
-    return OnnxTextEmbedder.load(Models.ALL_MINILM_L6_V2).embed(text);
+    ModelSpec model = vf.model() == null ? Models.ALL_MINILM_L6_V2 : Models.find(vf.model());
+    if (model == null) {
+      throw LakebeamException.invalid(
+          "Cannot embed --text for '%s': its model %s is not built in; pass --vector",
+          vf.name(), vf.model());
+    }
+    return OnnxTextEmbedder.load(model).embed(text);
   }
 
   static List<Map<String, Object>> rows(
