@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.lakebeam.embeddings.ModelSpec;
 import io.lakebeam.embeddings.Models;
+import io.lakebeam.transforms.BadRecords;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -102,18 +103,13 @@ public final class Chunk {
             f,
             schema.getFieldNames());
       }
-      BadRecordRouter router =
-          badRecords == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      BadRecordRouter router = BadRecords.routerFor(badRecords);
       PCollectionTuple out =
           docs.apply(
               "Split into chunks",
               ParDo.of(new ChunkFn(tokenizerOf, maxTokens, overlap, router))
                   .withOutputTags(ChunkFn.CHUNKS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-      PCollection<BadRecord> failed =
-          out.get(BadRecordRouter.BAD_RECORD_TAG).setCoder(BadRecord.getCoder(docs.getPipeline()));
-      if (badRecords != null) {
-        badRecords.addErrorCollection(failed);
-      }
+      BadRecords.collect(out, badRecords);
       return out.get(ChunkFn.CHUNKS).setRowSchema(ChunkRows.SCHEMA);
     }
   }

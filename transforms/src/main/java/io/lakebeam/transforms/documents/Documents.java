@@ -6,6 +6,7 @@ import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.multimodal.documents.ExtractionLimits;
+import io.lakebeam.transforms.BadRecords;
 import io.lakebeam.transforms.lake.LakeTarget;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -122,8 +123,7 @@ public final class Documents {
         known = LakeTarget.of(lakehouse, knownDocuments);
         knownSnapshot = lakehouse.collection(knownDocuments).snapshotId();
       }
-      BadRecordRouter router =
-          badRecords == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      BadRecordRouter router = BadRecords.routerFor(badRecords);
       PCollectionTuple out =
           begin
               .apply("List files", Create.of(files).withCoder(StringUtf8Coder.of()))
@@ -135,11 +135,7 @@ public final class Documents {
                               new DocumentSource(storage), limits, known, knownSnapshot, router))
                       .withOutputTags(
                           ExtractFn.DOCUMENTS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-      PCollection<BadRecord> failed =
-          out.get(BadRecordRouter.BAD_RECORD_TAG).setCoder(BadRecord.getCoder(begin.getPipeline()));
-      if (badRecords != null) {
-        badRecords.addErrorCollection(failed);
-      }
+      BadRecords.collect(out, badRecords);
       return out.get(ExtractFn.DOCUMENTS).setRowSchema(DocumentRows.SCHEMA);
     }
   }

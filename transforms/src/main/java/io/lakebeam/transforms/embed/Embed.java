@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.lakebeam.embeddings.ModelSpec;
 import io.lakebeam.embeddings.Models;
+import io.lakebeam.transforms.BadRecords;
 import io.lakebeam.transforms.lake.VectorOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
@@ -113,21 +114,14 @@ public final class Embed {
                   VectorOptions.field(
                       outputField, model.dimension(), model.name() + "@" + model.version()))
               .build();
-      BadRecordRouter router =
-          badRecords == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      BadRecordRouter router = BadRecords.routerFor(badRecords);
       PCollectionTuple result =
           rows.apply(
               "Embed " + inputField,
               ParDo.of(new EmbedFn(model, inputField, out, batchSize, router))
                   .withOutputTags(
                       EmbedFn.EMBEDDED, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-      PCollection<BadRecord> failed =
-          result
-              .get(BadRecordRouter.BAD_RECORD_TAG)
-              .setCoder(BadRecord.getCoder(rows.getPipeline()));
-      if (badRecords != null) {
-        badRecords.addErrorCollection(failed);
-      }
+      BadRecords.collect(result, badRecords);
       return result.get(EmbedFn.EMBEDDED).setRowSchema(out);
     }
   }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
+import io.lakebeam.transforms.BadRecords;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -122,8 +123,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
     }
     Collection target = TableSetup.ensure(lakehouse, collection, schema, metric);
     LakeTarget where = LakeTarget.of(lakehouse, target.name());
-    BadRecordRouter router =
-        badRecords == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+    BadRecordRouter router = BadRecords.routerFor(badRecords);
     String writeId = "beam-" + UUID.randomUUID();
 
     PCollectionTuple written =
@@ -135,13 +135,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
                 ParDo.of(new WriteFilesFn(where, replaceKey, router))
                     .withOutputTags(
                         WriteFilesFn.FILES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-    PCollection<BadRecord> failed =
-        written
-            .get(BadRecordRouter.BAD_RECORD_TAG)
-            .setCoder(BadRecord.getCoder(rows.getPipeline()));
-    if (badRecords != null) {
-      badRecords.addErrorCollection(failed);
-    }
+    BadRecords.collect(written, badRecords);
     return written
         .get(WriteFilesFn.FILES)
         .setCoder(WrittenFilesCoder.of())

@@ -1,19 +1,14 @@
 package io.lakebeam.transforms.lake;
 
-import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.lake.Collection;
-import io.lakebeam.core.read.DataFileReader;
+import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
-import java.io.IOException;
-import java.util.BitSet;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 
 /** Reads one data file of a pinned snapshot as Beam rows, leaving out position-deleted rows. */
 final class ReadFileFn extends DoFn<String, Row> {
@@ -40,20 +35,15 @@ final class ReadFileFn extends DoFn<String, Row> {
 
   @ProcessElement
   public void process(@Element String path, OutputReceiver<Row> out) {
-    BitSet deleted = state.deletedPositions(path);
     org.apache.iceberg.Schema projection = collection.schema().select(columns);
-    long pos = 0;
-    try (CloseableIterable<Record> records =
-        DataFileReader.read(collection.table(), path, projection)) {
-      for (Record r : records) {
-        if (deleted == null || !deleted.get((int) pos)) {
+    LiveRows.forEachInFile(
+        collection.table(),
+        state,
+        path,
+        projection,
+        r -> {
           out.output(RowRecords.toRow(r, schema));
           rowsRead.inc();
-        }
-        pos++;
-      }
-    } catch (IOException e) {
-      throw LakebeamException.internal("Cannot read " + path + " of " + target, e);
-    }
+        });
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
-import io.lakebeam.core.read.DataFileReader;
+import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
 import io.lakebeam.multimodal.documents.TestDocuments;
 import io.lakebeam.runners.Runner;
@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,15 +90,7 @@ class BadDocumentsTest {
     return Path.of((String) uri).getFileName().toString();
   }
 
-  static List<Record> read(Collection c, String... columns) throws IOException {
-    TableState state = TableState.of(c.table());
-    List<Record> out = new java.util.ArrayList<>();
-    for (String path : state.paths()) {
-      try (CloseableIterable<Record> rows =
-          DataFileReader.read(c.table(), path, c.schema().select(columns))) {
-        rows.forEach(r -> out.add(r.copy()));
-      }
-    }
-    return out;
+  static List<Record> read(Collection c, String... columns) {
+    return LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema().select(columns));
   }
 }

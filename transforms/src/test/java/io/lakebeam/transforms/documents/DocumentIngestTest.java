@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
-import io.lakebeam.core.read.DataFileReader;
+import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
 import io.lakebeam.embeddings.Models;
 import io.lakebeam.runners.Runner;
@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import org.apache.beam.sdk.PipelineResult;
@@ -22,7 +20,6 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,24 +160,7 @@ class DocumentIngestTest {
 
   private List<Record> rows(String collection, String... columns) {
     Collection c = lake.collection(collection).refreshMetadata();
-    TableState state = TableState.of(c.table());
-    List<Record> out = new ArrayList<>();
-    for (String path : state.paths()) {
-      BitSet deleted = state.deletedPositions(path);
-      int pos = 0;
-      try (CloseableIterable<Record> records =
-          DataFileReader.read(c.table(), path, c.schema().select(columns))) {
-        for (Record r : records) {
-          if (deleted == null || !deleted.get(pos)) {
-            out.add(r.copy());
-          }
-          pos++;
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return out;
+    return LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema().select(columns));
   }
 
   private static long counter(PipelineResult result, String name) {
