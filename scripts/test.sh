@@ -56,5 +56,9 @@ if [ "$bench" = 1 ]; then
   bash "$ROOT/bench/run_smoke.sh"
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/read_bench.py" --corpus "$ROOT/bench/data/smoke/corpus" --repeat 1
   bash "$ROOT/bench/index_refresh.sh" "$ROOT/bench/data/smoke/corpus" 0.01 2>/dev/null | grep -v '^{'
+  # End-to-end ingest on 16 real documents, Direct and Flink, re-run and broken files.
+  [ -d "$ROOT/bench/data/docs-ci" ] || python3 "$ROOT/bench/make_doc_corpus.py" --smoke --size 16 \
+    --max-kb 8 --out "$ROOT/bench/data/docs-ci" > /dev/null
+  python3 "$ROOT/bench/ingest_bench.py" --corpus "$ROOT/bench/data/docs-ci" | tail -8
 fi
 echo "==> All tests passed"

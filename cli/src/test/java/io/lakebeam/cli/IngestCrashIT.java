@@ -49,7 +49,7 @@ class IngestCrashIT {
     long[] before = snapshots(lake);
     long chunksBefore = rows(lake, "kb.chunks");
 
-    writeDocs(docs, 5, 80);
+    writeDocs(docs, 5, 40);
     Process ingest = start(docs, lake);
     try {
       waitForEmbeddedChunks(ingest);
@@ -72,7 +72,7 @@ class IngestCrashIT {
                 lake.toString(),
                 "--no-index"))
         .isZero();
-    assertThat(rows(lake, "kb.documents")).isEqualTo(80);
+    assertThat(rows(lake, "kb.documents")).isEqualTo(40);
     try (Lakehouse l = Lakehouse.open(lake.toString())) {
       Collection chunks = l.collection("kb.chunks");
       List<String> ids = new ArrayList<>();
