@@ -1,7 +1,5 @@
 package io.lakebeam.cli;
 
-import io.lakebeam.core.index.IndexParams;
-import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.multimodal.documents.ExtractionLimits;
 import io.lakebeam.runners.Runner;
@@ -9,7 +7,6 @@ import io.lakebeam.runners.Runners;
 import io.lakebeam.transforms.LocalProgress;
 import io.lakebeam.transforms.documents.DocumentIngest;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -110,7 +107,7 @@ final class IngestCommand {
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> summary = IngestSummary.of(result, options.getRunner(), seconds);
         if (!noIndex && lake.hasCollection(ingest.chunksCollection())) {
-          summary.put("index", refreshIndex(lake, ingest.chunksCollection()));
+          summary.put("index", ingest.refreshIndex());
         }
         System.err.printf(
             "Ingested %s files into %s in %.1f s: %s documents, %s chunks, %s skipped unchanged, %s"
@@ -126,23 +123,6 @@ final class IngestCommand {
         Printer.jsonLine(summary);
         return 0;
       }
-    }
-
-    private static Map<String, Object> refreshIndex(Lakehouse lake, String chunks) {
-      Collection c = lake.collection(chunks);
-      Map<String, Object> out = new LinkedHashMap<>();
-      long start = System.nanoTime();
-      if (lake.indexes().describe(c).isEmpty()) {
-        var r = lake.indexes().build(c, "embedding", null, IndexParams.defaults());
-        out.put("action", "built");
-        out.put("vectors", r.toMap().get("vectors"));
-      } else {
-        var results = lake.indexes().refresh(c);
-        out.put("action", "refreshed");
-        out.put("segments", results.size());
-      }
-      out.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
-      return out;
     }
   }
 }

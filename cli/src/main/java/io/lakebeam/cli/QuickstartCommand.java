@@ -7,6 +7,7 @@ import io.lakebeam.embeddings.Models;
 import io.lakebeam.embeddings.OnnxTextEmbedder;
 import io.lakebeam.embeddings.TextEmbedder;
 import io.lakebeam.flight.LakebeamFlightServer;
+import io.lakebeam.transforms.documents.DocumentIngest;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -118,17 +119,13 @@ final class QuickstartCommand implements Callable<Integer> {
       Path raw = dir.resolve("sample-data").resolve("raw");
       int copied = QuickstartIngest.collect(raw, documents);
       long ti = System.nanoTime();
-      var ingest = QuickstartIngest.run(lake, raw);
+      DocumentIngest kb = DocumentIngest.of(raw.toString(), lake, QuickstartIngest.NAMESPACE);
+      var ingest = QuickstartIngest.run(kb);
       double ingestSeconds = (System.nanoTime() - ti) / 1e9;
       var summary =
           IngestSummary.of(
               ingest, org.apache.beam.runners.direct.DirectRunner.class, ingestSeconds);
-      lake.indexes()
-          .build(
-              lake.collection(QuickstartIngest.NAMESPACE + ".chunks"),
-              "embedding",
-              null,
-              io.lakebeam.core.index.IndexParams.defaults());
+      kb.refreshIndex();
       step(
           String.format(
               "Ingested %d raw documents with Apache Beam (Tika -> chunks -> %s -> Iceberg) into"

@@ -1,6 +1,5 @@
 package io.lakebeam.cli;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.runners.Runner;
 import io.lakebeam.runners.Runners;
 import io.lakebeam.transforms.documents.DocumentIngest;
@@ -54,9 +53,9 @@ final class QuickstartIngest {
   }
 
   /** Runs extract, chunk, embed and write on {@code raw}; returns the pipeline's result. */
-  static PipelineResult run(Lakehouse lake, Path raw) {
+  static PipelineResult run(DocumentIngest ingest) {
     Pipeline p = Pipeline.create(Runners.options(Runner.DIRECT));
-    DocumentIngest.of(raw.toString(), lake, NAMESPACE).applyTo(p);
+    ingest.applyTo(p);
     PipelineResult result = p.run();
     result.waitUntilFinish();
     return result;

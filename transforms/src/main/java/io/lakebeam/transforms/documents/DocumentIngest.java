@@ -2,6 +2,8 @@ package io.lakebeam.transforms.documents;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.lakebeam.core.index.IndexParams;
+import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.embeddings.ModelSpec;
@@ -11,6 +13,8 @@ import io.lakebeam.transforms.chunk.Chunk;
 import io.lakebeam.transforms.chunk.ChunkRows;
 import io.lakebeam.transforms.embed.Embed;
 import io.lakebeam.transforms.lake.Lake;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
@@ -25,8 +29,10 @@ import org.apache.beam.sdk.values.Row;
  *
  * <pre>{@code
  * Pipeline p = Pipeline.create(options);
- * DocumentIngest.of("/data/raw", lake, "corpus").withMaxTokens(256).withOverlap(32).applyTo(p);
+ * DocumentIngest ingest = DocumentIngest.of("/data/raw", lake, "corpus").withMaxTokens(256);
+ * ingest.applyTo(p);
  * p.run().waitUntilFinish();
+ * ingest.refreshIndex(); // the chunks' vector index covers what was ingested
  * }</pre>
  *
  * <p>Re-ingesting is incremental: unchanged files (same content hash) are skipped, and a changed
@@ -105,6 +111,27 @@ public final class DocumentIngest {
 
   public String failuresCollection() {
     return namespace + ".failures";
+  }
+
+  /**
+   * After the pipeline has run: builds the chunks' vector index, or refreshes it to cover the new
+   * chunks (only new data files are indexed). Returns what was done.
+   */
+  public Map<String, Object> refreshIndex() {
+    Collection chunks = lakehouse.collection(chunksCollection()).refreshMetadata();
+    Map<String, Object> out = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    if (lakehouse.indexes().describe(chunks).isEmpty()) {
+      var built = lakehouse.indexes().build(chunks, "embedding", null, IndexParams.defaults());
+      out.put("action", "built");
+      out.put("rows_indexed", built.rowsIndexed());
+    } else {
+      var refreshed = lakehouse.indexes().refresh(chunks);
+      out.put("action", "refreshed");
+      out.put("rows_indexed", refreshed.stream().mapToLong(r -> r.rowsIndexed()).sum());
+    }
+    out.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    return out;
   }
 
   /** Adds the ingest steps to {@code p}; run the pipeline to ingest. */
