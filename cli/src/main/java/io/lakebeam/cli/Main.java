@@ -39,9 +39,12 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof LakebeamException le) {
-            cmd.getErr().println("error: " + le.getMessage());
-            return 1;
+          // A pipeline wraps the real error (e.g. in PipelineExecutionException): report that one.
+          for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LakebeamException || t instanceof IllegalArgumentException) {
+              cmd.getErr().println("error: " + t.getMessage());
+              return 1;
+            }
           }
           throw e;
         });

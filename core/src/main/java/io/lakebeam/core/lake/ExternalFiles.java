@@ -65,7 +65,7 @@ public final class ExternalFiles {
             : resolveLocal(src, directoryGlob);
     if (files.isEmpty()) {
       throw LakebeamException.invalid(
-          "Cannot register '%s': no file matches it; check the path and the glob (e.g."
+          "Cannot list '%s': no file matches it; check the path and the glob (e.g."
               + " /data/docs/*.parquet)",
           src);
     }
@@ -81,7 +81,7 @@ public final class ExternalFiles {
         return List.of(p.toString());
       }
       if (!Files.isDirectory(p)) {
-        throw LakebeamException.invalid("Cannot register '%s': no such file or directory", src);
+        throw LakebeamException.invalid("Cannot list '%s': no such file or directory", src);
       }
       return walk(p, p.getFileSystem().getPathMatcher("glob:" + directoryGlob));
     }
@@ -92,7 +92,7 @@ public final class ExternalFiles {
             .normalize();
     if (!Files.isDirectory(base)) {
       throw LakebeamException.invalid(
-          "Cannot register '%s': directory %s does not exist", src, base);
+          "Cannot list '%s': directory %s does not exist", src, base);
     }
     String pattern = base + "/" + s.substring(slash + 1);
     return walk(base, FileSystems.getDefault().getPathMatcher("glob:" + pattern));
