@@ -91,8 +91,7 @@ public final class ExternalFiles {
             .toAbsolutePath()
             .normalize();
     if (!Files.isDirectory(base)) {
-      throw LakebeamException.invalid(
-          "Cannot list '%s': directory %s does not exist", src, base);
+      throw LakebeamException.invalid("Cannot list '%s': directory %s does not exist", src, base);
     }
     String pattern = base + "/" + s.substring(slash + 1);
     return walk(base, FileSystems.getDefault().getPathMatcher("glob:" + pattern));
