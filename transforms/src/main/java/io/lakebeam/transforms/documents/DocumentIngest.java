@@ -115,12 +115,18 @@ public final class DocumentIngest {
 
   /**
    * After the pipeline has run: builds the chunks' vector index, or refreshes it to cover the new
-   * chunks (only new data files are indexed). Returns what was done.
+   * chunks (only new data files are indexed); does nothing while the chunks table is empty. Returns
+   * what was done.
    */
   public Map<String, Object> refreshIndex() {
     Collection chunks = lakehouse.collection(chunksCollection()).refreshMetadata();
     Map<String, Object> out = new LinkedHashMap<>();
     long start = System.nanoTime();
+    if (chunks.snapshotId() < 0) {
+      out.put("action", "none");
+      out.put("reason", "no chunks yet: every document failed or was skipped");
+      return out;
+    }
     if (lakehouse.indexes().describe(chunks).isEmpty()) {
       var built = lakehouse.indexes().build(chunks, "embedding", null, IndexParams.defaults());
       out.put("action", "built");

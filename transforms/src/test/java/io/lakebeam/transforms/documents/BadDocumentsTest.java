@@ -82,6 +82,19 @@ class BadDocumentsTest {
     }
   }
 
+  @Test
+  void aRunWhereEveryFileFailsWritesFailuresAndNoIndex() throws Exception {
+    Path docs = Files.createDirectories(dir.resolve("bad-only"));
+    TestDocuments.write(docs.resolve("empty.txt"), new byte[0]);
+    TestDocuments.write(docs.resolve("junk.bin"), TestDocuments.randomBytes(9, 4096));
+    try (Lakehouse lake = Lakehouse.open(dir.resolve("lake2").toString())) {
+      DocumentIngest ingest = DocumentIngest.of(docs.toString(), lake, "kb");
+      Pipelines.run(Runner.DIRECT, ingest::applyTo);
+      assertThat(read(lake.collection("kb.failures"), "uri")).hasSize(2);
+      assertThat(ingest.refreshIndex()).containsEntry("action", "none");
+    }
+  }
+
   private static void write(Path file, String text, Charset charset) throws IOException {
     Files.write(file, text.getBytes(charset));
   }
