@@ -56,5 +56,10 @@ if [ "$bench" = 1 ]; then
   bash "$ROOT/bench/run_smoke.sh"
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/read_bench.py" --corpus "$ROOT/bench/data/smoke/corpus" --repeat 1
   bash "$ROOT/bench/index_refresh.sh" "$ROOT/bench/data/smoke/corpus" 0.01 2>/dev/null | grep -v '^{'
+  # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
+  # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
+  embed_out="$(mktemp -d)"
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/embed_bench.py" --smoke --out "$embed_out"
+  rm -rf "$embed_out"
 fi
 echo "==> All tests passed"
