@@ -9,15 +9,24 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 # shellcheck source=../scripts/env.sh
 source "$root/scripts/env.sh"
+log="$here/target/build-embed-java.log"
+mkdir -p "$here/target"
+mvn_quiet() { # Maven's output goes to $log, shown only when it fails
+  if ! (cd "$root" && mvn -B -q -Dstyle.color=never "$@") >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Cannot build the embedding benchmark: mvn $* failed" >&2
+    exit 1
+  fi
+}
 jar="$(ls "$root"/embeddings/target/lakebeam-embeddings-*.jar 2>/dev/null | head -1 || true)"
 if [ "${1:-}" = "--force" ] || [ -z "$jar" ] \
     || [ -n "$(find "$root/embeddings/src/main" "$root/embeddings/pom.xml" -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && mvn -B -q -Dstyle.color=never -pl embeddings -am package -DskipTests)
+  mvn_quiet -pl embeddings -am package -DskipTests
   rm -f "$root/embeddings/target/runtime-classpath.txt"
 fi
 if [ ! -f "$root/embeddings/target/runtime-classpath.txt" ]; then
-  (cd "$root" && mvn -B -q -Dstyle.color=never -pl embeddings dependency:build-classpath \
-      -DincludeScope=runtime -Dmdep.outputFile="$root/embeddings/target/runtime-classpath.txt")
+  mvn_quiet -pl embeddings dependency:build-classpath -DincludeScope=runtime \
+    -Dmdep.outputFile="$root/embeddings/target/runtime-classpath.txt"
 fi
 deps="$root/embeddings/target/classes:$(cat "$root/embeddings/target/runtime-classpath.txt")"
 out="$here/target/embed-classes"

@@ -91,7 +91,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         "transformers peer only if bench/.venv-st exists")
     p.add_argument("--systems", default="java,ort,st", help="subset of java,ort,st")
     p.add_argument("--rounds", type=int, default=None, help="measured rounds (default 3; smoke 1)")
-    p.add_argument("--tune-n", type=int, default=600, help="texts in the tuning sample")
+    p.add_argument("--tune-n", type=int, default=400, help="texts in the tuning sample")
     p.add_argument("--no-tune", action="store_true", help="skip tuning: default settings")
     p.add_argument("--java-budgets", default=None, help="tuning sweep, e.g. 2048,4096,8192")
     p.add_argument("--ort-batches", default=None, help="tuning sweep, e.g. 16,32,64")
