@@ -204,25 +204,34 @@ def python_docstrings(src: str) -> list[str]:
 # chunking
 
 
-def chunk_paragraphs(paras: list[str]) -> Iterator[str]:
-    """Greedy cut at paragraph boundaries into MIN_WORDS..MAX_WORDS-word passages."""
+def chunk_paragraphs(paras: list[str], words: tuple[int, int, int, int] | None = None
+                     ) -> Iterator[str]:
+    """Greedy cut at paragraph boundaries into min..max-word passages.
+
+    ``words`` is ``(min, target, max, hard_cut)``; the default is the module's sentence-sized
+    ``(MIN_WORDS, TARGET_WORDS, MAX_WORDS, HARD_CUT_WORDS)``. A passage is emitted once it reaches
+    ``target`` words; a paragraph that would push it past ``max`` starts a new one, and text
+    longer than ``max`` is cut every ``hard_cut`` words.
+    """
+    min_words, target_words, max_words, hard_cut = words or (
+        MIN_WORDS, TARGET_WORDS, MAX_WORDS, HARD_CUT_WORDS)
     cur: list[str] = []
     for para in paras:
-        words = para.split()
-        if len(cur) + len(words) > MAX_WORDS:
-            if len(cur) >= MIN_WORDS:
+        words_ = para.split()
+        if len(cur) + len(words_) > max_words:
+            if len(cur) >= min_words:
                 yield " ".join(cur)
                 cur = []
-            cur = cur + words
-            while len(cur) > MAX_WORDS:
-                yield " ".join(cur[:HARD_CUT_WORDS])
-                cur = cur[HARD_CUT_WORDS:]
+            cur = cur + words_
+            while len(cur) > max_words:
+                yield " ".join(cur[:hard_cut])
+                cur = cur[hard_cut:]
         else:
-            cur = cur + words
-        if len(cur) >= TARGET_WORDS:
+            cur = cur + words_
+        if len(cur) >= target_words:
             yield " ".join(cur)
             cur = []
-    if len(cur) >= MIN_WORDS:
+    if len(cur) >= min_words:
         yield " ".join(cur)
 
 
@@ -315,22 +324,32 @@ def paragraphs_of(kind: str, path: str) -> list[str]:
         return []
 
 
-def passages_of(job: tuple[str, str]) -> list[tuple[str, str]]:
-    """(source, passage) pairs of one file: source is ``kind:path``."""
-    kind, path = job
-    return [(f"{kind}:{path}", p) for p in chunk_paragraphs(paragraphs_of(kind, path))
+def passages_of(job: tuple) -> list[tuple[str, str]]:
+    """(source, passage) pairs of one file: source is ``kind:path``.
+
+    ``job`` is ``(kind, path)`` or ``(kind, path, words)`` with ``words`` as in
+    :func:`chunk_paragraphs`.
+    """
+    kind, path = job[0], job[1]
+    words = job[2] if len(job) > 2 else None
+    return [(f"{kind}:{path}", p) for p in chunk_paragraphs(paragraphs_of(kind, path), words)
             if is_prose(p)]
 
 
-def iter_passages(max_files_per_source: int | None = None,
-                  workers: int = 1) -> Iterator[tuple[str, str]]:
-    """Yields (source, passage) in a fixed order; passages are prose of MIN..MAX_WORDS words."""
+def iter_passages(max_files_per_source: int | None = None, workers: int = 1,
+                  words: tuple[int, int, int, int] | None = None
+                  ) -> Iterator[tuple[str, str]]:
+    """Yields (source, passage) in a fixed order; passages are prose of min..max words.
+
+    ``max_files_per_source`` takes that many files spread evenly over each source's sorted
+    list; ``words`` sets the passage size (see :func:`chunk_paragraphs`).
+    """
     jobs = []
     for kind, files in source_files().items():
         if max_files_per_source is not None:
             step = max(1, len(files) // max_files_per_source)
             files = files[::step][:max_files_per_source]
-        jobs.extend((kind, path) for path in files)
+        jobs.extend((kind, path, words) for path in files)
     if workers <= 1:
         for job in jobs:
             yield from passages_of(job)

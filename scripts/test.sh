@@ -60,5 +60,10 @@ if [ "$bench" = 1 ]; then
   [ -d "$ROOT/bench/data/docs-ci" ] || python3 "$ROOT/bench/make_doc_corpus.py" --smoke --size 16 \
     --max-kb 8 --out "$ROOT/bench/data/docs-ci" > /dev/null
   python3 "$ROOT/bench/ingest_bench.py" --corpus "$ROOT/bench/data/docs-ci" | tail -8
+  # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
+  # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
+  embed_out="$(mktemp -d)"
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/embed_bench.py" --smoke --out "$embed_out"
+  rm -rf "$embed_out"
 fi
 echo "==> All tests passed"

@@ -1,0 +1,1 @@
+"""Embedding throughput benchmark: data, peers and their runners (see ../embed_bench.py)."""
