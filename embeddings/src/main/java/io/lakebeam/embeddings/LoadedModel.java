@@ -35,9 +35,10 @@ final class LoadedModel implements AutoCloseable {
   /**
    * ONNX Runtime session option that lets idle intra-op threads spin between operators. Off here: a
    * pipeline worker shares its cores with tokenization, I/O and other threads, and spinning burns
-   * the time they need. On the 2-core benchmark machine, shared with other builds, spinning off
-   * gave about 15% more texts/s at 10% less CPU (bench/embed_bench.py); on an idle machine it costs
-   * a thread wake-up per parallel operator, microseconds against milliseconds of compute.
+   * the time they need. On the shared 2-core development machine, the same model through Python
+   * onnxruntime embedded about 15% more passages/s with spinning off, at 10% less CPU
+   * (bench/RESULTS.md, embedding throughput); on an idle machine it costs a thread wake-up per
+   * parallel operator, microseconds against milliseconds of compute.
    */
   static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
 
