@@ -35,10 +35,10 @@ final class LoadedModel implements AutoCloseable {
   /**
    * ONNX Runtime session option that lets idle intra-op threads spin between operators. Off here: a
    * pipeline worker shares its cores with tokenization, I/O and other threads, and spinning burns
-   * the time they need. On the shared 2-core development machine, the same model through Python
-   * onnxruntime embedded about 15% more passages/s with spinning off, at 10% less CPU
-   * (bench/RESULTS.md, embedding throughput); on an idle machine it costs a thread wake-up per
-   * parallel operator, microseconds against milliseconds of compute.
+   * the time they need. On the shared 2-core development machine this embedder did 23% more
+   * passages/s at 19% less CPU with spinning off, with bitwise-equal vectors (bench/RESULTS.md,
+   * embedding throughput); on an idle machine it costs a thread wake-up per parallel operator,
+   * microseconds against milliseconds of compute.
    */
   static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
 
