@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,17 +36,7 @@ class IngestCrashIT {
     Path docs = Files.createDirectories(dir.resolve("docs"));
     Path lake = dir.resolve("lake");
     writeDocs(docs, 0, 5);
-    assertThat(
-            Main.run(
-                "ingest",
-                "documents",
-                docs.toString(),
-                "--into",
-                "kb",
-                "--lakehouse",
-                lake.toString(),
-                "--no-index"))
-        .isZero();
+    assertThat(Main.run(ingestArgs(docs, lake))).isZero();
     long[] before = snapshots(lake);
     long chunksBefore = rows(lake, "kb.chunks");
 
@@ -61,31 +52,31 @@ class IngestCrashIT {
     assertThat(snapshots(lake)).as("no table moved").containsExactly(before);
     assertThat(rows(lake, "kb.chunks")).isEqualTo(chunksBefore);
 
-    assertThat(
-            Main.run(
-                "ingest",
-                "documents",
-                docs.toString(),
-                "--into",
-                "kb",
-                "--lakehouse",
-                lake.toString(),
-                "--no-index"))
-        .isZero();
+    assertThat(Main.run(ingestArgs(docs, lake))).isZero();
     assertThat(rows(lake, "kb.documents")).isEqualTo(40);
     try (Lakehouse l = Lakehouse.open(lake.toString())) {
       Collection chunks = l.collection("kb.chunks");
-      List<String> ids = new ArrayList<>();
-      TableState state = TableState.of(chunks.table());
-      for (String path : state.paths()) {
-        try (var records =
-            io.lakebeam.core.read.DataFileReader.read(
-                chunks.table(), path, chunks.schema().select("chunk_id"))) {
-          records.forEach(r -> ids.add((String) r.getField("chunk_id")));
-        }
-      }
+      List<String> ids =
+          LiveRows.readAll(
+                  chunks.table(), TableState.of(chunks.table()), chunks.schema().select("chunk_id"))
+              .stream()
+              .map(r -> (String) r.getField("chunk_id"))
+              .toList();
       assertThat(ids).doesNotHaveDuplicates();
     }
+  }
+
+  private static String[] ingestArgs(Path docs, Path lake) {
+    return new String[] {
+      "ingest",
+      "documents",
+      docs.toString(),
+      "--into",
+      "kb",
+      "--lakehouse",
+      lake.toString(),
+      "--no-index"
+    };
   }
 
   private static void writeDocs(Path docs, int from, int to) throws IOException {
@@ -103,27 +94,21 @@ class IngestCrashIT {
   private Process start(Path docs, Path lake) throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd =
-        List.of(
-            java,
-            "-Xss16m",
-            "-Xmx2g",
-            "--add-modules=jdk.incubator.vector",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow",
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.lakebeam.cli.Main",
-            "ingest",
-            "documents",
-            docs.toString(),
-            "--into",
-            "kb",
-            "--lakehouse",
-            lake.toString(),
-            "--no-index");
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xss16m",
+                "-Xmx2g",
+                "--add-modules=jdk.incubator.vector",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.lakebeam.cli.Main"));
+    cmd.addAll(List.of(ingestArgs(docs, lake)));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("LAKEBEAM_PROGRESS_SECONDS", "1");
     return pb.start();
