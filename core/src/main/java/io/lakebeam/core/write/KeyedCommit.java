@@ -139,7 +139,8 @@ public final class KeyedCommit {
     throw last;
   }
 
-  private static Snapshot findWrite(Table table, String writeId) {
+  /** The snapshot of the current branch that committed {@code writeId}, or null. */
+  static Snapshot findWrite(Table table, String writeId) {
     for (Snapshot s = table.currentSnapshot(); s != null; s = parent(table, s)) {
       if (writeId.equals(s.summary().get(WRITE_ID))) {
         return s;
