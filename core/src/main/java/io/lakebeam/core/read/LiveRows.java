@@ -22,15 +22,27 @@ import org.apache.iceberg.io.CloseableIterable;
 public final class LiveRows {
   private LiveRows() {}
 
+  /** Receives a live row with its position in the data file (Iceberg's {@code _pos}). */
+  @FunctionalInterface
+  public interface PositionedRow {
+    void accept(long position, Record row);
+  }
+
   /** Calls {@code action} with each live row of one data file (records are reused: copy them). */
   public static void forEachInFile(
       Table table, TableState state, String path, Schema projection, Consumer<Record> action) {
+    forEachInFile(table, state, path, projection, (pos, r) -> action.accept(r));
+  }
+
+  /** Like {@link #forEachInFile(Table, TableState, String, Schema, Consumer)}, with positions. */
+  public static void forEachInFile(
+      Table table, TableState state, String path, Schema projection, PositionedRow action) {
     BitSet deleted = state.deletedPositions(path);
     long pos = 0;
     try (CloseableIterable<Record> records = DataFileReader.read(table, path, projection)) {
       for (Record r : records) {
         if (deleted == null || !deleted.get((int) pos)) {
-          action.accept(r);
+          action.accept(pos, r);
         }
         pos++;
       }

@@ -91,7 +91,7 @@ public final class ColumnRewrite {
       if (existing == null) {
         update.addColumn(c.getKey(), c.getValue());
         adds = true;
-      } else if (!existing.type().equals(c.getValue())) {
+      } else if (!existing.type().toString().equals(c.getValue().toString())) {
         throw LakebeamException.invalid(
             "Cannot write column '%s' of type %s into '%s': the column exists with type %s;"
                 + " write to a new column name",

@@ -50,6 +50,27 @@ public final class Lake {
   }
 
   /**
+   * Writes the computed fields of rows read with {@link #read} back into {@code collection} as
+   * columns of the same table: new columns are added by schema evolution, every data file is
+   * rewritten with its rows' values, and one atomic commit swaps them in. The previous snapshot
+   * stays readable; rows appended meanwhile are kept (their new columns are null); if rows of the
+   * rewritten files were deleted or replaced meanwhile, nothing is committed and the job fails with
+   * what to do.
+   *
+   * <pre>{@code
+   * p.apply(Lake.read(lake, "corpus.chunks"))
+   *  .apply(Cluster.kMeans().onVector("embedding").withK(256))
+   *  .apply(Lake.writeBackColumns(lake, "corpus.chunks"));
+   * }</pre>
+   */
+  public static WriteBackColumns writeBackColumns(Lakehouse lakehouse, String collection) {
+    checkArgument(lakehouse != null, "Cannot write back into %s: no lakehouse", collection);
+    checkArgument(
+        collection != null && !collection.isBlank(), "Cannot write back into a blank collection");
+    return new WriteBackColumns(lakehouse, collection);
+  }
+
+  /**
    * A sink for Beam's bad-record error handler that appends every failed record to a failures
    * collection ({@code failed_at, uri, stage, reason, error, stack_trace}).
    */

@@ -18,7 +18,8 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Reads a Lakebeam collection as Beam rows at one snapshot (the current one when the pipeline is
- * built), one data file per work item; see {@link Lake#read}.
+ * built), one data file per work item; see {@link Lake#read}. Each row also carries its data file
+ * and position ({@link RowPositions}), and the schema names the collection it came from.
  */
 public final class LakeRead extends PTransform<PBegin, PCollection<Row>> {
   private final transient Lakehouse lakehouse;
@@ -43,7 +44,15 @@ public final class LakeRead extends PTransform<PBegin, PCollection<Row>> {
     List<String> selected =
         columns == null ? c.schema().columns().stream().map(f -> f.name()).toList() : columns;
     c.checkColumns(selected);
-    Schema schema = SchemaMapping.toBeam(c.schema().select(selected), c.vectorFields());
+    LakeTarget source = LakeTarget.of(lakehouse, c.name());
+    Schema schema =
+        Schema.builder()
+            .addFields(
+                SchemaMapping.toBeam(c.schema().select(selected), c.vectorFields()).getFields())
+            .addStringField(RowPositions.FILE)
+            .addInt64Field(RowPositions.POS)
+            .setOptions(source.toSchemaOptions())
+            .build();
     TableState state = TableState.of(c.table());
     List<String> paths = state.paths();
     PCollection<String> files =
@@ -54,9 +63,7 @@ public final class LakeRead extends PTransform<PBegin, PCollection<Row>> {
         .apply("Spread files", Reshuffle.viaRandomKey())
         .apply(
             "Read data files",
-            ParDo.of(
-                new ReadFileFn(
-                    LakeTarget.of(lakehouse, c.name()), state.snapshotId(), selected, schema)))
+            ParDo.of(new ReadFileFn(source, state.snapshotId(), selected, schema)))
         .setRowSchema(schema);
   }
 }

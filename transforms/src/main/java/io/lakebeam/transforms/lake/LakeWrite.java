@@ -138,9 +138,9 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
     BadRecords.collect(written, badRecords);
     return written
         .get(WriteFilesFn.FILES)
-        .setCoder(WrittenFilesCoder.of())
+        .setCoder(SerializedCoder.of(WrittenFiles.class))
         .apply("Key by collection", WithKeys.of(target.name()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), WrittenFilesCoder.of()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializedCoder.of(WrittenFiles.class)))
         .apply("Gather files", GroupByKey.create())
         .apply("Commit", ParDo.of(new CommitFn(where, writeId, replaceKey)))
         .setRowSchema(CommitFn.SUMMARY);

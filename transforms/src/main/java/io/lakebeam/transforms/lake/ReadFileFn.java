@@ -41,8 +41,8 @@ final class ReadFileFn extends DoFn<String, Row> {
         state,
         path,
         projection,
-        r -> {
-          out.output(RowRecords.toRow(r, schema));
+        (pos, r) -> {
+          out.output(RowRecords.toRow(r, schema, path, pos));
           rowsRead.inc();
         });
   }

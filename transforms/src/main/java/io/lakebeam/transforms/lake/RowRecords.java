@@ -30,7 +30,7 @@ final class RowRecords {
     return record;
   }
 
-  private static Object toIceberg(Object value, Type type) {
+  static Object toIceberg(Object value, Type type) {
     if (value == null) {
       return null;
     }
@@ -58,12 +58,15 @@ final class RowRecords {
     };
   }
 
-  static Row toRow(Record record, Schema beam) {
+  /** A row of {@code beam}, whose last two fields are the row's data file and position. */
+  static Row toRow(Record record, Schema beam, String file, long pos) {
     Row.Builder b = Row.withSchema(beam);
-    for (Schema.Field f : beam.getFields()) {
+    int columns = beam.getFieldCount() - 2;
+    for (int i = 0; i < columns; i++) {
+      Schema.Field f = beam.getField(i);
       b.addValue(toBeam(record.getField(f.getName()), f.getType()));
     }
-    return b.build();
+    return b.addValues(file, pos).build();
   }
 
   private static Object toBeam(Object value, Schema.FieldType type) {

@@ -21,13 +21,16 @@ final class SchemaMapping {
   static Map<String, String> toColumnTypes(Schema beam) {
     Map<String, String> columns = new LinkedHashMap<>();
     for (Schema.Field f : beam.getFields()) {
+      if (RowPositions.isPositionField(f.getName())) {
+        continue;
+      }
       String type = columnType(f);
       columns.put(f.getName(), f.getType().getNullable() ? type : type + " not null");
     }
     return columns;
   }
 
-  private static String columnType(Schema.Field f) {
+  static String columnType(Schema.Field f) {
     FieldType t = f.getType();
     if (t.getTypeName() == TypeName.ARRAY) {
       int dim = VectorOptions.dimension(f);
@@ -65,6 +68,9 @@ final class SchemaMapping {
     org.apache.iceberg.Schema table = collection.schema();
     Map<String, VectorField> vectors = collection.vectorFields();
     for (Schema.Field f : beam.getFields()) {
+      if (RowPositions.isPositionField(f.getName())) {
+        continue;
+      }
       Types.NestedField column = table.findField(f.getName());
       if (column == null) {
         problems.add("column '" + f.getName() + "' does not exist in the table");

@@ -8,6 +8,7 @@ import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.read.TableState;
 import io.lakebeam.runners.Runner;
+import io.lakebeam.transforms.Collect;
 import io.lakebeam.transforms.Pipelines;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.lakebeam.transforms.lake;
+package io.lakebeam.transforms;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 
 /** Collects rows of a pipeline run in this JVM (Direct runner) for assertions. */
-final class Collect extends DoFn<Row, Void> {
+public final class Collect extends DoFn<Row, Void> {
   private static final ConcurrentLinkedQueue<Row> ROWS = new ConcurrentLinkedQueue<>();
 
   @ProcessElement
@@ -15,7 +15,7 @@ final class Collect extends DoFn<Row, Void> {
     ROWS.add(row);
   }
 
-  static List<Row> drain() {
+  public static List<Row> drain() {
     List<Row> out = new ArrayList<>(ROWS);
     ROWS.clear();
     return out;
