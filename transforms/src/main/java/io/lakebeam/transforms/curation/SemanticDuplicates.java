@@ -1,0 +1,184 @@
+package io.lakebeam.transforms.curation;
+
+import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Semantic near-duplicates on an embedding field, SemDeDup style; see {@link Dedup#semantic()}. The
+ * unit-normalised vectors are partitioned by k-means, every pair inside a partition is compared by
+ * cosine similarity, and pairs at or above the threshold form duplicate groups. Pairs split across
+ * two partitions are not compared (the method's known trade-off; more partitions are faster and
+ * miss more).
+ */
+public final class SemanticDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final String field;
+  private final double cosine;
+  private final int partitions;
+  private final String idField;
+  private final String prefix;
+  private final long seed;
+  private final ErrorHandler<BadRecord, ?> badRecords;
+
+  SemanticDuplicates(
+      String field,
+      double cosine,
+      int partitions,
+      String idField,
+      String prefix,
+      long seed,
+      ErrorHandler<BadRecord, ?> badRecords) {
+    this.field = field;
+    this.cosine = cosine;
+    this.partitions = partitions;
+    this.idField = idField;
+    this.prefix = prefix;
+    this.seed = seed;
+    this.badRecords = badRecords;
+  }
+
+  /** The vector field. Default {@code embedding}. */
+  public SemanticDuplicates onVector(String vectorField) {
+    checkArgumentNotNull(vectorField, "Cannot compare a null field");
+    return new SemanticDuplicates(
+        vectorField, cosine, partitions, idField, prefix, seed, badRecords);
+  }
+
+  /** Rows at or above this cosine similarity are duplicates. Default 0.95; (0, 1]. */
+  public SemanticDuplicates withCosine(double threshold) {
+    checkArgument(
+        threshold > 0 && threshold <= 1, "Cannot use cosine threshold %s: use (0, 1]", threshold);
+    return new SemanticDuplicates(field, threshold, partitions, idField, prefix, seed, badRecords);
+  }
+
+  /** k-means partitions compared pairwise inside. Default 64; 1-65536. */
+  public SemanticDuplicates withPartitions(int k) {
+    checkArgument(k >= 1 && k <= 65536, "Cannot use %s partitions: use 1-65536", k);
+    return new SemanticDuplicates(field, cosine, k, idField, prefix, seed, badRecords);
+  }
+
+  /** See {@link NearDuplicates#withIdField}. */
+  public SemanticDuplicates withIdField(String id) {
+    checkArgumentNotNull(id, "Cannot use a null id field");
+    return new SemanticDuplicates(field, cosine, partitions, id, prefix, seed, badRecords);
+  }
+
+  /** Prefix of the output fields. Default {@code semantic_}. */
+  public SemanticDuplicates withOutputPrefix(String outputPrefix) {
+    checkArgumentNotNull(outputPrefix, "Cannot use a null prefix");
+    return new SemanticDuplicates(
+        field, cosine, partitions, idField, outputPrefix, seed, badRecords);
+  }
+
+  /** Seed of the partitioning. Default 42. */
+  public SemanticDuplicates withSeed(long newSeed) {
+    return new SemanticDuplicates(field, cosine, partitions, idField, prefix, newSeed, badRecords);
+  }
+
+  /** Sends rows with unusable vectors to {@code handler}; they get null fields. Default: fail. */
+  public SemanticDuplicates withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
+    checkArgumentNotNull(handler, "Cannot use a null error handler");
+    return new SemanticDuplicates(field, cosine, partitions, idField, prefix, seed, handler);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> rows) {
+    DuplicateFields fields =
+        new DuplicateFields(prefix, DuplicateFields.resolveIdField(rows.getSchema(), idField));
+    PCollection<KV<String, float[]>> points =
+        rows.apply("Vectors", new VectorPoints(field, true, "semantic-dedup", badRecords, fields));
+    PCollectionView<Centroids> centroids =
+        points
+            .apply(
+                "Partition by k-means",
+                new KMeansFit(partitions, 10, seed, Math.max(20 * partitions, 5000), null))
+            .apply("Partitions", View.asSingleton());
+    PCollection<KV<String, Row>> groups =
+        points
+            .apply(
+                "Assign partitions", ParDo.of(new Partition(centroids)).withSideInputs(centroids))
+            .setCoder(
+                KvCoder.of(
+                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), FloatArrayCoder.of())))
+            .apply("Group partitions", GroupByKey.create())
+            .apply("Compare within partitions", ParDo.of(new ComparePairs(cosine)))
+            .setCoder(
+                KvCoder.of(
+                    KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()))
+            .apply("Duplicate groups", new DuplicateGroups(fields, 4));
+    String vectors = field;
+    return rows.apply(
+        "Add duplicate fields",
+        new AttachResults(
+            groups,
+            fields.fields(),
+            r -> r.getValue(vectors) == null ? new Object[3] : fields.single(r)));
+  }
+
+  /** Keys each point by its nearest partition centroid. */
+  private static final class Partition
+      extends DoFn<KV<String, float[]>, KV<Integer, KV<String, float[]>>> {
+    private final PCollectionView<Centroids> centroids;
+
+    Partition(PCollectionView<Centroids> centroids) {
+      this.centroids = centroids;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      int nearest = c.sideInput(centroids).nearest(c.element().getValue(), new float[1]);
+      c.output(KV.of(nearest, c.element()));
+    }
+  }
+
+  /** Compares every pair of one partition by cosine similarity (dot of unit vectors). */
+  private static final class ComparePairs
+      extends DoFn<KV<Integer, Iterable<KV<String, float[]>>>, KV<KV<String, String>, Double>> {
+    private final double threshold;
+    private final Counter compared = Metrics.counter("lakebeam", "pairs_compared");
+
+    ComparePairs(double threshold) {
+      this.threshold = threshold;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, float[]>>> partition,
+        OutputReceiver<KV<KV<String, String>, Double>> out) {
+      List<KV<String, float[]>> members = new ArrayList<>();
+      partition.getValue().forEach(members::add);
+      members.sort(Comparator.comparing(KV::getKey));
+      for (int i = 0; i < members.size(); i++) {
+        float[] a = members.get(i).getValue();
+        for (int j = i + 1; j < members.size(); j++) {
+          double sim = VectorMath.dot(a, members.get(j).getValue());
+          if (sim >= threshold) {
+            out.output(
+                KV.of(KV.of(members.get(i).getKey(), members.get(j).getKey()), Math.min(sim, 1.0)));
+          }
+        }
+        compared.inc(members.size() - i - 1);
+      }
+    }
+  }
+}
