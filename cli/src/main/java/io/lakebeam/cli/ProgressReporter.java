@@ -13,8 +13,11 @@ final class ProgressReporter implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final long start;
 
-  private ProgressReporter(long start) {
+  private final Runnable line;
+
+  private ProgressReporter(long start, boolean curation) {
     this.start = start;
+    this.line = curation ? this::printCuration : this::print;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -24,10 +27,31 @@ final class ProgressReporter implements AutoCloseable {
             });
   }
 
+  /** Progress of an ingest: files extracted, skipped, failed, chunks embedded. */
   static ProgressReporter start(long startNanos) {
-    ProgressReporter p = new ProgressReporter(startNanos);
-    p.timer.scheduleAtFixedRate(p::print, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
+    return schedule(new ProgressReporter(startNanos, false));
+  }
+
+  /** Progress of a curation job: rows read, texts embedded, data files rewritten. */
+  static ProgressReporter startCuration(long startNanos) {
+    return schedule(new ProgressReporter(startNanos, true));
+  }
+
+  private static ProgressReporter schedule(ProgressReporter p) {
+    p.timer.scheduleAtFixedRate(p.line, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
     return p;
+  }
+
+  private void printCuration() {
+    double s = (System.nanoTime() - start) / 1e9;
+    System.err.printf(
+        "[curate %4.0fs] %,d rows read (%.0f rows/s), %,d texts embedded, %,d data files"
+            + " rewritten%n",
+        s,
+        LocalProgress.ROWS_READ.sum(),
+        LocalProgress.ROWS_READ.sum() / Math.max(s, 1e-9),
+        LocalProgress.TEXTS_EMBEDDED.sum(),
+        LocalProgress.FILES_REWRITTEN.sum());
   }
 
   private void print() {

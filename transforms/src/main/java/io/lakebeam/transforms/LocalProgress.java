@@ -13,6 +13,8 @@ public final class LocalProgress {
   public static final LongAdder FILES_FAILED = new LongAdder();
   public static final LongAdder BYTES_EXTRACTED = new LongAdder();
   public static final LongAdder TEXTS_EMBEDDED = new LongAdder();
+  public static final LongAdder ROWS_READ = new LongAdder();
+  public static final LongAdder FILES_REWRITTEN = new LongAdder();
 
   private LocalProgress() {}
 
@@ -20,7 +22,13 @@ public final class LocalProgress {
   public static void reset() {
     for (LongAdder a :
         new LongAdder[] {
-          FILES_EXTRACTED, FILES_SKIPPED, FILES_FAILED, BYTES_EXTRACTED, TEXTS_EMBEDDED
+          FILES_EXTRACTED,
+          FILES_SKIPPED,
+          FILES_FAILED,
+          BYTES_EXTRACTED,
+          TEXTS_EMBEDDED,
+          ROWS_READ,
+          FILES_REWRITTEN
         }) {
       a.reset();
     }

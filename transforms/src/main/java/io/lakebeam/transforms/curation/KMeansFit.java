@@ -1,20 +1,14 @@
 package io.lakebeam.transforms.curation;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableComparator;
-import org.apache.beam.sdk.transforms.Top;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -49,22 +43,9 @@ final class KMeansFit extends PTransform<PCollection<KV<String, float[]>>, PColl
       centroids =
           points.getPipeline().apply("Given centroids", Create.of(initial).withCoder(coder));
     } else {
-      long salt = seed;
       centroids =
           points
-              .apply(
-                  "Hash ids",
-                  ParDo.of(
-                      new DoFn<KV<String, float[]>, KV<Long, float[]>>() {
-                        @ProcessElement
-                        public void process(
-                            @Element KV<String, float[]> p, OutputReceiver<KV<Long, float[]>> out) {
-                          long h = Shingles.mix(p.getKey().hashCode() * 0x9E3779B97F4A7C15L + salt);
-                          out.output(KV.of(h, p.getValue()));
-                        }
-                      }))
-              .setCoder(KvCoder.of(VarLongCoder.of(), FloatArrayCoder.of()))
-              .apply("Sample", Top.of(sampleSize, new ByHash()))
+              .apply("Sample", new DeterministicSample(sampleSize, seed))
               .apply("k-means++", ParDo.of(new Seed(k, seed)))
               .setCoder(coder);
     }
@@ -84,15 +65,7 @@ final class KMeansFit extends PTransform<PCollection<KV<String, float[]>>, PColl
     return centroids;
   }
 
-  /** Orders sampled points so that Top keeps the smallest hashes. */
-  private static final class ByHash implements SerializableComparator<KV<Long, float[]>> {
-    @Override
-    public int compare(KV<Long, float[]> a, KV<Long, float[]> b) {
-      return Long.compare(b.getKey(), a.getKey());
-    }
-  }
-
-  private static final class Seed extends DoFn<List<KV<Long, float[]>>, Centroids> {
+  private static final class Seed extends DoFn<float[][], Centroids> {
     private final int k;
     private final long seed;
 
@@ -102,14 +75,11 @@ final class KMeansFit extends PTransform<PCollection<KV<String, float[]>>, PColl
     }
 
     @ProcessElement
-    public void process(@Element List<KV<Long, float[]>> sample, OutputReceiver<Centroids> out) {
-      if (sample.isEmpty()) {
+    public void process(@Element float[][] sample, OutputReceiver<Centroids> out) {
+      if (sample.length == 0) {
         throw new IllegalStateException("Cannot cluster: no row has a usable vector");
       }
-      List<KV<Long, float[]>> sorted = new ArrayList<>(sample);
-      sorted.sort(Comparator.comparing(KV::getKey));
-      float[][] points = sorted.stream().map(KV::getValue).toArray(float[][]::new);
-      out.output(Centroids.kMeansPlusPlus(points, k, seed));
+      out.output(Centroids.kMeansPlusPlus(sample, k, seed));
     }
   }
 

@@ -3,6 +3,7 @@ package io.lakebeam.transforms.lake;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
+import io.lakebeam.transforms.LocalProgress;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -44,6 +45,7 @@ final class ReadFileFn extends DoFn<String, Row> {
         (pos, r) -> {
           out.output(RowRecords.toRow(r, schema, path, pos));
           rowsRead.inc();
+          LocalProgress.ROWS_READ.increment();
         });
   }
 }

@@ -1,6 +1,7 @@
 package io.lakebeam.transforms.lake;
 
 import io.lakebeam.core.write.ColumnRewrite;
+import io.lakebeam.transforms.LocalProgress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +68,6 @@ final class RewriteFileFn extends DoFn<KV<String, CoGbkResult>, KV<String, Rewri
     out.output(
         KV.of("commit", new RewrittenFile(path, rewrite.rewrite(path, values), values.size())));
     files.inc();
+    LocalProgress.FILES_REWRITTEN.increment();
   }
 }

@@ -1,0 +1,150 @@
+package io.lakebeam.transforms.curation;
+
+import java.io.Serializable;
+import java.util.Random;
+
+/**
+ * An isolation forest (Liu, Ting and Zhou, 2008): trees that split on a random dimension at a
+ * random value until a point is isolated; anomalies are isolated in few splits. The score of a
+ * point is {@code 2^(-E[h(x)] / c(psi))} in (0, 1], higher is more anomalous (as scikit-learn's
+ * {@code -score_samples}). Trees are stored as flat arrays; immutable and thread-safe.
+ */
+final class IsolationForestModel implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final int[][] dims;
+  private final float[][] splits;
+  private final int[][] left;
+  private final int[][] right;
+  private final int[][] sizes;
+  private final double normaliser;
+
+  private IsolationForestModel(
+      int[][] dims, float[][] splits, int[][] left, int[][] right, int[][] sizes, int sampleSize) {
+    this.dims = dims;
+    this.splits = splits;
+    this.left = left;
+    this.right = right;
+    this.sizes = sizes;
+    this.normaliser = averagePathLength(sampleSize);
+  }
+
+  /** Grows {@code trees} trees, each on {@code sampleSize} points drawn from {@code points}. */
+  static IsolationForestModel fit(float[][] points, int trees, int sampleSize, long seed) {
+    Random rnd = new Random(seed);
+    int psi = Math.min(sampleSize, points.length);
+    int maxDepth = (int) Math.ceil(Math.log(Math.max(psi, 2)) / Math.log(2));
+    int[][] dims = new int[trees][];
+    float[][] splits = new float[trees][];
+    int[][] left = new int[trees][];
+    int[][] right = new int[trees][];
+    int[][] sizes = new int[trees][];
+    for (int t = 0; t < trees; t++) {
+      int[] idx = new int[psi];
+      for (int i = 0; i < psi; i++) {
+        idx[i] = rnd.nextInt(points.length);
+      }
+      Tree tree = new Tree(2 * psi);
+      tree.grow(points, idx, 0, psi, 0, maxDepth, rnd);
+      dims[t] = java.util.Arrays.copyOf(tree.dim, tree.size);
+      splits[t] = java.util.Arrays.copyOf(tree.split, tree.size);
+      left[t] = java.util.Arrays.copyOf(tree.left, tree.size);
+      right[t] = java.util.Arrays.copyOf(tree.right, tree.size);
+      sizes[t] = java.util.Arrays.copyOf(tree.count, tree.size);
+    }
+    return new IsolationForestModel(dims, splits, left, right, sizes, psi);
+  }
+
+  double score(float[] v) {
+    double total = 0;
+    for (int t = 0; t < dims.length; t++) {
+      int node = 0;
+      int depth = 0;
+      while (dims[t][node] >= 0) {
+        node = v[dims[t][node]] < splits[t][node] ? left[t][node] : right[t][node];
+        depth++;
+      }
+      total += depth + averagePathLength(sizes[t][node]);
+    }
+    return Math.pow(2, -(total / dims.length) / normaliser);
+  }
+
+  /** c(n): the average path length of an unsuccessful search in a binary search tree of n. */
+  static double averagePathLength(int n) {
+    if (n <= 1) {
+      return 0;
+    }
+    if (n == 2) {
+      return 1;
+    }
+    return 2 * (Math.log(n - 1) + 0.5772156649015329) - 2.0 * (n - 1) / n;
+  }
+
+  /** A tree under construction; node i is a leaf when dim[i] < 0, else splits to left/right. */
+  private static final class Tree {
+    int[] dim;
+    float[] split;
+    int[] left;
+    int[] right;
+    int[] count;
+    int size;
+
+    Tree(int capacity) {
+      dim = new int[capacity];
+      split = new float[capacity];
+      left = new int[capacity];
+      right = new int[capacity];
+      count = new int[capacity];
+    }
+
+    private int add() {
+      if (size == dim.length) {
+        int cap = size * 2;
+        dim = java.util.Arrays.copyOf(dim, cap);
+        split = java.util.Arrays.copyOf(split, cap);
+        left = java.util.Arrays.copyOf(left, cap);
+        right = java.util.Arrays.copyOf(right, cap);
+        count = java.util.Arrays.copyOf(count, cap);
+      }
+      return size++;
+    }
+
+    int grow(float[][] points, int[] idx, int from, int to, int depth, int maxDepth, Random rnd) {
+      int node = add();
+      count[node] = to - from;
+      dim[node] = -1;
+      if (to - from <= 1 || depth >= maxDepth) {
+        return node;
+      }
+      int d = points[idx[from]].length;
+      for (int attempt = 0; attempt < 8; attempt++) {
+        int q = rnd.nextInt(d);
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int i = from; i < to; i++) {
+          float x = points[idx[i]][q];
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+        if (max > min) {
+          float p = min + (float) rnd.nextDouble() * (max - min);
+          int mid = from;
+          for (int i = from; i < to; i++) {
+            if (points[idx[i]][q] < p) {
+              int tmp = idx[i];
+              idx[i] = idx[mid];
+              idx[mid++] = tmp;
+            }
+          }
+          dim[node] = q;
+          split[node] = p;
+          int l = grow(points, idx, from, mid, depth + 1, maxDepth, rnd);
+          int r = grow(points, idx, mid, to, depth + 1, maxDepth, rnd);
+          left[node] = l;
+          right[node] = r;
+          return node;
+        }
+      }
+      return node;
+    }
+  }
+}
