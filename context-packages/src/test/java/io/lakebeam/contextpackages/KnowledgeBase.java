@@ -24,9 +24,9 @@ public final class KnowledgeBase {
   public static final String CHUNKS = "kb.chunks";
 
   /** uri, lang, quality, and the document's paragraphs (one chunk each). */
-  record Doc(String uri, String lang, double quality, List<String> paragraphs) {}
+  public record Doc(String uri, String lang, double quality, List<String> paragraphs) {}
 
-  static final List<Doc> DOCS =
+  public static final List<Doc> DOCS =
       List.of(
           new Doc(
               "file:///kb/keys.md",
@@ -67,7 +67,7 @@ public final class KnowledgeBase {
               List.of("Schlüssel werden rotiert, indem man eine neue Schlüsselversion anlegt.")));
 
   /** A chunk added later, to change what a topic retrieves. */
-  static final Doc ROTATION_UPDATE =
+  public static final Doc ROTATION_UPDATE =
       new Doc(
           "file:///kb/keys-2.md",
           "en",
@@ -106,7 +106,7 @@ public final class KnowledgeBase {
   }
 
   /** Appends the chunks of {@code docs} in one commit; returns the new snapshot id. */
-  static long append(Collection c, List<Doc> docs) {
+  public static long append(Collection c, List<Doc> docs) {
     List<String> texts = new ArrayList<>();
     docs.forEach(d -> texts.addAll(d.paragraphs()));
     float[][] vectors = vectors(texts);
@@ -154,7 +154,7 @@ public final class KnowledgeBase {
   }
 
   /** The spec used by the tests: a few topics over {@code kb.chunks}. */
-  static ContextSpec.Builder spec() {
+  public static ContextSpec.Builder spec() {
     return ContextSpec.builder("support-kb")
         .source(CHUNKS, "embedding")
         .query("key rotation", "how do I rotate keys?")
