@@ -24,6 +24,7 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
@@ -111,6 +112,8 @@ public final class ContextBuild {
         p.registerBadRecordErrorHandler(Lake.writeFailures(lake, failuresCollection()))) {
       PCollectionTuple built =
           p.apply("Topics", Create.of(rows).withRowSchema(PackageRows.QUERY))
+              // Create makes one bundle: spread the topics over the workers.
+              .apply("Spread topics", Reshuffle.viaRandomKey())
               .apply(
                   "Build packages",
                   ParDo.of(
