@@ -62,6 +62,9 @@ if [ "$bench" = 1 ]; then
   python3 "$ROOT/bench/ingest_bench.py" --corpus "$ROOT/bench/data/docs-ci" | tail -8
   # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
   # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
+  # Context packages, 20 topics over the 2,000 smoke passages: build packages/s, a no-op rebuild
+  # (must add no version), get_context p50/p99 through Flight beside a live top-50 search.
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/context_bench.py" --smoke | tail -1
   embed_out="$(mktemp -d)"
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/embed_bench.py" --smoke --out "$embed_out"
   rm -rf "$embed_out"

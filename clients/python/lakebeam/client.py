@@ -12,6 +12,7 @@ import pyarrow.flight as flight
 
 from lakebeam import protocol
 from lakebeam.connection import Connection
+from lakebeam.context import ContextPackage
 from lakebeam.errors import InvalidArgumentError
 from lakebeam.reader import DEFAULT_MAX_WORKERS, ReadPlan
 from lakebeam.results import QUERY_INDEX, split_by_query
@@ -397,6 +398,41 @@ class LakebeamClient:
     ) -> Iterator[pa.RecordBatch]:
         """Like :meth:`query`, but yield record batches as the parallel reads deliver them."""
         return self._read_plan(collection_name, filter, output_fields, limit, splits).batches()
+
+    # Context packages ----------------------------------------------------------------------
+
+    def context(
+        self,
+        name: str,
+        *,
+        topic: str,
+        version: int | None = None,
+        table: str | None = None,
+    ) -> ContextPackage:
+        """Return a context package: the latest version of ``topic``, or ``version``.
+
+        Examples
+        --------
+        >>> pkg = client.context("support-kb", topic="key rotation", version=3)  # doctest: +SKIP
+        >>> prompt = pkg.to_prompt("how do I rotate keys?")  # doctest: +SKIP
+        """
+        body: dict[str, Any] = {"name": name, "topic": topic}
+        if version is not None:
+            body["version"] = protocol.check_int(version, what="version", minimum=1)
+        if table is not None:
+            body["table"] = table
+        return ContextPackage.from_dict(self._connection.action("get_context", body))
+
+    def context_diff(
+        self, name: str, *, topic: str, from_version: int, to_version: int,
+        table: str | None = None,
+    ) -> dict[str, Any]:
+        """Return what changed between two versions of a package (citations added/removed)."""
+        body: dict[str, Any] = {"name": name, "topic": topic, "from": from_version,
+                                "to": to_version}
+        if table is not None:
+            body["table"] = table
+        return self._connection.action("diff_context", body)
 
     # Lifecycle -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
  * ./lakebeam index build docs --field embedding
  * ./lakebeam search docs --text "how do I rotate keys?" --top-k 5 --output-fields text
  * ./lakebeam serve --lakehouse ./lakehouse --port 8815
+ * ./lakebeam context build context-packages/examples/support-kb.yaml
  * }</pre>
  */
 @Command(
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       IngestCommand.class,
       SearchCommand.class,
+      ContextCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

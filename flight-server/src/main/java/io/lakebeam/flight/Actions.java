@@ -33,14 +33,25 @@ final class Actions {
           new ActionType(
               "refresh", "{collection} -> new/removed files, and incremental index refresh"),
           new ActionType("drop_index", "{collection, field} -> {dropped}"),
-          new ActionType("drop_collection", "{collection, purge?} -> {dropped}"));
+          new ActionType("drop_collection", "{collection, purge?} -> {dropped}"),
+          new ActionType(
+              "get_context",
+              "{name, topic, version?, table?} -> a context package: text, citations, version, pins"),
+          new ActionType(
+              "diff_context",
+              "{name, topic, from, to, table?} -> citations added/removed, what changed"),
+          new ActionType(
+              "list_context",
+              "{name?, topic?, table?} -> package names and topics, or the versions of one topic"));
 
   private final Lakehouse lake;
   private final CollectionCache collections;
+  private final ContextActions contexts;
 
   Actions(Lakehouse lake, CollectionCache collections) {
     this.lake = lake;
     this.collections = collections;
+    this.contexts = new ContextActions(lake, collections);
   }
 
   Object run(String type, Json body) {
@@ -119,6 +130,8 @@ final class Actions {
           collections.forget(name);
           return Map.of("dropped", dropped);
         }
+      case "get_context", "diff_context", "list_context":
+        return contexts.run(type, body);
       default:
         throw CallStatus.UNIMPLEMENTED
             .withDescription(

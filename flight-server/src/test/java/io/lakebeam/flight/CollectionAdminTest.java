@@ -132,7 +132,10 @@ class CollectionAdminTest {
               "create_index",
               "refresh",
               "drop_index",
-              "drop_collection");
+              "drop_collection",
+              "get_context",
+              "diff_context",
+              "list_context");
       assertThat(actions).allSatisfy(a -> assertThat(a.getDescription()).isNotBlank());
 
       f.createDocs("docs");

@@ -264,6 +264,30 @@ public final class IndexService implements Closeable {
     return exec.run(request.queries(), request.topK(), Math.max(ef, request.topK()));
   }
 
+  /**
+   * Searches the live rows of one snapshot exactly (every row is scored; the index is not used), so
+   * the same request at the same snapshot always returns the same rows, however the table and its
+   * index have moved on since. Ties break by data file, then position.
+   *
+   * <pre>{@code
+   * List<List<SearchHit>> hits = lake.indexes().searchAt(chunks, request, pinnedSnapshotId);
+   * }</pre>
+   *
+   * @throws LakebeamException NOT_FOUND when the snapshot no longer exists (expired)
+   */
+  public List<List<SearchHit>> searchAt(
+      Collection collection, SearchRequest request, long snapshotId) {
+    VectorField field = collection.vectorField(request.field());
+    Table table = collection.table();
+    Expression filter = FilterParser.parse(request.filter(), table.schema());
+    List<String> filterColumns = FilterParser.columns(filter);
+    TableState state = TableState.of(table, snapshotId);
+    SearchExecution exec =
+        new SearchExecution(
+            table, state, null, field, field.metric(), filter, filterColumns, columns, filters);
+    return exec.run(request.queries(), request.topK(), request.topK());
+  }
+
   /** A JSON-ready list of the collection's indexes with their freshness. */
   public List<Map<String, Object>> describe(Collection collection) {
     List<Map<String, Object>> out = new ArrayList<>();
