@@ -141,3 +141,57 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "lakebeam_uri" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.integration)
+
+
+# The ingested corpus (LangChain, Ray and notebook tests) -------------------------------------
+
+CORPUS_COLLECTION = "kb.chunks"
+
+
+@pytest.fixture(scope="session")
+def corpus_uri(tmp_path_factory):
+    """URI of a server of its own over ``kb``: ``tests/corpus_docs.py`` ingested with the CLI.
+
+    ``kb.chunks`` holds one chunk per document with MiniLM vectors (the model recorded, so text
+    queries are embedded by the server) and an index.
+    """
+    import json
+
+    from corpus_docs import DOCS, write_corpus
+
+    launcher = REPO_ROOT / "lakebeam"
+    if not launcher.exists():
+        pytest.skip(f"no launcher at {launcher}: the corpus is ingested with the CLI")
+    lakehouse = tmp_path_factory.mktemp("corpus-lakehouse")
+    docs = write_corpus(tmp_path_factory.mktemp("corpus-docs"))
+    run = subprocess.run(
+        [str(launcher), "ingest", "documents", str(docs), "--into", "kb",
+         "--lakehouse", str(lakehouse)],
+        capture_output=True, text=True, timeout=600, cwd=REPO_ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["documents"] == len(DOCS) and summary["failures"] == 0, summary
+    server = ServerProcess(
+        [str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0"]
+    )
+    try:
+        yield server.wait_ready(START_TIMEOUT_S)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def ray_session():
+    """One local Ray cluster (2 CPUs, no dashboard) for every Ray test and the Ray notebook."""
+    ray = pytest.importorskip("ray")
+    import ray.data
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             configure_logging=False)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
