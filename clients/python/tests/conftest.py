@@ -148,13 +148,8 @@ def pytest_collection_modifyitems(config, items):
 CORPUS_COLLECTION = "kb.chunks"
 
 
-@pytest.fixture(scope="session")
-def corpus_uri(tmp_path_factory):
-    """URI of a server of its own over ``kb``: ``tests/corpus_docs.py`` ingested with the CLI.
-
-    ``kb.chunks`` holds one chunk per document with MiniLM vectors (the model recorded, so text
-    queries are embedded by the server) and an index.
-    """
+def ingest_corpus(lakehouse: Path, docs: Path) -> dict:
+    """Ingest ``tests/corpus_docs.py`` into ``kb`` of ``lakehouse`` with the CLI; its summary."""
     import json
 
     from corpus_docs import DOCS, write_corpus
@@ -162,8 +157,7 @@ def corpus_uri(tmp_path_factory):
     launcher = REPO_ROOT / "lakebeam"
     if not launcher.exists():
         pytest.skip(f"no launcher at {launcher}: the corpus is ingested with the CLI")
-    lakehouse = tmp_path_factory.mktemp("corpus-lakehouse")
-    docs = write_corpus(tmp_path_factory.mktemp("corpus-docs"))
+    write_corpus(docs)
     run = subprocess.run(
         [str(launcher), "ingest", "documents", str(docs), "--into", "kb",
          "--lakehouse", str(lakehouse)],
@@ -172,8 +166,20 @@ def corpus_uri(tmp_path_factory):
     assert run.returncode == 0, run.stderr[-3000:]
     summary = json.loads(run.stdout.strip().splitlines()[-1])
     assert summary["documents"] == len(DOCS) and summary["failures"] == 0, summary
+    return summary
+
+
+@pytest.fixture(scope="session")
+def corpus_uri(tmp_path_factory):
+    """URI of a server of its own over ``kb``: ``tests/corpus_docs.py`` ingested with the CLI.
+
+    ``kb.chunks`` holds one chunk per document with MiniLM vectors (the model recorded, so text
+    queries are embedded by the server) and an index. Tests must not change ``kb.chunks``.
+    """
+    lakehouse = tmp_path_factory.mktemp("corpus-lakehouse")
+    ingest_corpus(lakehouse, tmp_path_factory.mktemp("corpus-docs"))
     server = ServerProcess(
-        [str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0"]
+        [str(REPO_ROOT / "lakebeam"), "serve", "--lakehouse", str(lakehouse), "--port", "0"]
     )
     try:
         yield server.wait_ready(START_TIMEOUT_S)
