@@ -43,9 +43,9 @@ def ingest_and_serve(docs: str | None) -> tuple[subprocess.Popen, str, str]:
     lakehouse = os.path.join(work, "lakehouse")
     if docs is None:
         sys.path.insert(0, os.path.join(ROOT, "clients", "python", "tests"))
-        from corpus_docs import write_corpus
-
         from pathlib import Path
+
+        from corpus_docs import write_corpus
 
         docs = str(write_corpus(Path(work) / "docs"))
     launcher = os.path.join(ROOT, "lakebeam")
@@ -112,7 +112,8 @@ def main() -> int:
                 samples[name].append(time.perf_counter() - start)
         result = {name: percentiles(s) for name, s in samples.items()}
         overhead = result["retriever.invoke"]["p50_ms"] - result["raw client.search"]["p50_ms"]
-        paired = np.median(np.array(samples["retriever.invoke"]) - np.array(samples["raw client.search"]))
+        paired = np.median(
+            np.array(samples["retriever.invoke"]) - np.array(samples["raw client.search"]))
         result.update(calls=calls, k=args.k, overhead_p50_ms=round(overhead, 3),
                       overhead_paired_median_ms=round(float(paired) * 1e3, 3),
                       rows=store.client.describe_collection(args.collection)["row_count"])

@@ -109,9 +109,11 @@ def main() -> int:
         ratio = best["read_parquet"][0] / best["lakebeam"][0]  # same rows: a ratio of times
         result.update(ratio=round(ratio, 3), splits=splits, cpus=args.cpus, files=len(files))
         print(json.dumps(result))
-        print(f"Ray Data read of {best['lakebeam'][1]} rows ({len(files)} files, {args.cpus} CPUs): "
+        print(f"Ray Data read of {best['lakebeam'][1]} rows ({len(files)} files, "
+              f"{args.cpus} CPUs): "
               f"read_parquet {result['read_parquet']['mb_per_s']} MB/s, Lakebeam Flight "
-              f"({splits} endpoints) {result['lakebeam']['mb_per_s']} MB/s: ratio {result['ratio']} "
+              f"({splits} endpoints) {result['lakebeam']['mb_per_s']} MB/s: "
+              f"ratio {result['ratio']} "
               f"(target >= 0.7): {'PASS' if ratio >= 0.7 else 'MISS'}")
         return 0
     finally:

@@ -118,7 +118,8 @@ class Collection:
 
         Examples
         --------
-        >>> client.collection("docs").to_pandas(["id", "lang"], "year >= 2020", limit=5)  # doctest: +SKIP
+        >>> docs = client.collection("docs")  # doctest: +SKIP
+        >>> docs.to_pandas(["id", "lang"], "year >= 2020", limit=5)  # doctest: +SKIP
            id lang
         0   3   en
         """
@@ -168,7 +169,7 @@ class Collection:
         --------
         >>> import duckdb  # doctest: +SKIP
         >>> reader = client.collection("docs").to_reader(["lang", "year"])  # doctest: +SKIP
-        >>> duckdb.sql("SELECT lang, count(*) FROM reader GROUP BY lang").fetchall()  # doctest: +SKIP
+        >>> duckdb.sql("SELECT lang, count(*) FROM reader GROUP BY lang")  # doctest: +SKIP
         """
         plan = self._client._read_plan(self.name, filter, columns, limit, splits)
         return pa.RecordBatchReader.from_batches(plan.schema(), plan.batches())

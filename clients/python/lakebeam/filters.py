@@ -91,7 +91,9 @@ def _field(name: str, condition: Any) -> str:
                 parts.append(_compare(column, _COMPARISONS[op], operand))
             else:
                 known = sorted([*_COMPARISONS, "$in", "$nin"])
-                raise ValueError(f"Cannot use filter operator {op!r} on {name!r}: use one of {known}")
+                raise ValueError(
+                    f"Cannot use filter operator {op!r} on {name!r}: use one of {known}"
+                )
         return " AND ".join(parts)
     if isinstance(condition, (list, tuple, set, frozenset)):
         return _membership(column, condition, negate=False)

@@ -10,9 +10,11 @@ Examples
 --------
 >>> from lakebeam.langchain import LakebeamVectorStore
 >>> store = LakebeamVectorStore("grpc://127.0.0.1:8815", "kb.chunks")  # doctest: +SKIP
->>> store.similarity_search("how do I rotate keys?", k=3, filter={"uri": {"$ne": "x.md"}})  # doctest: +SKIP
+>>> only_new = {"uri": {"$ne": "x.md"}}
+>>> store.similarity_search("how do I rotate keys?", k=3, filter=only_new)  # doctest: +SKIP
 [Document(id='...', metadata={'uri': '.../key-rotation.md', ...}, page_content='# Rotating ...')]
->>> retriever = store.as_retriever(search_kwargs={"k": 5, "filter": "ordinal = 0"})  # doctest: +SKIP
+>>> search_kwargs = {"k": 5, "filter": "ordinal = 0"}
+>>> retriever = store.as_retriever(search_kwargs=search_kwargs)  # doctest: +SKIP
 >>> retriever.invoke("sleeper trains to Vienna")  # doctest: +SKIP
 """
 
@@ -76,11 +78,12 @@ class LakebeamVectorStore(VectorStore):
     Examples
     --------
     >>> store = LakebeamVectorStore(client, "kb.chunks")  # doctest: +SKIP
-    >>> for doc, score in store.similarity_search_with_score("espresso extraction", k=2):  # doctest: +SKIP
+    >>> pairs = store.similarity_search_with_score("espresso extraction", k=2)  # doctest: +SKIP
+    >>> for doc, score in pairs:  # doctest: +SKIP
     ...     print(round(score, 2), doc.metadata["uri"])
     0.71 file:/docs/espresso.txt
     0.70 file:/docs/espresso-notes.txt
-    >>> store.max_marginal_relevance_search("espresso extraction", k=2, fetch_k=10)  # doctest: +SKIP
+    >>> store.max_marginal_relevance_search("espresso", k=2, fetch_k=10)  # doctest: +SKIP
     """
 
     def __init__(
@@ -108,7 +111,9 @@ class LakebeamVectorStore(VectorStore):
         if id_field is None:
             id_field = next((c for c in _ID_FIELD_GUESSES if c in columns), None)
         self.id_field = (
-            None if id_field is None else _check_column(collection_name, columns, id_field, "id_field")
+            None
+            if id_field is None
+            else _check_column(collection_name, columns, id_field, "id_field")
         )
         if metadata_fields is None:
             metadata_fields = [
@@ -127,7 +132,7 @@ class LakebeamVectorStore(VectorStore):
 
     @property
     def embeddings(self) -> Embeddings | None:
-        """The client-side embedding model, if one was given (queries are embedded by the server)."""
+        """The client-side embedding model, if given (the server embeds text queries)."""
         return self._embedding
 
     # Search --------------------------------------------------------------------------------
@@ -341,7 +346,9 @@ class LakebeamVectorStore(VectorStore):
             raise ValueError(f"Cannot search with query {query!r}: give a string")
         return query
 
-    def _search(self, query: Any, k: int, filter: Any, ef: int | None, fields: list[str]) -> pa.Table:
+    def _search(
+        self, query: Any, k: int, filter: Any, ef: int | None, fields: list[str]
+    ) -> pa.Table:
         [hits] = self.client.search(
             self.collection_name,
             [query] if isinstance(query, str) else query,

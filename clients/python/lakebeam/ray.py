@@ -14,8 +14,11 @@ Examples
 >>> from lakebeam.ray import LakebeamDatasink, LakebeamDatasource
 >>> ds = ray.data.read_datasource(LakebeamDatasource(  # doctest: +SKIP
 ...     "grpc://127.0.0.1:8815", "kb.chunks", columns=["uri", "text"], filter="ordinal = 0"))
->>> lengths = ds.map_batches(lambda b: {"uri": b["uri"], "chars": [len(t) for t in b["text"]]})  # doctest: +SKIP
->>> lengths.write_datasink(LakebeamDatasink("grpc://127.0.0.1:8815", "kb.lengths"))  # doctest: +SKIP
+>>> def chars(b):
+...     return {"uri": b["uri"], "chars": [len(t) for t in b["text"]]}
+>>> lengths = ds.map_batches(chars)  # doctest: +SKIP
+>>> sink = LakebeamDatasink("grpc://127.0.0.1:8815", "kb.lengths")  # doctest: +SKIP
+>>> lengths.write_datasink(sink)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -97,7 +100,9 @@ class LakebeamDatasource(Datasource):
         self.collection_name = protocol.check_name(collection_name, what="collection name")
         self.columns = None if columns is None else protocol.check_columns(columns, what="columns")
         self.filter = None if filter is None else protocol.check_filter(filter)
-        self.splits = None if splits is None else protocol.check_int(splits, what="splits", minimum=1)
+        if splits is not None:
+            splits = protocol.check_int(splits, what="splits", minimum=1)
+        self.splits = splits
         self._token = token
         self._timeout = timeout
         with LakebeamClient(uri, token=token, timeout=timeout) as client:
@@ -139,7 +144,9 @@ class LakebeamDatasource(Datasource):
                 ticket=endpoint.ticket.ticket,
                 locations=locations,
             )
-            metadata = BlockMetadata(num_rows=None, size_bytes=None, input_files=None, exec_stats=None)
+            metadata = BlockMetadata(
+                num_rows=None, size_bytes=None, input_files=None, exec_stats=None
+            )
             tasks.append(
                 ReadTask(read, metadata, schema=schema, per_task_row_limit=per_task_row_limit)
             )

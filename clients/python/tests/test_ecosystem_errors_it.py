@@ -7,8 +7,8 @@ import re
 import socket
 
 import pytest
-
 from conftest import TEST_TOKEN
+
 from lakebeam import (
     AuthenticationError,
     CollectionNotFoundError,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import CORPUS_COLLECTION
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 
-from conftest import CORPUS_COLLECTION
 from lakebeam import LakebeamClient
 from lakebeam.langchain import LakebeamVectorStore
 from lakebeam.mmr import vectors_of
@@ -163,7 +163,8 @@ def test_from_texts_and_add_texts_round_trip(lakebeam_uri, collection_name):
     store = LakebeamVectorStore.from_texts(
         ["zzz zebra", "aaa apple", "mmm melon"],
         embedding,
-        metadatas=[{"kind": "animal", "n": 1}, {"kind": "fruit", "n": 2}, {"kind": "fruit", "n": 3}],
+        metadatas=[{"kind": "animal", "n": 1}, {"kind": "fruit", "n": 2},
+                   {"kind": "fruit", "n": 3}],
         client=lakebeam_uri,
         collection_name=collection_name,
     )

@@ -9,9 +9,9 @@ import subprocess
 
 import nbformat
 import pytest
+from conftest import REPO_ROOT, START_TIMEOUT_S, ServerProcess, ingest_corpus
 from nbclient import NotebookClient
 
-from conftest import REPO_ROOT, START_TIMEOUT_S, ServerProcess, ingest_corpus
 from sample_docs import unique_name
 
 pytestmark = pytest.mark.integration
