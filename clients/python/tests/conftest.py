@@ -108,7 +108,7 @@ def lakebeam_uri(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def token_server_uri(tmp_path_factory, lakebeam_uri):
     """URI of a second real server, started with ``--token s3cret`` (built by the first)."""
     if os.environ.get("LAKEBEAM_TEST_SERVER"):

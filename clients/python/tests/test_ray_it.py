@@ -100,6 +100,7 @@ def test_map_batches_results_written_back(ray_session, lakebeam_uri, name, docs)
     (read_lakebeam(lakebeam_uri, name, columns=["id", "lang", "embedding"], splits=FILES)
         .map_batches(norms, batch_format="numpy")
         .write_datasink(sink))
+    assert sink.rows_written == N and len(sink.snapshots) >= 1
     with LakebeamClient(lakebeam_uri) as client:
         written = client.query(target).to_pandas().sort_values("id")
     assert written["id"].tolist() == docs["id"].tolist()
