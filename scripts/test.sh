@@ -60,6 +60,13 @@ if [ "$bench" = 1 ]; then
   [ -d "$ROOT/bench/data/docs-ci" ] || python3 "$ROOT/bench/make_doc_corpus.py" --smoke --size 16 \
     --max-kb 8 --out "$ROOT/bench/data/docs-ci" > /dev/null
   python3 "$ROOT/bench/ingest_bench.py" --corpus "$ROOT/bench/data/docs-ci" | tail -8
+  # Ray Data through the Flight endpoints vs ray.data.read_parquet on the smoke corpus, and the
+  # LangChain retriever's latency over the raw client call (13 documents, 100 calls each).
+  ray_log="$(mktemp)"
+  "$PYTHON" "$ROOT/bench/ray_read_bench.py" --smoke 2>"$ray_log" | tail -1 \
+    || { tail -40 "$ray_log" >&2; exit 1; }
+  rm -f "$ray_log"
+  "$PYTHON" "$ROOT/bench/langchain_bench.py" --smoke | tail -1
   # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
   # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
   # Context packages, 20 topics over the 2,000 smoke passages: build packages/s, a no-op rebuild

@@ -18,6 +18,7 @@ from lakebeam.errors import (
     LakebeamError,
     NotFoundError,
     ServerError,
+    ServerUnavailableError,
 )
 from lakebeam.query import SearchQuery
 
@@ -35,6 +36,7 @@ __all__ = [
     "NotFoundError",
     "SearchQuery",
     "ServerError",
+    "ServerUnavailableError",
     "connect",
 ]
 

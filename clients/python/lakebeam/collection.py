@@ -100,24 +100,79 @@ class Collection:
         *,
         limit: int | None = None,
     ) -> pa.Table:
-        """Read the collection, or the matching rows and chosen columns, as one table."""
+        """Read the collection, or the matching rows and chosen columns, as one table.
+
+        Every endpoint is read in parallel; the whole result is held in memory. For tables
+        larger than memory use :meth:`to_batches` or :meth:`to_reader`.
+        """
         return self._client.query(self.name, filter=filter, output_fields=columns, limit=limit)
 
     def to_pandas(
-        self, columns: Sequence[str] | None = None, filter: str | None = None
+        self,
+        columns: Sequence[str] | None = None,
+        filter: str | None = None,
+        *,
+        limit: int | None = None,
     ) -> pandas.DataFrame:
-        """Read the collection as a pandas DataFrame (needs pandas)."""
+        """Read the collection as a pandas DataFrame (needs pandas); vectors are numpy arrays.
+
+        Examples
+        --------
+        >>> docs = client.collection("docs")  # doctest: +SKIP
+        >>> docs.to_pandas(["id", "lang"], "year >= 2020", limit=5)  # doctest: +SKIP
+           id lang
+        0   3   en
+        """
         try:
             import pandas  # noqa: F401
         except ImportError:
-            raise ImportError("to_pandas() needs pandas: pip install pandas") from None
-        return self.to_arrow(columns, filter).to_pandas()
+            raise ImportError("to_pandas() needs pandas: pip install 'lakebeam[pandas]'") from None
+        return self.to_arrow(columns, filter, limit=limit).to_pandas()
 
     def to_batches(
-        self, columns: Sequence[str] | None = None, filter: str | None = None
+        self,
+        columns: Sequence[str] | None = None,
+        filter: str | None = None,
+        *,
+        limit: int | None = None,
+        splits: int | None = None,
     ) -> Iterator[pa.RecordBatch]:
-        """Stream the collection's record batches, read in parallel."""
-        return self._client.read_batches(self.name, filter=filter, output_fields=columns)
+        """Stream the collection's record batches, read from every endpoint in parallel.
+
+        Nothing is materialised: at most a few batches per reading thread (4,096 rows each)
+        wait in memory, so tables larger than memory stream through. Batches of different
+        endpoints interleave; closing the iterator early cancels the reads.
+
+        Examples
+        --------
+        >>> total = 0
+        >>> for batch in client.collection("docs").to_batches(["id"]):  # doctest: +SKIP
+        ...     total += batch.num_rows
+        """
+        return self._client.read_batches(
+            self.name, filter=filter, output_fields=columns, limit=limit, splits=splits
+        )
+
+    def to_reader(
+        self,
+        columns: Sequence[str] | None = None,
+        filter: str | None = None,
+        *,
+        limit: int | None = None,
+        splits: int | None = None,
+    ) -> pa.RecordBatchReader:
+        """Stream the collection as a ``pyarrow.RecordBatchReader`` (see :meth:`to_batches`).
+
+        DuckDB, Polars and ``pyarrow.dataset`` consume a reader without materialising it.
+
+        Examples
+        --------
+        >>> import duckdb  # doctest: +SKIP
+        >>> reader = client.collection("docs").to_reader(["lang", "year"])  # doctest: +SKIP
+        >>> duckdb.sql("SELECT lang, count(*) FROM reader GROUP BY lang")  # doctest: +SKIP
+        """
+        plan = self._client._read_plan(self.name, filter, columns, limit, splits)
+        return pa.RecordBatchReader.from_batches(plan.schema(), plan.batches())
 
     def __repr__(self) -> str:
         return f"Collection({self.name!r}, uri={self._client.uri!r})"

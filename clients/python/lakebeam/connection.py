@@ -50,14 +50,14 @@ class Connection:
         self.uri = normalise_uri(uri)
         headers = [] if token is None else [(b"authorization", f"Bearer {token}".encode())]
         self.options = flight.FlightCallOptions(headers=headers, timeout=timeout)
-        with translating_errors():
+        with translating_errors(self.uri):
             self._client = flight.connect(self.uri)
         self._others: dict[str, flight.FlightClient] = {}
         self._lock = threading.Lock()
 
     def action(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Run the ``DoAction`` ``name`` with a JSON ``body`` and return its JSON result."""
-        with translating_errors():
+        with translating_errors(self.uri):
             results = list(
                 self._client.do_action(flight.Action(name, protocol.encode(body)), self.options)
             )
@@ -65,29 +65,29 @@ class Connection:
 
     def get_schema(self, descriptor: flight.FlightDescriptor) -> pa.Schema:
         """Return the schema of the stream ``descriptor`` names."""
-        with translating_errors():
+        with translating_errors(self.uri):
             return self._client.get_schema(descriptor, self.options).schema
 
     def flight_info(self, descriptor: flight.FlightDescriptor) -> flight.FlightInfo:
         """Return the ``FlightInfo`` (endpoints, schema, record count) for ``descriptor``."""
-        with translating_errors():
+        with translating_errors(self.uri):
             return self._client.get_flight_info(descriptor, self.options)
 
     def read_all(self, ticket: flight.Ticket, *, locations: list[Any] | None = None) -> pa.Table:
         """``DoGet`` a ticket and return the whole stream as a table."""
-        with translating_errors():
+        with translating_errors(self.uri):
             return self._client_for(locations).do_get(ticket, self.options).read_all()
 
     def read_batches(
         self, ticket: flight.Ticket, *, locations: list[Any] | None = None
     ) -> Iterator[pa.RecordBatch]:
         """``DoGet`` a ticket and yield its record batches as they arrive."""
-        with translating_errors():
+        with translating_errors(self.uri):
             reader = self._client_for(locations).do_get(ticket, self.options)
         finished = False
         try:
             while True:
-                with translating_errors():
+                with translating_errors(self.uri):
                     try:
                         chunk = reader.read_chunk()
                     except StopIteration:
@@ -107,7 +107,7 @@ class Connection:
         max_chunksize: int | None = None,
     ) -> dict[str, Any]:
         """``DoPut`` ``table`` as one stream and return the server's JSON result message."""
-        with translating_errors():
+        with translating_errors(self.uri):
             writer, metadata_reader = self._client.do_put(descriptor, table.schema, self.options)
             try:
                 writer.write_table(table, max_chunksize=max_chunksize)

@@ -32,6 +32,7 @@ __all__ = [
     "LakebeamError",
     "NotFoundError",
     "ServerError",
+    "ServerUnavailableError",
     "clean_message",
     "translate",
     "translating_errors",
@@ -77,6 +78,14 @@ class AuthenticationError(LakebeamError):
 
 class ServerError(LakebeamError):
     """The server failed, is unreachable, timed out, or does not support the request."""
+
+
+class ServerUnavailableError(ServerError, ConnectionError):
+    """No Lakebeam server answers at the address (``UNAVAILABLE``): not started, or wrong address.
+
+    The message names the address, e.g. ``Cannot reach the Lakebeam server at
+    grpc://127.0.0.1:8815: ...``.
+    """
 
 
 # pyarrow words each gRPC status in its message ("Flight returned not found error, ...").
@@ -202,9 +211,19 @@ def translate(exc: BaseException) -> LakebeamError:
 
 
 @contextlib.contextmanager
-def translating_errors() -> Iterator[None]:
-    """Re-raise pyarrow Flight and Arrow errors inside the block as :class:`LakebeamError`."""
+def translating_errors(uri: str | None = None) -> Iterator[None]:
+    """Re-raise pyarrow Flight and Arrow errors inside the block as :class:`LakebeamError`.
+
+    With ``uri``, a server that cannot be reached raises :class:`ServerUnavailableError` naming it.
+    """
     try:
         yield
     except (flight.FlightError, pa.ArrowException) as exc:
-        raise translate(exc) from exc
+        error = translate(exc)
+        if uri is not None and error.status == "UNAVAILABLE":
+            error = ServerUnavailableError(
+                f"Cannot reach the Lakebeam server at {uri}: {error.message}; start it with "
+                "'./lakebeam serve' or pass the address it listens on",
+                status="UNAVAILABLE",
+            )
+        raise error from exc

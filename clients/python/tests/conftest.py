@@ -108,7 +108,7 @@ def lakebeam_uri(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def token_server_uri(tmp_path_factory, lakebeam_uri):
     """URI of a second real server, started with ``--token s3cret`` (built by the first)."""
     if os.environ.get("LAKEBEAM_TEST_SERVER"):
@@ -141,3 +141,63 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "lakebeam_uri" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.integration)
+
+
+# The ingested corpus (LangChain, Ray and notebook tests) -------------------------------------
+
+CORPUS_COLLECTION = "kb.chunks"
+
+
+def ingest_corpus(lakehouse: Path, docs: Path) -> dict:
+    """Ingest ``tests/corpus_docs.py`` into ``kb`` of ``lakehouse`` with the CLI; its summary."""
+    import json
+
+    from corpus_docs import DOCS, write_corpus
+
+    launcher = REPO_ROOT / "lakebeam"
+    if not launcher.exists():
+        pytest.skip(f"no launcher at {launcher}: the corpus is ingested with the CLI")
+    write_corpus(docs)
+    run = subprocess.run(
+        [str(launcher), "ingest", "documents", str(docs), "--into", "kb",
+         "--lakehouse", str(lakehouse)],
+        capture_output=True, text=True, timeout=600, cwd=REPO_ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["documents"] == len(DOCS) and summary["failures"] == 0, summary
+    return summary
+
+
+@pytest.fixture(scope="session")
+def corpus_uri(tmp_path_factory):
+    """URI of a server of its own over ``kb``: ``tests/corpus_docs.py`` ingested with the CLI.
+
+    ``kb.chunks`` holds one chunk per document with MiniLM vectors (the model recorded, so text
+    queries are embedded by the server) and an index. Tests must not change ``kb.chunks``.
+    """
+    lakehouse = tmp_path_factory.mktemp("corpus-lakehouse")
+    ingest_corpus(lakehouse, tmp_path_factory.mktemp("corpus-docs"))
+    server = ServerProcess(
+        [str(REPO_ROOT / "lakebeam"), "serve", "--lakehouse", str(lakehouse), "--port", "0"]
+    )
+    try:
+        yield server.wait_ready(START_TIMEOUT_S)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def ray_session():
+    """One local Ray cluster (2 CPUs, no dashboard) for every Ray test and the Ray notebook."""
+    ray = pytest.importorskip("ray")
+    import ray.data
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             configure_logging=False)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    try:
+        yield ray
+    finally:
+        ray.shutdown()

@@ -1,0 +1,112 @@
+"""Every notebook in ``notebooks/`` runs top to bottom (nbclient, a real ipykernel) against a real
+server started here; a failing cell fails the test with the cell's traceback."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+
+import nbformat
+import pytest
+from conftest import REPO_ROOT, START_TIMEOUT_S, ServerProcess, ingest_corpus
+from nbclient import NotebookClient
+
+from sample_docs import unique_name
+
+pytestmark = pytest.mark.integration
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+CURATION_COMMANDS = ("dedup", "cluster", "anomalies")
+
+
+def run_notebook(name: str, tmp_path, **env: str) -> nbformat.NotebookNode:
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    client.execute(env={**os.environ, "MPLBACKEND": "agg", **env})
+    nbformat.write(notebook, tmp_path / f"{name}.ipynb")  # the executed copy, for a look
+    return notebook
+
+
+def outputs(notebook: nbformat.NotebookNode) -> str:
+    texts = []
+    for cell in notebook.cells:
+        for out in cell.get("outputs", []):
+            texts.append(out.get("text", "") + str(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(texts)
+
+
+def test_every_notebook_has_a_test():
+    tested = {"01-quick-tour", "02-rag-langchain", "03-curation", "04-ray-batch"}
+    assert {p.stem for p in NOTEBOOKS.glob("*.ipynb")} == tested
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebooks_are_clean_and_compile(path):
+    """Stored without outputs, and every code cell compiles (the curation one included)."""
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{path.name}: outputs"
+            compile(cell.source, f"{path.name}:{cell.id}", "exec",
+                    flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+
+def test_quick_tour(corpus_uri, tmp_path):
+    notebook = run_notebook("01-quick-tour", tmp_path, LAKEBEAM_URI=corpus_uri)
+    text = outputs(notebook)
+    assert "key-rotation.md" in text and "'sleeper trains'       -> night-trains.html" in text
+
+
+def test_rag_with_langchain(corpus_uri, tmp_path):
+    notebook = run_notebook("02-rag-langchain", tmp_path, LAKEBEAM_URI=corpus_uri)
+    assert "night-trains.html" in outputs(notebook)
+
+
+def test_ray_batch_job(corpus_uri, ray_session, tmp_path):
+    target = f"kb.{unique_name('neighbours')}"
+    notebook = run_notebook(
+        "04-ray-batch",
+        tmp_path,
+        LAKEBEAM_URI=corpus_uri,
+        LAKEBEAM_NEIGHBOURS=target,
+        RAY_ADDRESS=ray_session.get_runtime_context().gcs_address,
+    )
+    text = outputs(notebook)
+    assert "rows written in" in text and "espresso" in text
+
+
+def curation_commands_missing() -> list[str]:
+    launcher = REPO_ROOT / "lakebeam"
+    if not launcher.exists():
+        return list(CURATION_COMMANDS)
+    run = subprocess.run([str(launcher), "--help"], capture_output=True, text=True, timeout=300,
+                         cwd=REPO_ROOT)
+    listed = {line.split()[0] for line in run.stdout.splitlines() if line.startswith("  ")}
+    return [c for c in CURATION_COMMANDS if c not in listed]
+
+
+def test_curation_results(tmp_path_factory, tmp_path):
+    missing = curation_commands_missing()
+    if missing:
+        pytest.skip(f"the curation commands {missing} are not in this build (issue 5); the "
+                    "notebook shows their results and computes none itself")
+    lakehouse = tmp_path_factory.mktemp("curation-lakehouse")
+    ingest_corpus(lakehouse, tmp_path_factory.mktemp("curation-docs"))
+    server = ServerProcess(
+        [str(REPO_ROOT / "lakebeam"), "serve", "--lakehouse", str(lakehouse), "--port", "0"]
+    )
+    try:
+        uri = server.wait_ready(START_TIMEOUT_S)
+        notebook = run_notebook("03-curation", tmp_path, LAKEBEAM_URI=uri,
+                                LAKEBEAM_LAKEHOUSE=str(lakehouse),
+                                LAKEBEAM_LAUNCHER=str(REPO_ROOT / "lakebeam"))
+    finally:
+        server.stop()
+    assert "groups with duplicates" in outputs(notebook)
