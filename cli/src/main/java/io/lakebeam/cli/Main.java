@@ -27,6 +27,10 @@ import picocli.CommandLine.Command;
       CollectionCommand.class,
       IndexCommand.class,
       IngestCommand.class,
+      DedupCommand.class,
+      ClusterCommand.class,
+      AnomaliesCommand.class,
+      BackfillCommand.class,
       SearchCommand.class,
       ContextCommand.class,
       CommandLine.HelpCommand.class
