@@ -130,22 +130,29 @@ public final class TestVideos {
     return file;
   }
 
-  /** The picture at {@code seconds}: the scene's colour, stripes, and a box moving slowly. */
+  /**
+   * The picture at {@code seconds}: per scene, a gradient from the scene's colour and a few
+   * ellipses placed by a seeded random generator, and a white box that moves slowly.
+   */
   public static BufferedImage picture(int width, int height, double seconds, double sceneSeconds) {
     int scene = (int) Math.floor(seconds / sceneSeconds);
     Color c = SCENES[scene % SCENES.length];
+    java.util.Random random = new java.util.Random(1000 + scene);
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
-    g.setColor(c);
+    g.setRenderingHint(
+        java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setPaint(new java.awt.GradientPaint(0, 0, c, width, height, c.darker().darker().darker()));
     g.fillRect(0, 0, width, height);
-    g.setColor(c.darker().darker());
-    int stripes = 2 + scene % 5;
-    for (int s = 0; s < stripes; s++) {
-      g.fillRect(s * width / stripes, 0, width / (2 * stripes), height);
+    for (int e = 0; e < 6; e++) {
+      g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256)));
+      int ew = width / 8 + random.nextInt(width / 3);
+      int eh = height / 8 + random.nextInt(height / 3);
+      g.fillOval(random.nextInt(width - ew / 2), random.nextInt(height - eh / 2), ew, eh);
     }
     double inScene = seconds - scene * sceneSeconds;
-    int box = Math.max(4, height / 5);
-    int x = (int) (width / 4 + inScene * width / 10) % Math.max(1, width - box);
+    int box = Math.max(4, height / 8);
+    int x = (int) (width / 4 + inScene * width / 20) % Math.max(1, width - box);
     g.setColor(Color.WHITE);
     g.fillRect(x, height / 2 - box / 2, box, box);
     g.dispose();
