@@ -15,12 +15,12 @@ import java.util.Map;
  * List<RareScene> top = RareScenes.defaults().top(signals, 20);
  * }</pre>
  *
- * <p>The score is the mean of two percentile ranks in [0, 1]: of the anomaly score, and of the
- * cluster rarity ({@code 1 - cluster size / largest cluster size}); ties break on the distance to
- * the centroid (farther first). A frame is flagged {@code is_rare_scene} when curation flagged it
- * an anomaly or its cluster holds at most {@code rareClusterFraction} of the frames (at least one).
- * Frames of the same video and cluster within {@code sceneGapMs} of a better-ranked frame are the
- * same scene and are left out of {@link #top}.
+ * <p>The score is the mean of two percentile ranks in [0, 1] (ties take the lowest): of the anomaly
+ * score, and of the cluster rarity ({@code 1 - cluster size / largest cluster size}); ties break on
+ * the distance to the centroid (farther first). A frame is flagged {@code is_rare_scene} when
+ * curation flagged it an anomaly or its cluster holds at most {@code rareClusterFraction} of the
+ * frames (at least one). Frames of the same video and cluster within {@code sceneGapMs} of a
+ * better-ranked frame are the same scene and are left out of {@link #top}.
  */
 public final class RareScenes {
   public static final double DEFAULT_RARE_CLUSTER_FRACTION = 0.01;
@@ -139,7 +139,10 @@ public final class RareScenes {
     return Double.isNaN(f.clusterDistance()) ? 0 : f.clusterDistance();
   }
 
-  /** Rank of each value among all, in [0, 1] (ties share their mean rank); 0.5 for one value. */
+  /**
+   * Rank of each value among all, in [0, 1]; ties take their lowest rank, so the frames of a common
+   * cluster rank 0 for rarity rather than the middle. 0.5 for a single value.
+   */
   static double[] percentileRanks(double[] values) {
     int n = values.length;
     Integer[] order = new Integer[n];
@@ -151,9 +154,9 @@ public final class RareScenes {
       while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
         j++;
       }
-      double mean = n == 1 ? 0.5 : ((i + j) / 2.0) / (n - 1);
+      double rank = n == 1 ? 0.5 : (double) i / (n - 1);
       for (int k = i; k <= j; k++) {
-        ranks[order[k]] = mean;
+        ranks[order[k]] = rank;
       }
       i = j + 1;
     }

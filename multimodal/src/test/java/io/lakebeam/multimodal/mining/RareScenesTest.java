@@ -54,9 +54,9 @@ class RareScenesTest {
   }
 
   @Test
-  void percentileRanksShareTies() {
+  void percentileRanksGiveTiesTheLowestRank() {
     assertThat(RareScenes.percentileRanks(new double[] {3, 1, 1, 2}))
-        .containsExactly(1.0, 1 / 6.0, 1 / 6.0, 2 / 3.0);
+        .containsExactly(1.0, 0.0, 0.0, 2 / 3.0);
     assertThatThrownBy(() -> RareScenes.defaults().top(frames(), 0))
         .hasMessageContaining("Cannot list the top 0 scenes");
   }
