@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
  * ./lakebeam index build docs --field embedding
  * ./lakebeam search docs --text "how do I rotate keys?" --top-k 5 --output-fields text
  * ./lakebeam serve --lakehouse ./lakehouse --port 8815
+ * ./lakebeam ingest media /data/drives --into drives --every 2s --scene 0.3 --keyframes
+ * ./lakebeam media rare-scenes drives.frames --top 20
  * }</pre>
  */
 @Command(
@@ -26,6 +28,7 @@ import picocli.CommandLine.Command;
       CollectionCommand.class,
       IndexCommand.class,
       IngestCommand.class,
+      MediaCommand.class,
       SearchCommand.class,
       CommandLine.HelpCommand.class
     })
