@@ -66,6 +66,8 @@ public final class FrameExtractor {
     }
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
     grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    // Let FFmpeg pick its decoding threads, as the ffmpeg CLI does.
+    grabber.setVideoOption("threads", "auto");
     // Small until the real size is checked, so start() allocates nothing large.
     grabber.setImageWidth(16);
     grabber.setImageHeight(16);

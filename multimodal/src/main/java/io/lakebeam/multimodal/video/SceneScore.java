@@ -11,18 +11,22 @@ import java.nio.ByteBuffer;
 final class SceneScore {
   private byte[] previous;
   private double previousMafd;
+  private byte[] row;
 
   /** The score of this picture against the previous one; 0 for the first. */
   double next(ByteBuffer pixels, int width, int height, int stride, int channels) {
     int rowBytes = width * channels;
     int samplesPerRow = (width + 1) / 2 * channels;
     byte[] current = new byte[((height + 1) / 2) * samplesPerRow];
+    if (row == null || row.length < rowBytes) {
+      row = new byte[rowBytes];
+    }
     int k = 0;
     for (int y = 0; y < height; y += 2) {
-      int base = y * stride;
+      pixels.get(y * stride, row, 0, rowBytes);
       for (int x = 0; x < rowBytes; x += 2 * channels) {
         for (int c = 0; c < channels; c++) {
-          current[k++] = pixels.get(base + x + c);
+          current[k++] = row[x + c];
         }
       }
     }
