@@ -22,11 +22,12 @@ import javax.imageio.ImageIO;
 /**
  * Frame extraction throughput of Lakebeam's FrameExtractor against the ffmpeg CLI doing the same
  * sampling (every N seconds or scene score above T, JPEG thumbnails of the same size) on the same
- * videos, in one run; then near-duplicate precision/recall of pHash on the extracted frames with
- * injected re-encodes, crops and brightness changes.
+ * videos, in one run; then near-duplicate precision/recall of pHash alone and of pHash with the
+ * centre pHash ({@link PerceptualHash#cropTolerantDistance}) on the extracted frames with injected
+ * re-encodes, crops and brightness changes, plus crops of other sizes the hash was not tuned to.
  *
  * <p>Usage: {@code java -cp ... io.lakebeam.bench.FrameBench VIDEO_DIR [--every 2] [--scene 0.3]
- * [--side 512] [--repeat 3] [--threshold 10]}
+ * [--side 512] [--repeat 3] [--threshold 6]}
  */
 public final class FrameBench {
   private FrameBench() {}
@@ -37,7 +38,7 @@ public final class FrameBench {
     double scene = 0.3;
     int side = 512;
     int repeat = 3;
-    int threshold = 10;
+    int threshold = 6;
     for (int i = 1; i < args.length; i += 2) {
       switch (args[i]) {
         case "--every" -> every = Double.parseDouble(args[i + 1]);
@@ -160,14 +161,23 @@ public final class FrameBench {
    */
   private static final int DISTINCT_BITS = 20;
 
-  private static final String[] EDITS = {"original", "re-encode", "crop", "brightness"};
+  /** The benchmark's edits (the first pass's set) and extra crops the hashes were not tuned to. */
+  private static final String[] EDITS = {
+    "original", "re-encode", "crop", "brightness", "crop 3%", "crop 8%", "crop 6% top-left"
+  };
+
+  private static final int STANDARD_EDITS = 4;
+
+  /** One picture's pHash and centre pHash. */
+  private record Hashes(long full, long centre) {}
 
   /**
    * Originals: the extracted frames, keeping only frames more than {@link #DISTINCT_BITS} from
    * every kept one (frames of a static scene are duplicates of each other, not test cases). Each
-   * gets a re-encode (JPEG 50% at 3/4 size), a 5% crop per side and +20% brightness. A pair is
-   * predicted a duplicate when its pHash distance is at most the threshold; truth: same original.
-   * Prints precision/recall for the chosen threshold and a sweep, and recall per edit.
+   * gets a re-encode (JPEG 50% at 3/4 size), a 5% crop per side and +20% brightness (the standard
+   * set); an extended set adds 3% and 8% crops per side and a 6% crop of the top and left only. A
+   * pair is predicted a duplicate when the detector's distance is at most the threshold; truth:
+   * same original. Prints precision/recall per detector and threshold, and recall per edit.
    */
   private static void nearDuplicates(Path framesRoot, int chosen) throws IOException {
     List<Path> jpegs;
@@ -185,66 +195,101 @@ public final class FrameBench {
         originals.add(img);
       }
     }
-    List<Long> hashes = new ArrayList<>();
+    List<Hashes> hashes = new ArrayList<>();
     List<Integer> source = new ArrayList<>();
     List<Integer> edit = new ArrayList<>();
     for (int i = 0; i < originals.size(); i++) {
       List<BufferedImage> vs = variants(originals.get(i));
       for (int e = 0; e < vs.size(); e++) {
-        hashes.add(PerceptualHash.phash(vs.get(e)));
+        hashes.add(
+            new Hashes(PerceptualHash.phash(vs.get(e)), PerceptualHash.phashCentre(vs.get(e))));
         source.add(i);
         edit.add(e);
       }
     }
-    for (int threshold : new int[] {chosen, 8, 10, 12, 14, 16, 18, 20}) {
-      long tp = 0;
-      long fp = 0;
-      long fn = 0;
-      long[] editFound = new long[EDITS.length];
-      long[] editTotal = new long[EDITS.length];
-      for (int a = 0; a < hashes.size(); a++) {
-        for (int b = a + 1; b < hashes.size(); b++) {
-          boolean predicted = PerceptualHash.distance(hashes.get(a), hashes.get(b)) <= threshold;
-          boolean truth = source.get(a).equals(source.get(b));
-          if (truth && edit.get(a) == 0) {
-            editTotal[edit.get(b)]++;
-            editFound[edit.get(b)] += predicted ? 1 : 0;
-          }
-          if (predicted && truth) {
-            tp++;
-          } else if (predicted) {
-            fp++;
-          } else if (truth) {
-            fn++;
-          }
+    for (String detector : DETECTORS) {
+      for (int threshold :
+          java.util.stream.IntStream.of(chosen, 6, 8, 10, 12, 14, 18).distinct().toArray()) {
+        for (int editCount : new int[] {STANDARD_EDITS, EDITS.length}) {
+          report(detector, threshold, editCount, chosen, originals.size(), hashes, source, edit);
         }
       }
-      double precision = tp + fp == 0 ? 1 : (double) tp / (tp + fp);
-      double recall = tp + fn == 0 ? 1 : (double) tp / (tp + fn);
-      StringBuilder perEdit = new StringBuilder();
-      for (int e = 1; e < EDITS.length; e++) {
-        perEdit.append(
-            String.format(
-                Locale.ROOT,
-                " %s %.2f",
-                EDITS[e],
-                (double) editFound[e] / Math.max(1, editTotal[e])));
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "near-duplicates%s: %d distinct frames x 4 (original, re-encode, crop, brightness), pHash"
-              + " <= %d bits: precision %.3f, recall %.3f (%d true pairs found, %d false, %d missed);"
-              + " recall vs original:%s%n",
-          threshold == chosen ? "" : " (sweep)",
-          originals.size(),
-          threshold,
-          precision,
-          recall,
-          tp,
-          fp,
-          fn,
-          perEdit);
     }
+  }
+
+  /** pHash alone, and pHash with the centre pHash (the frames table's phash_centre). */
+  private static final String[] DETECTORS = {"pHash", "pHash|centre"};
+
+  private static int distance(String detector, Hashes a, Hashes b) {
+    return detector.equals("pHash")
+        ? PerceptualHash.distance(a.full(), b.full())
+        : PerceptualHash.cropTolerantDistance(a.full(), a.centre(), b.full(), b.centre());
+  }
+
+  private static void report(
+      String detector,
+      int threshold,
+      int editCount,
+      int chosen,
+      int originals,
+      List<Hashes> hashes,
+      List<Integer> source,
+      List<Integer> edit) {
+    long tp = 0;
+    long fp = 0;
+    long fn = 0;
+    long[] editFound = new long[EDITS.length];
+    long[] editTotal = new long[EDITS.length];
+    for (int a = 0; a < hashes.size(); a++) {
+      if (edit.get(a) >= editCount) {
+        continue;
+      }
+      for (int b = a + 1; b < hashes.size(); b++) {
+        if (edit.get(b) >= editCount) {
+          continue;
+        }
+        boolean predicted = distance(detector, hashes.get(a), hashes.get(b)) <= threshold;
+        boolean truth = source.get(a).equals(source.get(b));
+        if (truth && edit.get(a) == 0) {
+          editTotal[edit.get(b)]++;
+          editFound[edit.get(b)] += predicted ? 1 : 0;
+        }
+        if (predicted && truth) {
+          tp++;
+        } else if (predicted) {
+          fp++;
+        } else if (truth) {
+          fn++;
+        }
+      }
+    }
+    double precision = tp + fp == 0 ? 1 : (double) tp / (tp + fp);
+    double recall = tp + fn == 0 ? 1 : (double) tp / (tp + fn);
+    StringBuilder perEdit = new StringBuilder();
+    for (int e = 1; e < editCount; e++) {
+      perEdit.append(
+          String.format(
+              Locale.ROOT,
+              " %s %.2f",
+              EDITS[e],
+              (double) editFound[e] / Math.max(1, editTotal[e])));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "near-duplicates%s %s <= %d bits, %s: %d distinct frames x %d: precision %.3f, recall %.3f"
+            + " (%d true pairs found, %d false, %d missed); recall vs original:%s%n",
+        threshold == chosen ? "" : " (sweep)",
+        detector,
+        threshold,
+        editCount == STANDARD_EDITS ? "standard edits" : "extended edits",
+        originals,
+        editCount,
+        precision,
+        recall,
+        tp,
+        fp,
+        fn,
+        perEdit);
   }
 
   private static List<BufferedImage> variants(BufferedImage o) throws IOException {
@@ -266,6 +311,11 @@ public final class FrameBench {
     BufferedImage cropped = o.getSubimage(w / 20, h / 20, w - w / 10, h - h / 10);
     BufferedImage rgb = Thumbnails.resize(o, w, h);
     BufferedImage brighter = new RescaleOp(1.2f, 0f, null).filter(rgb, null);
-    return List.of(o, reencoded, cropped, brighter);
+    BufferedImage crop3 = o.getSubimage(w * 3 / 100, h * 3 / 100, w - w * 6 / 100, h - h * 6 / 100);
+    BufferedImage crop8 =
+        o.getSubimage(w * 8 / 100, h * 8 / 100, w - w * 16 / 100, h - h * 16 / 100);
+    BufferedImage topLeft =
+        o.getSubimage(w * 6 / 100, h * 6 / 100, w - w * 6 / 100, h - h * 6 / 100);
+    return List.of(o, reencoded, cropped, brighter, crop3, crop8, topLeft);
   }
 }

@@ -8,6 +8,7 @@ import io.lakebeam.core.read.TableState;
 import io.lakebeam.multimodal.mining.FrameSignal;
 import io.lakebeam.multimodal.mining.RareScene;
 import io.lakebeam.multimodal.mining.RareScenes;
+import io.lakebeam.transforms.media.RareSceneFlags;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,28 +20,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakebeam media rare-scenes <collection> --top N}. */
+/** {@code lakebeam media rare-scenes <collection> --top N [--write]}. */
 @Command(
     name = "media",
     description = "Work with video frames and images.",
     subcommands = {MediaCommand.RareScenesCommand.class})
 final class MediaCommand {
 
-  /** The curation columns rare-scene ranking reads, and the command that writes each. */
-  static final Map<String, String> CURATION_COLUMNS =
-      Map.of(
-          "cluster_id", "cluster",
-          "cluster_distance", "cluster",
-          "anomaly_score", "anomalies",
-          "is_anomaly", "anomalies");
-
   @Command(
       name = "rare-scenes",
       description =
           "List the top-N rare scenes of a frames collection (video URI and timestamp), ranked by"
-              + " the anomaly score and the cluster rarity that curation wrote back.")
+              + " the anomaly score and the cluster rarity that curation wrote back; with --write,"
+              + " also write rare_score and is_rare_scene back as columns.")
   static final class RareScenesCommand implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
+    @Mixin PipelineOption pipeline;
+
+    @Option(
+        names = "--write",
+        description =
+            "Write rare_score and is_rare_scene back into the collection (one atomic commit)"
+                + " before listing")
+    boolean write;
 
     @Parameters(paramLabel = "COLLECTION", description = "A frames collection, e.g. drives.frames")
     String collection;
@@ -70,22 +72,34 @@ final class MediaCommand {
       try (Lakehouse lake = lakehouse.open()) {
         Collection c = lake.collection(collection).refreshMetadata();
         List<String> missing = new ArrayList<>();
-        for (String column :
-            List.of("cluster_id", "cluster_distance", "anomaly_score", "is_anomaly")) {
+        for (String column : RareSceneFlags.INPUTS) {
           if (c.schema().findField(column) == null) {
             missing.add(column);
           }
         }
-        if (!missing.isEmpty()) {
-          String command = CURATION_COLUMNS.get(missing.get(0));
-          throw LakebeamException.invalid(
-              "Cannot list rare scenes of %s: it has no %s column%s; run `./lakebeam %s %s"
-                  + " --field embedding` first (curation writes them back into the table)",
-              collection,
-              String.join(", ", missing),
-              missing.size() > 1 ? "s" : "",
-              command,
-              collection);
+        String error = RareSceneFlags.missingColumns(c.name(), missing);
+        if (error != null) {
+          throw LakebeamException.invalid("%s", error);
+        }
+        if (write) {
+          Map<String, Object> summary =
+              CurationRun.run(
+                  lake,
+                  c.name(),
+                  pipeline.options(),
+                  (rows, failures) ->
+                      rows.apply(
+                          "Rare scenes",
+                          RareSceneFlags.create()
+                              .withRareClusterFraction(rareClusterFraction)
+                              .withSceneGapMs(Math.round(sceneGapSeconds * 1000))));
+          System.err.printf(
+              "Wrote %s and %s back into %s (snapshot %s)%n",
+              RareSceneFlags.RARE_SCORE,
+              RareSceneFlags.IS_RARE_SCENE,
+              c.name(),
+              summary.get("snapshot_id"));
+          c.refreshMetadata();
         }
         List<String> columns =
             new ArrayList<>(

@@ -6,6 +6,7 @@ import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.CollectionWriter;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
 import io.lakebeam.multimodal.video.TestVideos;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +78,10 @@ class MediaCliTest {
     assertThat(rare.code()).isEqualTo(1);
     assertThat(rare.err())
         .contains(
-            "Cannot list rare scenes of drives.frames: it has no cluster_id, cluster_distance,"
-                + " anomaly_score, is_anomaly columns")
-        .contains("./lakebeam cluster drives.frames");
+            "Cannot rank rare scenes of drives.frames: it has no cluster_id, cluster_distance,"
+                + " anomaly_score, is_anomaly columns; run `./lakebeam cluster drives.frames"
+                + " --vector embedding --k N` and `./lakebeam anomalies drives.frames --vector"
+                + " embedding` first");
 
     Run badInterval =
         run(
@@ -139,5 +142,53 @@ class MediaCliTest {
         .contains("\"timestamp\":\"0:01:");
     assertThat(rare.out()).contains("\"thumbnail_uri\":\"s3://lake/_media/thumbnails/");
     assertThat(rare.out().split("night.mp4\",").length - 1).isEqualTo(1);
+    assertThat(columns(lake)).doesNotContainKey("rare_score");
+
+    // --write: the flags become columns of every row, in one commit; a re-run replaces them.
+    for (String fraction : new String[] {"0.01", "0.06"}) {
+      Run written =
+          run(
+              "media",
+              "rare-scenes",
+              "drives.frames",
+              "--lakehouse",
+              lake,
+              "--top",
+              "3",
+              "--write",
+              "--rare-cluster-fraction",
+              fraction);
+      assertThat(written.code()).as(written.err()).isZero();
+      assertThat(written.err()).contains("Wrote rare_score and is_rare_scene back into");
+    }
+    Map<String, Record> rows = columns(lake);
+    assertThat(rows).hasSize(200);
+    // At 6% (12 frames) cluster 2 (10 night frames) is rare; frame 7 is an anomaly.
+    for (int i = 0; i < 200; i++) {
+      Record r = rows.get("f" + i);
+      assertThat(r.getField("is_rare_scene")).as("f" + i).isEqualTo(i == 7 || i >= 190);
+      assertThat((Double) r.getField("rare_score")).isBetween(0.0, 1.0);
+    }
+    assertThat((Double) rows.get("f195").getField("rare_score"))
+        .isGreaterThan((Double) rows.get("f20").getField("rare_score"));
+    // The listing reads the same ranking the columns hold.
+    assertThat(rare.out()).contains("\"frame_id\":\"f19");
+  }
+
+  /** frame_id -> the row's rare-scene columns (when the table has them). */
+  private static Map<String, Record> columns(String lake) {
+    try (Lakehouse l = Lakehouse.open(lake)) {
+      Collection c = l.collection("drives.frames").refreshMetadata();
+      Map<String, Record> out = new LinkedHashMap<>();
+      for (Record r : LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema())) {
+        out.put((String) r.getField("frame_id"), r);
+      }
+      if (c.schema().findField("rare_score") == null) {
+        return Map.of();
+      }
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

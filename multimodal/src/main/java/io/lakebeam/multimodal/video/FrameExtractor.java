@@ -1,24 +1,25 @@
 package io.lakebeam.multimodal.video;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Decodes a video file with FFmpeg (through JavaCV) and hands the frames that a {@link
  * FrameSampling} keeps to a sink, scaled to the thumbnail size of {@link VideoLimits}. The video is
- * read where it is; nothing but the kept frames is held in memory.
+ * read where it is; nothing but the kept frames is held in memory. Decoded pictures are not
+ * converted: the scene score reads their luma plane in place, and only kept frames are scaled to
+ * BGR, as the ffmpeg CLI's {@code select,scale} chain does.
  *
  * <pre>{@code
  * VideoInfo info = FrameExtractor.extract(Path.of("drive.mp4"), "drive.mp4",
@@ -65,15 +66,13 @@ public final class FrameExtractor {
           MediaFailure.EMPTY, uri, "the file is empty (0 bytes)", "re-upload the video");
     }
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-    // Let FFmpeg pick its decoding threads, as the ffmpeg CLI does.
+    // The decoded pictures as they are: no conversion of every frame (see PictureConverter).
+    grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+    // Let FFmpeg pick its decoding threads (frame and slice threading), as the ffmpeg CLI does.
     grabber.setVideoOption("threads", "auto");
-    // Small until the real size is checked, so start() allocates nothing large.
-    grabber.setImageWidth(16);
-    grabber.setImageHeight(16);
-    try {
+    try (PictureConverter converter = new PictureConverter()) {
       start(grabber, file, uri);
-      return decode(grabber, uri, s, limits, sink);
+      return decode(grabber, uri, s, limits, sink, converter);
     } finally {
       try {
         grabber.release();
@@ -139,7 +138,12 @@ public final class FrameExtractor {
   }
 
   private static VideoInfo decode(
-      FFmpegFrameGrabber grabber, String uri, FrameSampling s, VideoLimits limits, FrameSink sink)
+      FFmpegFrameGrabber grabber,
+      String uri,
+      FrameSampling s,
+      VideoLimits limits,
+      FrameSink sink,
+      PictureConverter converter)
       throws MediaException, IOException {
     AVCodecParameters video = videoStream(grabber.getFormatContext());
     int width = video.width();
@@ -164,8 +168,6 @@ public final class FrameExtractor {
     double scale = Math.min(1.0, (double) limits.thumbnailSide() / Math.max(width, height));
     int tw = Math.max(2, (int) Math.round(width * scale) & ~1);
     int th = Math.max(2, (int) Math.round(height * scale) & ~1);
-    grabber.setImageWidth(tw);
-    grabber.setImageHeight(th);
 
     boolean keyframesOnly = s.keyframesOnly();
     SceneScore scene = s.sceneThreshold() > 0 ? new SceneScore() : null;
@@ -192,7 +194,7 @@ public final class FrameExtractor {
       if (f == null) {
         break;
       }
-      if (f.image == null || f.image[0] == null) {
+      if (!(f.opaque instanceof AVFrame picture) || picture.data(0) == null) {
         continue;
       }
       long ts = f.timestamp;
@@ -207,11 +209,7 @@ public final class FrameExtractor {
       }
       prevTs = ts;
       lastTs = Math.max(lastTs, ts);
-      ByteBuffer pixels = (ByteBuffer) f.image[0];
-      double score =
-          scene == null
-              ? Double.NaN
-              : scene.next(pixels, f.imageWidth, f.imageHeight, f.imageStride, f.imageChannels);
+      double score = scene == null ? Double.NaN : scene.next(converter.luma(picture));
       String reason = null;
       if (s.keepsKeyframes() && f.keyFrame) {
         reason = "keyframe";
@@ -227,7 +225,12 @@ public final class FrameExtractor {
         kept++;
         sink.accept(
             new SampledFrame(
-                frameNumber, Math.max(0, ts) / 1000, f.keyFrame, reason, score, copy(f)));
+                frameNumber,
+                Math.max(0, ts) / 1000,
+                f.keyFrame,
+                reason,
+                score,
+                converter.toBgr(picture, tw, th)));
       }
     }
     long durationMs = Math.max(0, grabber.getLengthInTime() / 1000);
@@ -295,18 +298,5 @@ public final class FrameExtractor {
       }
     }
     throw new IllegalStateException("a started grabber with video has a video stream");
-  }
-
-  /** The frame's BGR pixels as an image of its own (the grabber reuses its buffer). */
-  private static BufferedImage copy(Frame f) {
-    BufferedImage img =
-        new BufferedImage(f.imageWidth, f.imageHeight, BufferedImage.TYPE_3BYTE_BGR);
-    byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-    ByteBuffer src = (ByteBuffer) f.image[0];
-    int row = f.imageWidth * 3;
-    for (int y = 0; y < f.imageHeight; y++) {
-      src.get(y * f.imageStride, data, y * row, row);
-    }
-    return img;
   }
 }

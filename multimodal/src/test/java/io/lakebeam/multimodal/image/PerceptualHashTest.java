@@ -41,6 +41,27 @@ class PerceptualHashTest {
   }
 
   @Test
+  void theCentreHashMatchesAFivePercentCropAndKeepsOtherScenesFar() {
+    BufferedImage cropped = A.getSubimage(16, 12, 288, 216); // 5% off every side
+    long a = PerceptualHash.phash(A);
+    long aCentre = PerceptualHash.phashCentre(A);
+    long c = PerceptualHash.phash(cropped);
+    long cCentre = PerceptualHash.phashCentre(cropped);
+
+    assertThat(PerceptualHash.cropTolerantDistance(a, aCentre, c, cCentre))
+        .isEqualTo(Math.min(PerceptualHash.distance(aCentre, c), PerceptualHash.distance(a, c)))
+        .isLessThanOrEqualTo(4)
+        .isLessThanOrEqualTo(PerceptualHash.distance(a, c));
+    long b = PerceptualHash.phash(B);
+    long bCentre = PerceptualHash.phashCentre(B);
+    assertThat(PerceptualHash.cropTolerantDistance(a, aCentre, b, bCentre)).isGreaterThan(12);
+    assertThat(PerceptualHash.phashCentre(A, 1.0)).isEqualTo(a);
+    assertThatThrownBy(() -> PerceptualHash.phashCentre(A, 0.2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot hash the central 0.2 of a picture: use a fraction from 0.5 to 1");
+  }
+
+  @Test
   void aFileThatIsNotAnImageFails() {
     byte[] text = "this is not a picture".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> ImageDecoder.decode(text, "notes.jpg", 1_000_000))

@@ -91,6 +91,41 @@ class FrameExtractorTest {
   }
 
   @Test
+  void anRgbVideoWithoutALumaPlaneGivesTheSameCutsAndColours() throws Exception {
+    Path rgb = TestVideos.rgbScenes(dir.resolve("rgb.mkv"), 160, 120, 25, 6, 1.5);
+    for (Path v : new Path[] {video, rgb}) {
+      List<SampledFrame> frames =
+          sample(v, FrameSampling.none().withSceneChange(0.3), VideoLimits.defaults());
+
+      assertThat(frames).extracting(SampledFrame::frameNumber).containsExactly(38L, 75L, 113L);
+      for (SampledFrame f : frames) {
+        // The kept picture is the source's, in BGR order (red and blue not swapped).
+        int[] got = meanRgb(f.image());
+        int[] want = meanRgb(TestVideos.picture(160, 120, f.timestampMs() / 1000.0, 1.5));
+        for (int c = 0; c < 3; c++) {
+          assertThat(got[c])
+              .as("%s frame %d channel %d", v, f.frameNumber(), c)
+              .isCloseTo(want[c], org.assertj.core.data.Offset.offset(12));
+        }
+      }
+    }
+  }
+
+  private static int[] meanRgb(java.awt.image.BufferedImage img) {
+    long[] sum = new long[3];
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int p = img.getRGB(x, y);
+        sum[0] += (p >> 16) & 0xff;
+        sum[1] += (p >> 8) & 0xff;
+        sum[2] += p & 0xff;
+      }
+    }
+    long n = (long) img.getWidth() * img.getHeight();
+    return new int[] {(int) (sum[0] / n), (int) (sum[1] / n), (int) (sum[2] / n)};
+  }
+
+  @Test
   void criteriaCombineAndThumbnailsAreScaled() throws Exception {
     List<SampledFrame> frames =
         sample(

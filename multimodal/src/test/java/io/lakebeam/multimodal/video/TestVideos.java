@@ -58,6 +58,29 @@ public final class TestVideos {
   }
 
   /**
+   * A lossless PNG-in-Matroska video whose decoded pictures are packed RGB (no luma plane), a scene
+   * cut every {@code sceneSeconds}.
+   */
+  public static Path rgbScenes(
+      Path file, int width, int height, double fps, double seconds, double sceneSeconds)
+      throws IOException {
+    int frames = (int) Math.round(seconds * fps);
+    return record(
+        file,
+        "matroska",
+        avcodec.AV_CODEC_ID_PNG,
+        avutil.AV_PIX_FMT_RGB24,
+        width,
+        height,
+        fps,
+        1,
+        false,
+        frames,
+        i -> Math.round(i * 1_000_000 / fps),
+        sceneSeconds);
+  }
+
+  /**
    * A variable-frame-rate Matroska video: frames at irregular times (30, 70 and 150 ms apart in
    * turn) for {@code seconds}, one scene per {@code sceneSeconds}.
    */
@@ -89,13 +112,42 @@ public final class TestVideos {
       IntToLongFunction timeMicros,
       double sceneSeconds)
       throws IOException {
+    return record(
+        file,
+        container,
+        avcodec.AV_CODEC_ID_MPEG4,
+        avutil.AV_PIX_FMT_YUV420P,
+        width,
+        height,
+        fps,
+        gop,
+        audio,
+        frames,
+        timeMicros,
+        sceneSeconds);
+  }
+
+  private static Path record(
+      Path file,
+      String container,
+      int codec,
+      int pixelFormat,
+      int width,
+      int height,
+      double fps,
+      int gop,
+      boolean audio,
+      int frames,
+      IntToLongFunction timeMicros,
+      double sceneSeconds)
+      throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     try (Java2DFrameConverter converter = new Java2DFrameConverter();
         FFmpegFrameRecorder r =
             new FFmpegFrameRecorder(file.toFile(), width, height, audio ? 1 : 0)) {
       r.setFormat(container);
-      r.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-      r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+      r.setVideoCodec(codec);
+      r.setPixelFormat(pixelFormat);
       r.setFrameRate(fps);
       r.setGopSize(gop);
       r.setVideoQuality(4);

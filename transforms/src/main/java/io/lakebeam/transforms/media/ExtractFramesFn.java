@@ -66,7 +66,8 @@ final class ExtractFramesFn extends DoFn<Row, Row> {
       int thumbnailHeight,
       String thumbnailUri,
       long phash,
-      long dhash) {}
+      long dhash,
+      long phashCentre) {}
 
   @ProcessElement
   public void process(@Element Row media, MultiOutputReceiver out) throws Exception {
@@ -119,6 +120,7 @@ final class ExtractFramesFn extends DoFn<Row, Row> {
                       f.thumbnailHeight(),
                       f.phash(),
                       f.dhash(),
+                      f.phashCentre(),
                       video ? info.durationMs() : null,
                       video ? info.frameRate() : null,
                       video ? info.variableFrameRate() : null,
@@ -146,7 +148,8 @@ final class ExtractFramesFn extends DoFn<Row, Row> {
         f.image().getHeight(),
         thumb,
         PerceptualHash.phash(f.image()),
-        PerceptualHash.dhash(f.image()));
+        PerceptualHash.dhash(f.image()),
+        PerceptualHash.phashCentre(f.image()));
   }
 
   private void fail(MultiOutputReceiver out, String uri, List<Kept> kept, Exception e, String why)

@@ -45,6 +45,13 @@ public final class FrameRows {
   public static final String PHASH = "phash";
 
   public static final String DHASH = "dhash";
+
+  /**
+   * 64-bit pHash of the central 90% of the frame: with {@code phash}, a crop-tolerant
+   * near-duplicate test (PerceptualHash.cropTolerantDistance). Null in rows written before it.
+   */
+  public static final String PHASH_CENTRE = "phash_centre";
+
   public static final String DURATION_MS = "duration_ms";
   public static final String FRAME_RATE = "frame_rate";
   public static final String VARIABLE_FRAME_RATE = "variable_frame_rate";
@@ -72,6 +79,7 @@ public final class FrameRows {
           .addInt32Field(THUMBNAIL_HEIGHT)
           .addInt64Field(PHASH)
           .addInt64Field(DHASH)
+          .addNullableInt64Field(PHASH_CENTRE)
           .addNullableInt64Field(DURATION_MS)
           .addNullableDoubleField(FRAME_RATE)
           .addNullableBooleanField(VARIABLE_FRAME_RATE)

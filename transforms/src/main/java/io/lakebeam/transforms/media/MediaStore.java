@@ -34,7 +34,13 @@ final class MediaStore implements Serializable {
   }
 
   InputStream open(String uri) throws IOException {
-    return isRemote(uri) ? remote(uri).newStream() : Files.newInputStream(local(uri));
+    if (!isRemote(uri)) {
+      return Files.newInputStream(local(uri));
+    }
+    InputFile f = remote(uri);
+    // S3 answers a read of an empty object with 416 (range not satisfiable): an empty file is
+    // reported as such by the decoders instead.
+    return f.getLength() == 0 ? InputStream.nullInputStream() : f.newStream();
   }
 
   byte[] readAll(String uri) throws IOException {
@@ -52,7 +58,7 @@ final class MediaStore implements Serializable {
       return new Local(local(uri), false);
     }
     Path tmp = Files.createTempFile("lakebeam-media-", suffix(uri));
-    try (InputStream in = remote(uri).newStream()) {
+    try (InputStream in = open(uri)) {
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);

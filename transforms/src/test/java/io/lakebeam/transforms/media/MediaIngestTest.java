@@ -106,6 +106,7 @@ class MediaIngestTest {
             "thumbnail_uri",
             "width",
             "phash",
+            "phash_centre",
             "audio_codec",
             "audio_sample_rate",
             "variable_frame_rate",
@@ -147,6 +148,7 @@ class MediaIngestTest {
               assertThat(thumb).startsWith(dir.resolve("lake").toString()).endsWith(".jpg");
               assertThat(Files.size(Path.of(thumb))).isGreaterThan(100);
               assertThat((List<?>) r.getField("embedding")).hasSize(4);
+              assertThat(r.getField("phash_centre")).isNotNull();
             });
     assertThat(frames.stream().map(r -> r.getField("frame_id")).distinct()).hasSize(frames.size());
     long files = Files.list(media).count();
