@@ -150,15 +150,15 @@ def check_model_upgrade_backfill(uri, lakehouse):
         indexed = {i["field"] for i in client.describe_collection("kb.chunks")["indexes"]}
         assert indexed == {"embedding", "embedding_bge"}
         for field in ("embedding", "embedding_bge"):
-            hits = client.search("kb.chunks", data="how do I rotate keys?", anns_field=field,
-                                 top_k=1, output_fields=["uri"])
-            assert hits[0][0]["entity"]["uri"].endswith("key-rotation.md"), (field, hits)
+            [hits] = client.search("kb.chunks", data="how do I rotate keys?", anns_field=field,
+                                   top_k=1, output_fields=["uri"])
+            assert hits.column("uri")[0].as_py().endswith("key-rotation.md"), (field, hits)
         run = subprocess.run([launcher, "collection", "drop-column", "kb.chunks", "embedding",
                               "--lakehouse", str(lakehouse)],
                              capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
         assert run.returncode == 0, run.stderr[-3000:]
         described = client.describe_collection("kb.chunks")
         assert [i["field"] for i in described["indexes"]] == ["embedding_bge"]
-        hits = client.search("kb.chunks", data="how do I rotate keys?", top_k=1,
-                             output_fields=["uri"])
-        assert hits[0][0]["entity"]["uri"].endswith("key-rotation.md")
+        [hits] = client.search("kb.chunks", data="how do I rotate keys?", top_k=1,
+                               output_fields=["uri"])
+        assert hits.column("uri")[0].as_py().endswith("key-rotation.md")
