@@ -75,5 +75,7 @@ if [ "$bench" = 1 ]; then
   embed_out="$(mktemp -d)"
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/embed_bench.py" --smoke --out "$embed_out"
   rm -rf "$embed_out"
+  # Frames: extraction vs the ffmpeg CLI and pHash near-duplicates on one 8 s video (installs ffmpeg).
+  bash "$ROOT/bench/frame_bench.sh" --smoke | grep -E '^(frames|near-duplicates):'
 fi
 echo "==> All tests passed"

@@ -18,11 +18,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakebeam ingest documents SRC --into NS}. */
+/**
+ * {@code lakebeam ingest documents SRC --into NS} and {@code lakebeam ingest media SRC --into NS}.
+ */
 @Command(
     name = "ingest",
     description = "Run ingest pipelines (Apache Beam) into the lakehouse.",
-    subcommands = {IngestCommand.DocumentsCommand.class})
+    subcommands = {IngestCommand.DocumentsCommand.class, MediaIngestCommand.class})
 final class IngestCommand {
 
   @Command(

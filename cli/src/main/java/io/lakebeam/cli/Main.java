@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
  * ./lakebeam search docs --text "how do I rotate keys?" --top-k 5 --output-fields text
  * ./lakebeam serve --lakehouse ./lakehouse --port 8815
  * ./lakebeam context build context-packages/examples/support-kb.yaml
+ * ./lakebeam ingest media /data/drives --into drives --every 2s --scene 0.3 --keyframes
+ * ./lakebeam media rare-scenes drives.frames --top 20
  * }</pre>
  */
 @Command(
@@ -27,6 +29,11 @@ import picocli.CommandLine.Command;
       CollectionCommand.class,
       IndexCommand.class,
       IngestCommand.class,
+      DedupCommand.class,
+      ClusterCommand.class,
+      AnomaliesCommand.class,
+      BackfillCommand.class,
+      MediaCommand.class,
       SearchCommand.class,
       ContextCommand.class,
       CommandLine.HelpCommand.class
