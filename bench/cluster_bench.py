@@ -38,11 +38,11 @@ def parse(argv):
     p.add_argument("--iterations", type=int, default=20)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--runner", default="direct", choices=["direct", "flink"])
-    p.add_argument("--smoke", action="store_true", help="CI size: 2,000 vectors, k=16, 5 iterations")
+    p.add_argument("--smoke", action="store_true", help="CI size: 1,000 vectors, k=8, 3 iterations")
     p.add_argument("--out", default=None, help="directory of the JSON result (bench/results)")
     a = p.parse_args(argv)
     if a.smoke:
-        a.n, a.k, a.iterations = min(a.n, 2000), min(a.k, 16), min(a.iterations, 5)
+        a.n, a.k, a.iterations = min(a.n, 1000), min(a.k, 8), min(a.iterations, 3)
     return a
 
 

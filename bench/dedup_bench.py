@@ -48,13 +48,13 @@ def parse(argv):
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--runner", default="direct", choices=["direct", "flink"],
                    help="Beam runner of the Java pipelines (flink: embedded local cluster)")
-    p.add_argument("--smoke", action="store_true", help="CI size: 1,500 texts of the smoke data")
+    p.add_argument("--smoke", action="store_true", help="CI size: 600 texts of the smoke data")
     p.add_argument("--parquet", default=None, help="passages (default bench/data[/smoke]/"
                    "passages_all.parquet, made by make_dataset.py)")
     p.add_argument("--out", default=None, help="directory of the JSON result (bench/results)")
     a = p.parse_args(argv)
     if a.smoke:
-        a.n = min(a.n, 1500)
+        a.n = min(a.n, 600)
     a.parquet = a.parquet or os.path.join(DATA, "smoke" if a.smoke else "",
                                           "passages_all.parquet")
     return a

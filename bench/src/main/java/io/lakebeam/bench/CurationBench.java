@@ -55,7 +55,8 @@ import org.apache.iceberg.data.Record;
  *   --warehouse /tmp/wh --texts texts.bin --jaccard 0.8 --out groups.tsv
  * java ... kmeans --warehouse /tmp/wh --vectors v.f32 --dim 384 --init init.f32 --iterations 20 \
  *   --out clusters.tsv
- * java ... anomalies --warehouse /tmp/wh --vectors v.f32 --dim 384 --k 10 --out scores.tsv
+ * java ... anomalies --warehouse /tmp/wh --vectors v.f32 --dim 384 --k 10 --out scores.tsv \
+ *   [--methods knn,iforest]
  * }</pre>
  *
  * {@code --runner direct} (default) or {@code flink} (an embedded local Flink cluster) picks the
@@ -157,17 +158,25 @@ public final class CurationBench {
       t0 = System.nanoTime();
       lake.indexes().build(lake.collection(TABLE), "embedding", null, IndexParams.defaults());
       out.put("index_build_s", seconds(t0));
+      List<String> methods = List.of(a.getOrDefault("methods", "knn,iforest").split(","));
       Map<String, PTransform<PCollection<Row>, PCollection<Row>>> phases = new LinkedHashMap<>();
-      phases.put("knn", Anomalies.knnDistance().onVector("embedding").withK(k).withTopFraction(top));
-      phases.put("iforest", Anomalies.isolationForest().onVector("embedding").withTopFraction(top));
-      timePhases(lake, out, phases, new Both(phases.get("knn"), phases.get("iforest")));
-      readBack(
-          lake,
-          Path.of(need(a, "out")),
-          "anomaly_score",
-          "is_anomaly",
-          "iforest_score",
-          "is_iforest_anomaly");
+      List<String> columns = new ArrayList<>();
+      if (methods.contains("knn")) {
+        phases.put(
+            "knn", Anomalies.knnDistance().onVector("embedding").withK(k).withTopFraction(top));
+        columns.addAll(List.of("anomaly_score", "is_anomaly"));
+      }
+      if (methods.contains("iforest")) {
+        phases.put(
+            "iforest", Anomalies.isolationForest().onVector("embedding").withTopFraction(top));
+        columns.addAll(List.of("iforest_score", "is_iforest_anomaly"));
+      }
+      PTransform<PCollection<Row>, PCollection<Row>> chain = null;
+      for (PTransform<PCollection<Row>, PCollection<Row>> t : phases.values()) {
+        chain = chain == null ? t : new Both(chain, t);
+      }
+      timePhases(lake, out, phases, chain);
+      readBack(lake, Path.of(need(a, "out")), columns.toArray(String[]::new));
     }
   }
 
