@@ -46,9 +46,9 @@ import org.apache.iceberg.data.Record;
  * read back from the table to a TSV file and prints one JSON line of figures.
  *
  * <p>Every pipeline starts from {@code Lake.read} of the table; the cost of one transform is the
- * time of {@code read -> transform -> count} minus the time of {@code read -> count} measured in the
- * same JVM right before it (after a warm-up run of the whole chain), so the Direct runner's per-pipeline overhead is
- * charged to the transform and the Iceberg read is not.
+ * time of {@code read -> transform -> count} minus the time of {@code read -> count} measured in
+ * the same JVM right before it (after a warm-up run of the whole chain), so the Direct runner's
+ * per-pipeline overhead is charged to the transform and the Iceberg read is not.
  *
  * <pre>{@code
  * java -cp $(cat bench/target/curation-classpath.txt) io.lakebeam.bench.CurationBench dedup \
@@ -60,8 +60,8 @@ import org.apache.iceberg.data.Record;
  * }</pre>
  *
  * {@code --runner direct} (default) or {@code flink} (an embedded local Flink cluster) picks the
- * runner. Inputs: texts as a sequence of (big-endian int32 byte length, UTF-8 bytes); vectors as raw
- * little-endian float32, row after row. Row i gets the id {@code String.format("r%07d", i)}.
+ * runner. Inputs: texts as a sequence of (big-endian int32 byte length, UTF-8 bytes); vectors as
+ * raw little-endian float32, row after row. Row i gets the id {@code String.format("r%07d", i)}.
  */
 public final class CurationBench {
   private static final String TABLE = "bench.chunks";
@@ -143,8 +143,7 @@ public final class CurationBench {
         .withoutNormalizing();
   }
 
-  private static void anomalies(Map<String, String> a, Map<String, Object> out)
-      throws IOException {
+  private static void anomalies(Map<String, String> a, Map<String, Object> out) throws IOException {
     int dim = Integer.parseInt(need(a, "dim"));
     float[][] vectors = readVectors(Path.of(need(a, "vectors")), dim);
     int k = Integer.parseInt(a.getOrDefault("k", "10"));
@@ -199,9 +198,10 @@ public final class CurationBench {
   }
 
   /**
-   * Times a warm-up {@code read -> chain -> count} (loads and compiles the classes), then {@code read -> count} ({@code read_s}), each phase
-   * as {@code read -> phase -> count} ({@code <name>_s}, and {@code <name>_only_s} with the read
-   * subtracted), and the whole {@code read -> chain -> writeBackColumns} ({@code end_to_end_s}).
+   * Times a warm-up {@code read -> chain -> count} (loads and compiles the classes), then {@code
+   * read -> count} ({@code read_s}), each phase as {@code read -> phase -> count} ({@code
+   * <name>_s}, and {@code <name>_only_s} with the read subtracted), and the whole {@code read ->
+   * chain -> writeBackColumns} ({@code end_to_end_s}).
    */
   private static void timePhases(
       Lakehouse lake,
@@ -271,7 +271,8 @@ public final class CurationBench {
   private static void readBack(Lakehouse lake, Path tsv, String... columns) throws IOException {
     Collection c = lake.collection(TABLE).refreshMetadata();
     List<Record> rows = LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema());
-    rows.sort((x, y) -> ((String) x.getField("chunk_id")).compareTo((String) y.getField("chunk_id")));
+    rows.sort(
+        (x, y) -> ((String) x.getField("chunk_id")).compareTo((String) y.getField("chunk_id")));
     try (BufferedWriter w = Files.newBufferedWriter(tsv)) {
       w.write("chunk_id\t" + String.join("\t", columns) + "\n");
       for (Record r : rows) {
