@@ -155,7 +155,8 @@ def main(argv=None) -> int:
         q = result[name]
         print(f"  {name:<18}{q['auc']:>7.4f}" + "".join(f"{q['auc_' + k]:>15.4f}" for k in KINDS)
               + f"{q['flag_precision']:>8.3f}{q['flag_recall']:>8.3f}{secs:>9.2f}")
-    print(f"  lakebeam: index build {figures['index_build_s']:.2f}s, read {figures['read_s']:.2f}s, "
+    print(f"  lakebeam: index build {figures['index_build_s']:.2f}s, "
+          f"read {figures['read_s']:.2f}s, "
           f"end to end read->{'->'.join(methods)}->writeBackColumns {figures['end_to_end_s']:.2f}s "
           f"(seconds above: the transform's pipeline minus the read)")
     print(f"  result: {save_result('anomalies', result, a.out)}")

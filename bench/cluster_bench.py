@@ -53,7 +53,8 @@ def main(argv=None) -> int:
     result = {"bench": "kmeans", "machine": machine(), "args": vars(a)}
     all_vectors = load_embeddings(a.smoke)
     rnd = np.random.default_rng(a.seed)
-    x = all_vectors[np.sort(rnd.choice(len(all_vectors), min(a.n, len(all_vectors)), replace=False))]
+    pick = rnd.choice(len(all_vectors), min(a.n, len(all_vectors)), replace=False)
+    x = all_vectors[np.sort(pick)]
     init, _ = kmeans_plusplus(x, a.k, random_state=a.seed)
     init = init.astype(np.float32)
     log(f"{len(x)} x {x.shape[1]} MiniLM embeddings, k={a.k}, {a.iterations} iterations")

@@ -187,11 +187,13 @@ def main(argv=None) -> int:
         "pairs": len(gt), "natural_pairs": natural, "seconds": round(gt_s, 2),
         "injected_above_threshold": {k: f"{v[1]}/{v[0]}" for k, v in kinds.items()}}
     log(f"ground truth: {len(gt)} pairs with Jaccard >= {t} ({natural} natural) in {gt_s:.1f}s; "
-        f"injected copies above the threshold: {dict(result['ground_truth']['injected_above_threshold'])}")
+        f"injected copies above the threshold: "
+        f"{result['ground_truth']['injected_above_threshold']}")
 
     log("datasketch MinHash + MinHashLSH")
     ds_times, ds_labels, (b, r) = run_datasketch(texts, t)
-    result["datasketch"] = {**ds_times, "lsh_b": b, "lsh_r": r, **evaluate(ds_labels, gt, t, injected)}
+    result["datasketch"] = {**ds_times, "lsh_b": b, "lsh_r": r,
+                            **evaluate(ds_labels, gt, t, injected)}
     log(f"datasketch: {ds_times}")
     # Candidates are verified exactly, so false positives cost only time: weighting false
     # negatives shows the recall the same algorithm reaches with a recall-leaning (b, r).
@@ -219,7 +221,8 @@ def main(argv=None) -> int:
     j, d = result["lakebeam"], result["datasketch"]
     result["speedup_dedup_step"] = round(d["total_s"] / j["dedup_only_s"], 2)
     result["speedup_end_to_end"] = round(d["total_s"] / j["end_to_end_s"], 2)
-    print(f"\nNear-duplicates ({figures['runner']}), {len(texts)} texts, Jaccard >= {t}, 128 permutations, "
+    print(f"\nNear-duplicates ({figures['runner']}), {len(texts)} texts, Jaccard >= {t}, "
+          f"128 permutations, "
           f"LSH b={b} r={r} (lakebeam {figures['lsh_params']}: "
           f"{'match' if result['lsh_params_match'] else 'MISMATCH'}); load {machine()['loadavg']}")
     print(f"  ground truth: {len(gt)} pairs ({natural} natural); "
