@@ -107,6 +107,58 @@ def test_curation_results(tmp_path_factory, tmp_path):
         notebook = run_notebook("03-curation", tmp_path, LAKEBEAM_URI=uri,
                                 LAKEBEAM_LAKEHOUSE=str(lakehouse),
                                 LAKEBEAM_LAUNCHER=str(REPO_ROOT / "lakebeam"))
+        assert "groups with duplicates" in outputs(notebook)
+        check_columns_with_pyiceberg(uri)
+        check_model_upgrade_backfill(uri, lakehouse)
     finally:
         server.stop()
-    assert "groups with duplicates" in outputs(notebook)
+
+
+def check_columns_with_pyiceberg(uri):
+    """Another Iceberg engine reads the written-back columns; the old snapshot stays readable."""
+    import glob
+
+    from pyiceberg.table import StaticTable
+
+    from lakebeam import LakebeamClient
+
+    with LakebeamClient(uri) as client:
+        location = client.describe_collection("kb.chunks")["location"].removeprefix("file:")
+    metadata = max(glob.glob(f"{location}/metadata/v*.metadata.json"),
+                   key=lambda f: int(f.rsplit("/v", 1)[1].split(".")[0]))
+    table = StaticTable.from_metadata(metadata)
+    rows = table.scan().to_arrow()
+    for column in ("dup_group", "is_canonical", "cluster_id", "cluster_distance",
+                   "anomaly_score", "is_anomaly"):
+        assert column in rows.column_names, column
+        assert rows.column(column).null_count == 0, column
+    first = min(table.snapshots(), key=lambda s: s.sequence_number)
+    old = table.scan(snapshot_id=first.snapshot_id).to_arrow()
+    assert old.num_rows == rows.num_rows and "cluster_id" not in old.column_names
+
+
+def check_model_upgrade_backfill(uri, lakehouse):
+    """bge vectors beside MiniLM's, each with its own index; search picks the field; cut-over."""
+    launcher = str(REPO_ROOT / "lakebeam")
+    run = subprocess.run([launcher, "backfill", "kb.chunks", "--model", "bge", "--to",
+                          "embedding_bge", "--lakehouse", str(lakehouse)],
+                         capture_output=True, text=True, timeout=900, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    from lakebeam import LakebeamClient
+
+    with LakebeamClient(uri) as client:
+        indexed = {i["field"] for i in client.describe_collection("kb.chunks")["indexes"]}
+        assert indexed == {"embedding", "embedding_bge"}
+        for field in ("embedding", "embedding_bge"):
+            hits = client.search("kb.chunks", data="how do I rotate keys?", anns_field=field,
+                                 top_k=1, output_fields=["uri"])
+            assert hits[0][0]["entity"]["uri"].endswith("key-rotation.md"), (field, hits)
+        run = subprocess.run([launcher, "collection", "drop-column", "kb.chunks", "embedding",
+                              "--lakehouse", str(lakehouse)],
+                             capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+        assert run.returncode == 0, run.stderr[-3000:]
+        described = client.describe_collection("kb.chunks")
+        assert [i["field"] for i in described["indexes"]] == ["embedding_bge"]
+        hits = client.search("kb.chunks", data="how do I rotate keys?", top_k=1,
+                             output_fields=["uri"])
+        assert hits[0][0]["entity"]["uri"].endswith("key-rotation.md")

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
       CollectionCommand.ListAll.class,
       CollectionCommand.Describe.class,
       CollectionCommand.Refresh.class,
-      CollectionCommand.Drop.class
+      CollectionCommand.Drop.class,
+      CollectionCommand.DropColumn.class
     })
 final class CollectionCommand {
 
@@ -161,6 +162,30 @@ final class CollectionCommand {
       try (Lakehouse lake = lakehouse.open()) {
         lake.dropCollection(name, purge);
         System.out.println("dropped " + name);
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "drop-column",
+      description =
+          "Drop a column (e.g. the old vector column after a model upgrade) and its index; earlier"
+              + " snapshots keep it.")
+  static final class DropColumn implements Callable<Integer> {
+    @Mixin LakehouseOption lakehouse;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "COLUMN")
+    String column;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Lakehouse lake = lakehouse.open()) {
+        lake.collection(name).dropColumn(column);
+        System.out.println("dropped column " + column + " of " + name);
       }
       return 0;
     }

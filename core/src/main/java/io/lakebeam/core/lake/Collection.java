@@ -130,6 +130,33 @@ public final class Collection {
     table.updateProperties().set(VectorField.PREFIX + field + ".model", model).commit();
   }
 
+  /**
+   * Drops a column (for example the old vector column after a model upgrade's cut-over): its index
+   * and vector properties go with it. Earlier snapshots keep the column (time travel).
+   */
+  public void dropColumn(String column) {
+    checkColumns(List.of(column));
+    if (isExternal()) {
+      throw LakebeamException.invalid(
+          "Cannot drop column '%s' of external collection '%s': its Parquet files define it",
+          column, name);
+    }
+    if (vectorFields().containsKey(column)) {
+      boolean indexed =
+          lake.indexes().describe(this).stream().anyMatch(d -> column.equals(d.get("field")));
+      if (indexed) {
+        lake.indexes().drop(this, column);
+      }
+      UpdateProperties props = table.updateProperties();
+      table.properties().keySet().stream()
+          .filter(k -> k.startsWith(VectorField.PREFIX + column + "."))
+          .forEach(props::remove);
+      props.commit();
+    }
+    table.updateSchema().deleteColumn(column).commit();
+    lake.indexes().forget(name);
+  }
+
   /** Reloads the table's metadata from the catalog, to see commits made by others. */
   public Collection refreshMetadata() {
     table.refresh();

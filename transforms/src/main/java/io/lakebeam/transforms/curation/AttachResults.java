@@ -2,14 +2,14 @@ package io.lakebeam.transforms.curation;
 
 import io.lakebeam.transforms.lake.ComputedColumns;
 import io.lakebeam.transforms.lake.RowPositions;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -20,15 +20,15 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Joins per-row results (keyed by {@link RowPositions#rowId}) back onto the rows as new fields;
- * rows without a result get {@code defaults.apply(row)}.
+ * rows without a result get {@code defaults.apply(row)}. Rows and results meet per data file, so
+ * the join groups by file (a bounded number of rows each) rather than by row.
  */
 final class AttachResults extends PTransform<PCollection<Row>, PCollection<Row>> {
   private static final TupleTag<Row> ROWS = new TupleTag<>() {};
-  private static final TupleTag<Row> RESULTS = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Row>> RESULTS = new TupleTag<>() {};
 
   private final PCollection<KV<String, Row>> results;
   private final List<Schema.Field> fields;
@@ -44,6 +44,11 @@ final class AttachResults extends PTransform<PCollection<Row>, PCollection<Row>>
     this.defaults = defaults;
   }
 
+  /** The data file of a row id ({@code <file>#<pos>}). */
+  static String fileOf(String rowId) {
+    return rowId.substring(0, rowId.lastIndexOf('#'));
+  }
+
   static Schema resultSchema(List<Schema.Field> fields) {
     return Schema.builder().addFields(fields).build();
   }
@@ -54,17 +59,33 @@ final class AttachResults extends PTransform<PCollection<Row>, PCollection<Row>>
     Schema out = ComputedColumns.extend(in, fields);
     ComputedColumns.Appender appender = new ComputedColumns.Appender(in, out, fields.size());
     PCollection<KV<String, Row>> keyed =
-        rows.apply(
-                "Key rows",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
-                    .via((Row r) -> KV.of(RowPositions.rowId(r), r)))
+        rows.apply("Key rows by file", ParDo.of(new RowsByFile()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(in)));
+    PCollection<KV<String, KV<String, Row>>> byFile =
+        results
+            .apply("Key results by file", ParDo.of(new ResultsByFile()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), results.getCoder()));
     return KeyedPCollectionTuple.of(ROWS, keyed)
-        .and(RESULTS, results)
+        .and(RESULTS, byFile)
         .apply("Join results", CoGroupByKey.create())
         .apply("Add fields", ParDo.of(new AddFn(appender, defaults)))
         .setRowSchema(out);
+  }
+
+  private static final class RowsByFile extends DoFn<Row, KV<String, Row>> {
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<KV<String, Row>> out) {
+      out.output(KV.of(row.getString(RowPositions.FILE), row));
+    }
+  }
+
+  private static final class ResultsByFile
+      extends DoFn<KV<String, Row>, KV<String, KV<String, Row>>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Row> result, OutputReceiver<KV<String, KV<String, Row>>> out) {
+      out.output(KV.of(fileOf(result.getKey()), result));
+    }
   }
 
   private static final class AddFn extends DoFn<KV<String, CoGbkResult>, Row> {
@@ -77,10 +98,13 @@ final class AttachResults extends PTransform<PCollection<Row>, PCollection<Row>>
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<Row> out) {
-      Iterator<Row> result = joined.getValue().getAll(RESULTS).iterator();
-      Row values = result.hasNext() ? result.next() : null;
-      for (Row row : joined.getValue().getAll(ROWS)) {
+    public void process(@Element KV<String, CoGbkResult> file, OutputReceiver<Row> out) {
+      Map<String, Row> byRow = new HashMap<>();
+      for (KV<String, Row> r : file.getValue().getAll(RESULTS)) {
+        byRow.put(r.getKey(), r.getValue());
+      }
+      for (Row row : file.getValue().getAll(ROWS)) {
+        Row values = byRow.get(RowPositions.rowId(row));
         out.output(
             appender.append(
                 row, values == null ? defaults.apply(row) : values.getValues().toArray()));

@@ -9,11 +9,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -73,17 +76,22 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
         rows.apply(
                 "Hash content",
                 ParDo.of(
-                    new DoFn<Row, KV<String, String>>() {
+                    new DoFn<Row, KV<Integer, KV<String, String>>>() {
                       @ProcessElement
-                      public void process(@Element Row r, OutputReceiver<KV<String, String>> out) {
+                      public void process(
+                          @Element Row r, OutputReceiver<KV<Integer, KV<String, String>>> out) {
                         String value = r.getString(text);
                         if (value != null) {
-                          out.output(KV.of(sha256(value), fields.rank(r)));
+                          String hash = sha256(value);
+                          int shard = Integer.parseInt(hash.substring(0, 2), 16);
+                          out.output(KV.of(shard, KV.of(hash, fields.rank(r))));
                         }
                       }
                     }))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-            .apply("Group equal content", GroupByKey.create())
+            .setCoder(
+                KvCoder.of(
+                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+            .apply("Group by hash shard", GroupByKey.create())
             .apply("Describe members", ParDo.of(new Describe(fields)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(fields.resultSchema())));
     return rows.apply(
@@ -100,7 +108,9 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
     }
   }
 
-  private static final class Describe extends DoFn<KV<String, Iterable<String>>, KV<String, Row>> {
+  /** Groups a shard's rows by content hash; describes each member of each group. */
+  private static final class Describe
+      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, KV<String, Row>> {
     private final DuplicateFields fields;
 
     Describe(DuplicateFields fields) {
@@ -109,13 +119,18 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
 
     @ProcessElement
     public void process(
-        @Element KV<String, Iterable<String>> group, OutputReceiver<KV<String, Row>> out) {
-      List<String> ranks = new ArrayList<>();
-      group.getValue().forEach(ranks::add);
-      String kept = Collections.min(ranks);
-      Double similarity = ranks.size() > 1 ? 1.0 : null;
-      for (String rank : ranks) {
-        out.output(KV.of(DuplicateFields.rowIdOf(rank), fields.result(rank, kept, similarity)));
+        @Element KV<Integer, Iterable<KV<String, String>>> shard,
+        OutputReceiver<KV<String, Row>> out) {
+      Map<String, List<String>> groups = new HashMap<>();
+      for (KV<String, String> member : shard.getValue()) {
+        groups.computeIfAbsent(member.getKey(), h -> new ArrayList<>()).add(member.getValue());
+      }
+      for (List<String> ranks : groups.values()) {
+        String kept = Collections.min(ranks);
+        Double similarity = ranks.size() > 1 ? 1.0 : null;
+        for (String rank : ranks) {
+          out.output(KV.of(DuplicateFields.rowIdOf(rank), fields.result(rank, kept, similarity)));
+        }
       }
     }
   }

@@ -106,17 +106,7 @@ public final class IsolationForest extends PTransform<PCollection<Row>, PCollect
             .apply("Forest", View.asSingleton());
     PCollection<KV<String, Double>> scores =
         points
-            .apply(
-                "Score rows",
-                ParDo.of(
-                        new DoFn<KV<String, float[]>, KV<String, Double>>() {
-                          @ProcessElement
-                          public void process(ProcessContext c) {
-                            double s = c.sideInput(forest).score(c.element().getValue());
-                            c.output(KV.of(c.element().getKey(), s));
-                          }
-                        })
-                    .withSideInputs(forest))
+            .apply("Score rows", ParDo.of(new Score(forest)).withSideInputs(forest))
             .setCoder(FlagTopFraction.scoreCoder());
     return rows.apply(
         "Add anomaly fields",
@@ -126,6 +116,20 @@ public final class IsolationForest extends PTransform<PCollection<Row>, PCollect
                 new FlagTopFraction(topFraction, AttachResults.resultSchema(fields.fields()))),
             fields.fields(),
             r -> new Object[2]));
+  }
+
+  private static final class Score extends DoFn<KV<String, float[]>, KV<String, Double>> {
+    private final PCollectionView<IsolationForestModel> forest;
+
+    Score(PCollectionView<IsolationForestModel> forest) {
+      this.forest = forest;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      double s = c.sideInput(forest).score(c.element().getValue());
+      c.output(KV.of(c.element().getKey(), s));
+    }
   }
 
   private static final class Grow extends DoFn<float[][], IsolationForestModel> {

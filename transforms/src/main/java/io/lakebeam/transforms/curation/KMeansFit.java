@@ -1,5 +1,6 @@
 package io.lakebeam.transforms.curation;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -51,12 +52,12 @@ final class KMeansFit extends PTransform<PCollection<KV<String, float[]>>, PColl
     }
     for (int i = 1; i <= iterations; i++) {
       PCollectionView<Centroids> current = centroids.apply("Centroids " + i, View.asSingleton());
-      PCollectionView<Map<Integer, VectorSum>> sums =
+      PCollectionView<HashMap<Integer, VectorSum>> sums =
           points
               .apply("Assign " + i, ParDo.of(new AssignFn(current)).withSideInputs(current))
               .setCoder(KvCoder.of(VarIntCoder.of(), FloatArrayCoder.of()))
-              .apply("Sum clusters " + i, Combine.perKey(new VectorSum.Fn()))
-              .apply("Sums " + i, View.asMap());
+              .apply("Sum clusters " + i, Combine.globally(new VectorSum.PerCluster()))
+              .apply("Sums " + i, View.asSingleton());
       centroids =
           centroids
               .apply("Move centroids " + i, ParDo.of(new Move(sums)).withSideInputs(sums))
@@ -104,9 +105,9 @@ final class KMeansFit extends PTransform<PCollection<KV<String, float[]>>, PColl
   }
 
   private static final class Move extends DoFn<Centroids, Centroids> {
-    private final PCollectionView<Map<Integer, VectorSum>> sums;
+    private final PCollectionView<HashMap<Integer, VectorSum>> sums;
 
-    Move(PCollectionView<Map<Integer, VectorSum>> sums) {
+    Move(PCollectionView<HashMap<Integer, VectorSum>> sums) {
       this.sums = sums;
     }
 

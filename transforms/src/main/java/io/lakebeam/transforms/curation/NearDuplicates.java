@@ -8,6 +8,7 @@ import io.lakebeam.transforms.lake.RowPositions;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
@@ -155,8 +156,9 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
     PCollection<KV<String, Row>> groups =
         signed
             .get(SignFn.BANDS)
-            .setCoder(KvCoder.of(VarLongCoder.of(), ShingledRow.Coder.of()))
-            .apply("Group by LSH bucket", GroupByKey.create())
+            .setCoder(
+                KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), ShingledRow.Coder.of())))
+            .apply("Group by bucket shard", GroupByKey.create())
             .apply("Verify candidates", ParDo.of(new VerifyBucketFn(jaccard)))
             .setCoder(
                 KvCoder.of(

@@ -32,6 +32,9 @@ import org.apache.beam.sdk.values.Row;
  * miss more).
  */
 public final class SemanticDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+  /** Lloyd iterations of the partitioning (partitions need not be optimal, only compact). */
+  static final int PARTITION_ITERATIONS = 5;
+
   private final String field;
   private final double cosine;
   private final int partitions;
@@ -111,7 +114,8 @@ public final class SemanticDuplicates extends PTransform<PCollection<Row>, PColl
         points
             .apply(
                 "Partition by k-means",
-                new KMeansFit(partitions, 10, seed, Math.max(20 * partitions, 5000), null))
+                new KMeansFit(
+                    partitions, PARTITION_ITERATIONS, seed, Math.max(20 * partitions, 5000), null))
             .apply("Partitions", View.asSingleton());
     PCollection<KV<String, Row>> groups =
         points

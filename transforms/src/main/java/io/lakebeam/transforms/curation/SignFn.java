@@ -10,9 +10,15 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 
-/** Shingles a row's text, MinHashes it and emits it once per LSH band, keyed by the band hash. */
-final class SignFn extends DoFn<Row, KV<Long, ShingledRow>> {
-  static final TupleTag<KV<Long, ShingledRow>> BANDS = new TupleTag<>() {};
+/**
+ * Shingles a row's text, MinHashes it and emits it once per LSH band with the band's bucket hash,
+ * keyed by the bucket's shard.
+ */
+final class SignFn extends DoFn<Row, KV<Integer, KV<Long, ShingledRow>>> {
+  static final TupleTag<KV<Integer, KV<Long, ShingledRow>>> BANDS = new TupleTag<>() {};
+
+  /** Bucket shards: buckets are grouped by shard, then by band hash inside the shard. */
+  static final int SHARDS = 256;
 
   private final String textField;
   private final int shingleSize;
@@ -56,7 +62,9 @@ final class SignFn extends DoFn<Row, KV<Long, ShingledRow>> {
     ShingledRow member = new ShingledRow(fields.rank(row), shingles);
     int[] signature = hasher.signature(shingles);
     for (int band = 0; band < lsh.bands(); band++) {
-      out.get(BANDS).output(KV.of(MinHasher.bandKey(signature, band, lsh.rows()), member));
+      long bucket = MinHasher.bandKey(signature, band, lsh.rows());
+      out.get(BANDS)
+          .output(KV.of((int) Long.remainderUnsigned(bucket, SHARDS), KV.of(bucket, member)));
     }
     signed.inc();
   }

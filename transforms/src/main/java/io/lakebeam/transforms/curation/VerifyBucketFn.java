@@ -2,21 +2,23 @@ package io.lakebeam.transforms.curation;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Verifies the candidates of one LSH bucket by exact Jaccard similarity of their shingles, and
- * emits each pair at or above the threshold (smaller rank first). A bucket of up to {@link
- * #ALL_PAIRS} rows is checked pair by pair; a larger one (boilerplate shared by thousands of rows)
- * is checked against up to {@link #LEADERS} leaders, which keeps it linear and still links every
- * member that is similar to a leader.
+ * Verifies the candidates of each LSH bucket of a shard by exact Jaccard similarity of their
+ * shingles, and emits each pair at or above the threshold (smaller rank first). A bucket of up to
+ * {@link #ALL_PAIRS} rows is checked pair by pair; a larger one (boilerplate shared by thousands of
+ * rows) is checked against up to {@link #LEADERS} leaders, which keeps it linear and still links
+ * every member that is similar to a leader.
  */
 final class VerifyBucketFn
-    extends DoFn<KV<Long, Iterable<ShingledRow>>, KV<KV<String, String>, Double>> {
+    extends DoFn<KV<Integer, Iterable<KV<Long, ShingledRow>>>, KV<KV<String, String>, Double>> {
   static final int ALL_PAIRS = 256;
   static final int LEADERS = 32;
 
@@ -29,10 +31,18 @@ final class VerifyBucketFn
 
   @ProcessElement
   public void process(
-      @Element KV<Long, Iterable<ShingledRow>> bucket,
+      @Element KV<Integer, Iterable<KV<Long, ShingledRow>>> shard,
       OutputReceiver<KV<KV<String, String>, Double>> out) {
-    List<ShingledRow> rows = new ArrayList<>();
-    bucket.getValue().forEach(rows::add);
+    Map<Long, List<ShingledRow>> buckets = new HashMap<>();
+    for (KV<Long, ShingledRow> member : shard.getValue()) {
+      buckets.computeIfAbsent(member.getKey(), b -> new ArrayList<>()).add(member.getValue());
+    }
+    for (List<ShingledRow> rows : buckets.values()) {
+      verify(rows, out);
+    }
+  }
+
+  private void verify(List<ShingledRow> rows, OutputReceiver<KV<KV<String, String>, Double>> out) {
     if (rows.size() < 2) {
       return;
     }

@@ -40,7 +40,7 @@ class CurationPipelineTest {
 
   @Test
   void dedupClusterAndAnomaliesBecomeColumns() {
-    Pipelines.run(
+    Pipelines.runUnchecked(
         Runner.DIRECT,
         p ->
             p.apply(Lake.read(lake, "t.chunks"))
@@ -99,21 +99,21 @@ class CurationPipelineTest {
   void rerunOnFlinkGivesTheSameGroupsAndClusters() {
     Runnable run =
         () ->
-            Pipelines.run(
+            Pipelines.runUnchecked(
                 Runner.DIRECT,
                 p ->
                     p.apply(Lake.read(lake, "t.chunks"))
                         .apply(Dedup.nearDuplicates())
-                        .apply(Cluster.kMeans().withK(3))
+                        .apply(Cluster.kMeans().withK(3).withIterations(3))
                         .apply(Lake.writeBackColumns(lake, "t.chunks")));
     run.run();
     Map<String, Record> direct = rows();
-    Pipelines.run(
+    Pipelines.runUnchecked(
         Runner.FLINK,
         p ->
             p.apply(Lake.read(lake, "t.chunks"))
                 .apply(Dedup.nearDuplicates())
-                .apply(Cluster.kMeans().withK(3))
+                .apply(Cluster.kMeans().withK(3).withIterations(3))
                 .apply(Lake.writeBackColumns(lake, "t.chunks")));
     Map<String, Record> flink = rows();
     for (String id : direct.keySet()) {

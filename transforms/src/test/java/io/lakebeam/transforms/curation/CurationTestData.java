@@ -38,7 +38,7 @@ final class CurationTestData {
     }
     for (int i = 0; i < 60; i++) {
       String id = String.format("c%03d", i);
-      d.texts.put(id, sentence(rnd, 40));
+      d.texts.put(id, sentence(rnd, 120));
       int b = i % 3;
       float[] v = new float[DIM];
       for (int j = 0; j < DIM; j++) {
@@ -57,7 +57,7 @@ final class CurationTestData {
     d.vectors.put("c053", near);
     d.blob.put("c053", d.blob.get("c004"));
     for (String outlier : new String[] {"c900", "c901"}) {
-      d.texts.put(outlier, sentence(rnd, 40));
+      d.texts.put(outlier, sentence(rnd, 120));
       float[] v = new float[DIM];
       for (int j = 0; j < DIM; j++) {
         v[j] = (float) rnd.nextGaussian() * 12;
