@@ -3,7 +3,9 @@
 # writes their classpath to bench/target/bench-classpath.txt. Needs only Lucene and jVector from
 # the local Maven repository (fetched with `mvn dependency:get` when absent), not the rest of the
 # reactor, so it works while other modules are mid-edit. `mvn -pl bench -am package` also builds it.
-# EmbedBench needs the embeddings module: build_embed_java.sh compiles it.
+# EmbedBench needs the embeddings module: build_embed_java.sh compiles it; CurationBench needs
+# transforms and runners-config: build_curation_java.sh compiles it; FrameBench needs multimodal:
+# frame_bench.sh compiles it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -33,7 +35,8 @@ classpath="$(IFS=:; echo "${cp[*]}")"
 out="$here/target/bench-classes"
 mkdir -p "$out"
 "$JAVA_HOME/bin/javac" --release 25 --add-modules jdk.incubator.vector -nowarn -d "$out" -cp "$classpath" \
-  $(find "$here/src/main/java" -name '*.java' ! -name 'EmbedBench.java') 2>&1 | grep -v 'incubator' || true
+  $(find "$here/src/main/java" -name '*.java' ! -name 'EmbedBench.java' ! -name 'CurationBench.java' \
+    ! -name 'FrameBench.java') 2>&1 | grep -v 'incubator' || true
 test -f "$out/io/lakebeam/bench/LuceneHnswBench.class"
 echo "$out:$classpath" > "$here/target/bench-classpath.txt"
 echo "built $out"
