@@ -10,6 +10,7 @@ Examples
 
 from lakebeam.client import DEFAULT_URI, LakebeamClient
 from lakebeam.collection import Collection
+from lakebeam.context import Citation, ContextPackage
 from lakebeam.errors import (
     AlreadyExistsError,
     AuthenticationError,
@@ -28,8 +29,10 @@ __all__ = [
     "DEFAULT_URI",
     "AlreadyExistsError",
     "AuthenticationError",
+    "Citation",
     "Collection",
     "CollectionNotFoundError",
+    "ContextPackage",
     "InvalidArgumentError",
     "LakebeamClient",
     "LakebeamError",

@@ -104,6 +104,11 @@ public final class LakehouseConfig {
           "Cannot use a jdbc catalog without '%s' (e.g. jdbc:sqlite:/path/catalog.db)",
           CATALOG_URI);
     }
+    if (props.getOrDefault(CATALOG_URI, "").startsWith("jdbc:sqlite:")) {
+      // Parallel workers of one pipeline commit to the same catalog file: wait for its lock
+      // instead of failing with SQLITE_BUSY (the JDBC catalog passes jdbc.* to the driver).
+      props.putIfAbsent("jdbc.busy_timeout", "30000");
+    }
     return new LakehouseConfig(props);
   }
 
