@@ -8,7 +8,7 @@ import java.io.Serializable;
  * {@code 1 - (1 - s^r)^b}, the choice datasketch's {@code MinHashLSH(threshold, num_perm, weights)}
  * makes, so both index the same candidates for the same parameters.
  */
-record LshParams(int bands, int rows) implements Serializable {
+public record LshParams(int bands, int rows) implements Serializable {
   /**
    * The false-positive weight near-duplicate detection uses: recall-leaning, because every
    * candidate pair is verified by exact Jaccard, so a false positive costs only a comparison
