@@ -58,7 +58,17 @@ public final class IndexService implements Closeable {
     this.filters = new FilterCache(columns, 100_000);
   }
 
-  /** The result of a build or refresh of one field's index. */
+  /**
+   * The result of a build or refresh of one field's index.
+   *
+   * @param mode {@code full} (a build), {@code incremental} (a refresh that built a new segment),
+   *     {@code carried} (a refresh that only re-pointed segments to rewritten files) or {@code
+   *     metadata} (a refresh that built nothing)
+   * @param rowsIndexed rows the index holds after this run
+   * @param rowsBuilt vectors this run read and put into a new graph segment
+   * @param rowsCarried rows this run re-pointed from replaced data files to their copy-on-write
+   *     rewrites without re-indexing them (see {@link io.lakebeam.core.write.RewriteLineage})
+   */
   public record BuildResult(
       String field,
       String mode,
@@ -67,12 +77,16 @@ public final class IndexService implements Closeable {
       List<Map<String, Object>> skipped,
       int segments,
       long snapshotId,
-      double seconds) {
+      double seconds,
+      long rowsBuilt,
+      long rowsCarried) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("field", field);
       m.put("mode", mode);
       m.put("rows_indexed", rowsIndexed);
+      m.put("rows_built", rowsBuilt);
+      m.put("rows_carried", rowsCarried);
       m.put("rows_skipped", rowsSkipped);
       m.put("skipped", skipped);
       m.put("segments", segments);
@@ -125,6 +139,8 @@ public final class IndexService implements Closeable {
               "full",
               built.skipped(),
               built.skippedCount(),
+              built.ref() == null ? 0 : built.ref().rows(),
+              0,
               start);
         });
   }
@@ -132,7 +148,9 @@ public final class IndexService implements Closeable {
   /**
    * Brings every index of a collection up to its current snapshot: rows of files added since the
    * indexed snapshot go into a new segment; segments that lost most of their rows, or the smallest
-   * ones when there are too many, are merged. Untouched segments are not rebuilt.
+   * ones when there are too many, are merged. Untouched segments are not rebuilt. Segments whose
+   * files a column write-back rewrote copy-on-write are carried over to the new files (see {@link
+   * IndexCarryOver}) unless the write-back wrote the indexed column itself.
    */
   public List<BuildResult> refresh(Collection collection) {
     collection.refreshMetadata();
@@ -153,12 +171,13 @@ public final class IndexService implements Closeable {
         () -> {
           long start = System.nanoTime();
           TableState state = TableState.of(collection.table());
+          IndexCarryOver.Result carried = IndexCarryOver.apply(collection.table(), state, old);
           Set<String> covered = new HashSet<>();
-          old.segments().forEach(s -> covered.addAll(s.files()));
+          carried.segments().forEach(s -> covered.addAll(s.files()));
           List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
           List<IndexManifest.SegmentRef> keep = new ArrayList<>();
           List<String> rebuild = new ArrayList<>(added);
-          for (IndexManifest.SegmentRef s : old.segments()) {
+          for (IndexManifest.SegmentRef s : carried.segments()) {
             long liveFiles = s.files().stream().filter(state::isLive).count();
             if (liveFiles == 0) {
               continue; // every row of the segment is gone
@@ -178,9 +197,10 @@ public final class IndexService implements Closeable {
           List<IndexManifest.SegmentRef> segments = new ArrayList<>(keep);
           List<SegmentBuilder.Skipped> skipped = List.of();
           long skippedCount = 0;
+          long built = 0;
           if (!rebuild.isEmpty()) {
             Metric m = old.metricValue();
-            SegmentBuilder.Built built =
+            SegmentBuilder.Built segment =
                 SegmentBuilder.build(
                     collection.table(),
                     state,
@@ -190,12 +210,17 @@ public final class IndexService implements Closeable {
                     m,
                     old.paramsValue(),
                     collection.name());
-            if (built.ref() != null) {
-              segments.add(built.ref());
+            if (segment.ref() != null) {
+              segments.add(segment.ref());
+              built = segment.ref().rows();
             }
-            skipped = built.skipped();
-            skippedCount = built.skippedCount();
+            skipped = segment.skipped();
+            skippedCount = segment.skippedCount();
           }
+          String mode =
+              !rebuild.isEmpty()
+                  ? "incremental"
+                  : (carried.rowsCarried() > 0 ? "carried" : "metadata");
           return register(
               collection,
               field.name(),
@@ -203,9 +228,11 @@ public final class IndexService implements Closeable {
               old.params(),
               state,
               segments,
-              rebuild.isEmpty() ? "metadata" : "incremental",
+              mode,
               skipped,
               skippedCount,
+              built,
+              carried.rowsCarried(),
               start);
         });
   }
@@ -221,13 +248,15 @@ public final class IndexService implements Closeable {
       String mode,
       List<SegmentBuilder.Skipped> skipped,
       long skippedCount,
+      long rowsBuilt,
+      long rowsCarried,
       long start) {
     IndexManifest manifest =
         new IndexManifest(
             field, metric, params, state.snapshotId(), segments, System.currentTimeMillis());
     IndexRegistry.commit(collection.table(), manifest);
     evict(collection.name(), field);
-    return result(field, mode, manifest, skipped, skippedCount, start);
+    return result(field, mode, manifest, skipped, skippedCount, rowsBuilt, rowsCarried, start);
   }
 
   /** Removes a field's index from the table's metadata. */
@@ -401,6 +430,8 @@ public final class IndexService implements Closeable {
       IndexManifest m,
       List<SegmentBuilder.Skipped> skipped,
       long skippedCount,
+      long rowsBuilt,
+      long rowsCarried,
       long start) {
     List<Map<String, Object>> sk = new ArrayList<>();
     for (SegmentBuilder.Skipped s : skipped) {
@@ -414,7 +445,9 @@ public final class IndexService implements Closeable {
         sk,
         m.segments().size(),
         m.snapshotId(),
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9,
+        rowsBuilt,
+        rowsCarried);
   }
 
   private static String key(String collection, String field) {

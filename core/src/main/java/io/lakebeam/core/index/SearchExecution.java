@@ -113,7 +113,7 @@ final class SearchExecution {
   private SegmentPlan plan(IndexSegment s) {
     RowMap rows = s.rows();
     List<String> files = rows.files();
-    boolean allLive = true;
+    boolean allLive = rows.deadCount() == 0;
     BitSet[] deleted = new BitSet[files.size()];
     BitSet[] matching = new BitSet[files.size()];
     boolean[] live = new boolean[files.size()];
@@ -139,7 +139,7 @@ final class SearchExecution {
     BitSet accepted = new BitSet(n);
     for (int o = 0; o < n; o++) {
       int f = rows.file(o);
-      if (!live[f]) {
+      if (f == RowMap.DEAD || !live[f]) {
         continue;
       }
       int pos = rows.pos(o);

@@ -103,7 +103,8 @@ final class SegmentBuilder {
     Path rowsScratch = scratchFor(rowsPath);
     try {
       writeGraph(vectors, dimension, metric, params, graphScratch, collection + "." + field);
-      try (OutputStream out = Files.newOutputStream(rowsScratch)) {
+      try (OutputStream out =
+          new java.io.BufferedOutputStream(Files.newOutputStream(rowsScratch), 1 << 16)) {
         rowMap.write(out);
       }
       IndexFiles.publish(table.io(), rowsScratch, rowsPath);
@@ -195,7 +196,7 @@ final class SegmentBuilder {
     return null;
   }
 
-  private static Path scratchFor(String location) {
+  static Path scratchFor(String location) {
     Path local = IndexFiles.localPath(location);
     if (local == null) {
       return IndexFiles.scratch(".part");

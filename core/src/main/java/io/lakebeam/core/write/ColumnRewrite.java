@@ -219,11 +219,15 @@ public final class ColumnRewrite {
           collection.name(), missing.size(), baseSnapshotId, missing.get(0));
     }
     CommitFailedException last = null;
+    String lineagePath = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       table.refresh();
       Snapshot landed = KeyedCommit.findWrite(table, writeId);
       if (landed != null) {
         return new Result(landed.snapshotId(), rewritten.size(), List.of(), true);
+      }
+      if (lineagePath == null) {
+        lineagePath = lineage(rewritten).write(table);
       }
       try {
         Transaction tx = table.newTransaction();
@@ -241,6 +245,7 @@ public final class ColumnRewrite {
               swap.addFile(file);
             });
         swap.set(KeyedCommit.WRITE_ID, writeId);
+        swap.set(RewriteLineage.SUMMARY_KEY, lineagePath);
         swap.commit();
         tx.commitTransaction();
         return new Result(table.currentSnapshot().snapshotId(), rewritten.size(), added, false);
@@ -262,6 +267,38 @@ public final class ColumnRewrite {
     throw LakebeamException.internal(
         "Cannot commit write " + writeId + " to " + collection.name() + ": it kept conflicting",
         last);
+  }
+
+  /**
+   * Where each rewritten file's rows come from: {@link #rewrite} keeps every row of the source in
+   * order except those deleted at the base snapshot. A file whose row count does not add up is left
+   * out (its rows will be indexed afresh).
+   */
+  private RewriteLineage lineage(Map<String, DataFile> rewritten) {
+    TableState base = TableState.of(collection.table(), baseSnapshotId);
+    List<RewriteLineage.Entry> entries = new ArrayList<>();
+    rewritten.forEach(
+        (path, file) -> {
+          DataFile source = base.files().get(path);
+          if (source == null) {
+            return; // not a base file: the commit refuses it
+          }
+          BitSet deleted = base.deletedPositions(path);
+          int[] dropped = deleted == null ? new int[0] : deleted.stream().toArray();
+          RewriteLineage.Entry e =
+              new RewriteLineage.Entry(
+                  path, file.path().toString(), source.recordCount(), dropped);
+          if (e.targetRows() == file.recordCount()) {
+            entries.add(e);
+          } else {
+            LOG.warn(
+                "Rewrite of {} holds {} rows, expected {}: no lineage recorded for it",
+                path,
+                file.recordCount(),
+                e.targetRows());
+          }
+        });
+    return new RewriteLineage(baseSnapshotId, columns, entries);
   }
 
   private List<String> addColumns(Transaction tx) {
