@@ -70,8 +70,8 @@ final class IndexCarryOver {
   }
 
   /**
-   * The lineage of the rewrites between the indexed snapshot (exclusive) and the current one, oldest
-   * first, without those that wrote the indexed field.
+   * The lineage of the rewrites between the indexed snapshot (exclusive) and the current one,
+   * oldest first, without those that wrote the indexed field.
    */
   static List<RewriteLineage> lineageSince(Table table, long indexed, long current, String field) {
     if (indexed == current) {

@@ -286,8 +286,7 @@ public final class ColumnRewrite {
           BitSet deleted = base.deletedPositions(path);
           int[] dropped = deleted == null ? new int[0] : deleted.stream().toArray();
           RewriteLineage.Entry e =
-              new RewriteLineage.Entry(
-                  path, file.path().toString(), source.recordCount(), dropped);
+              new RewriteLineage.Entry(path, file.path().toString(), source.recordCount(), dropped);
           if (e.targetRows() == file.recordCount()) {
             entries.add(e);
           } else {
