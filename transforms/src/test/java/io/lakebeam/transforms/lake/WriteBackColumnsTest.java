@@ -3,6 +3,10 @@ package io.lakebeam.transforms.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakebeam.core.index.IndexParams;
+import io.lakebeam.core.index.IndexService;
+import io.lakebeam.core.index.SearchHit;
+import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.read.LiveRows;
@@ -120,6 +124,83 @@ class WriteBackColumnsTest {
     List<Record> old =
         LiveRows.readAll(c.table(), TableState.of(c.table(), before), c.schema().select("id"));
     assertThat(old).hasSize(50);
+  }
+
+  @Test
+  void refreshAfterAWriteBackCarriesTheIndexOver() {
+    // 9,000 rows: above the exact-scoring shortcut of an index segment
+    int n = 9_000;
+    int dim = 8;
+    Schema schema =
+        Schema.builder()
+            .addStringField("id")
+            .addInt64Field("n")
+            .addField(VectorOptions.field("embedding", dim, "toy@1"))
+            .build();
+    java.util.Random rnd = new java.util.Random(3);
+    List<List<Float>> vectors = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<Float> v = new ArrayList<>();
+      for (int d = 0; d < dim; d++) {
+        v.add((float) rnd.nextGaussian());
+      }
+      vectors.add(v);
+      rows.add(Row.withSchema(schema).addValues("v" + i, (long) i, v).build());
+    }
+    Pipelines.run(
+        Runner.DIRECT,
+        p ->
+            p.apply(Create.of(rows).withRowSchema(schema))
+                .apply(Lake.write(lake, "t.vectors").withRowsPerFile(3_000)));
+    Collection c = lake.collection("t.vectors");
+    lake.indexes().build(c, "embedding", null, IndexParams.defaults());
+
+    Pipelines.run(
+        Runner.DIRECT,
+        p -> {
+          PCollection<Row> in = p.apply(Lake.read(lake, "t.vectors"));
+          Twice fn = new Twice(in.getSchema(), 2);
+          in.apply(MapElements.via(fn))
+              .setRowSchema(fn.appender.schema())
+              .apply(Lake.writeBackColumns(lake, "t.vectors"))
+              .apply(ParDo.of(new Collect()));
+        });
+    Collect.drain();
+    c.refreshMetadata();
+    IndexService.BuildResult r = lake.indexes().refresh(c).get(0);
+
+    assertThat(r.mode()).isEqualTo("carried");
+    assertThat(r.rowsCarried()).isEqualTo(n);
+    assertThat(r.rowsBuilt()).isZero();
+    Map<String, Map<Long, Record>> byFile = new java.util.HashMap<>();
+    for (int i : new int[] {0, 4_321, 8_999}) {
+      float[] q = new float[dim];
+      for (int d = 0; d < dim; d++) {
+        q[d] = vectors.get(i).get(d);
+      }
+      SearchHit hit =
+          lake.indexes()
+              .search(c, new SearchRequest(null, new float[][] {q}, 1, 0, null))
+              .get(0)
+              .get(0);
+      Record row = byFile.computeIfAbsent(hit.file(), f -> rowsOf(c, f)).get(hit.pos());
+      assertThat(row.getField("id")).isEqualTo("v" + i);
+      assertThat(row.getField("twice")).isEqualTo(2L * i);
+    }
+  }
+
+  private static Map<Long, Record> rowsOf(Collection c, String file) {
+    Map<Long, Record> out = new java.util.HashMap<>();
+    try (var in = io.lakebeam.core.read.DataFileReader.read(c.table(), file, c.schema())) {
+      long pos = 0;
+      for (Record r : in) {
+        out.put(pos++, r.copy());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
   }
 
   @Test
