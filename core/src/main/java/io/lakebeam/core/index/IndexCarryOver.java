@@ -116,7 +116,11 @@ final class IndexCarryOver {
 
   private record Carried(IndexManifest.SegmentRef ref, long rows) {}
 
-  /** A segment re-pointed through the rewrites, or null when its row map does not fit them. */
+  /**
+   * A segment re-pointed through the rewrites (its {@code rows}: the ordinals that still name a
+   * row), or null when its row map does not fit them or most of its rows are gone; then its files
+   * are re-indexed.
+   */
   private static Carried carry(
       Table table,
       TableState state,
@@ -172,15 +176,25 @@ final class IndexCarryOver {
     int[] maxPos = new int[names.size()];
     java.util.Arrays.fill(maxPos, -1);
     long carried = 0;
+    long alive = 0;
     for (int o = 0; o < n; o++) {
       int f = fileOf[o];
       if (f != RowMap.DEAD) {
         renumber[f] = 0;
         maxPos[f] = Math.max(maxPos[f], posOf[o]);
+        alive++;
         if (moved[f]) {
           carried++;
         }
       }
+    }
+    if (alive * 2 < n) {
+      LOG.info(
+          "Segment {} lost {} of its {} rows to deletes: its files are re-indexed",
+          ref.graphPath(),
+          n - alive,
+          n);
+      return null;
     }
     List<String> files = new ArrayList<>();
     for (int f = 0; f < names.size(); f++) {
@@ -215,7 +229,7 @@ final class IndexCarryOver {
     writeRows(table, new RowMap(files, fileOf, posOf), rowsPath);
     return new Carried(
         new IndexManifest.SegmentRef(
-            ref.graphPath(), rowsPath, ref.rows(), files, ref.unitVectors()),
+            ref.graphPath(), rowsPath, alive, files, ref.unitVectors()),
         carried);
   }
 

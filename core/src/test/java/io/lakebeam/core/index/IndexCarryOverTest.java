@@ -101,6 +101,7 @@ class IndexCarryOverTest {
 
       assertThat(r.rowsBuilt()).isZero();
       assertThat(r.rowsCarried()).isEqualTo(ROWS - deleted);
+      assertThat(r.rowsIndexed()).isEqualTo(ROWS - deleted);
       assertThat(ids(lake, c, q)).isEqualTo(afterDelete).isEqualTo(exactIds(lake, c, q));
       assertThat(TableState.of(c.table()).liveRowCount()).isEqualTo(ROWS - deleted);
     }
