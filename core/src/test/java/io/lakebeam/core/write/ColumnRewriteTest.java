@@ -54,6 +54,42 @@ class ColumnRewriteTest {
   }
 
   @Test
+  void commitRecordsWhereEachRewrittenFileComesFrom() throws Exception {
+    try (Lakehouse lake = Lakehouse.open(dir.toString())) {
+      Collection c = collection(lake);
+      ColumnRewrite plan = ColumnRewrite.plan(c, columns());
+      List<String> base = plan.baseFiles();
+      Map<String, DataFile> rewritten = rewriteAll(c, plan, id -> 1);
+
+      plan.commit("run-1", rewritten, Map.of());
+
+      var lineage = RewriteLineage.of(c.refreshMetadata().table(), c.table().currentSnapshot());
+      assertThat(lineage).isPresent();
+      assertThat(lineage.get().baseSnapshotId()).isEqualTo(plan.baseSnapshotId());
+      assertThat(lineage.get().columns()).containsExactly("cluster_id", "score");
+      assertThat(lineage.get().wrote("embedding")).isFalse();
+      assertThat(lineage.get().files()).hasSize(base.size());
+      for (RewriteLineage.Entry e : lineage.get().files()) {
+        assertThat(e.target()).isEqualTo(rewritten.get(e.source()).path().toString());
+        assertThat(e.dropped()).isEmpty();
+        assertThat(e.targetRows()).isEqualTo(rewritten.get(e.source()).recordCount());
+        assertThat(e.targetPosition(3)).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
+  void lineagePositionsSkipDroppedRows() {
+    var e = new RewriteLineage.Entry("a", "b", 10, new int[] {2, 5, 6});
+    assertThat(e.targetPosition(0)).isEqualTo(0);
+    assertThat(e.targetPosition(2)).isEqualTo(-1);
+    assertThat(e.targetPosition(4)).isEqualTo(3);
+    assertThat(e.targetPosition(6)).isEqualTo(-1);
+    assertThat(e.targetPosition(9)).isEqualTo(6);
+    assertThat(e.targetRows()).isEqualTo(7);
+  }
+
+  @Test
   void rerunOverwritesValuesAndRowsWithoutValuesGetNull() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
       Collection c = collection(lake);
