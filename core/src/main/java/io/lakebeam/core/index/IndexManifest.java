@@ -34,7 +34,10 @@ public record IndexManifest(
   /**
    * One graph segment: a jVector on-disk graph with inline vectors, and a row map from graph
    * ordinals to (data file, position). {@code unitVectors}: the graph holds unit-length vectors and
-   * scores cosine as a dot product ({@link io.lakebeam.core.lake.Metric#indexSimilarity()}).
+   * scores cosine as a dot product ({@link io.lakebeam.core.lake.Metric#indexSimilarity()}). {@code
+   * rows}: the ordinals that name a row; a segment carried over a column write-back may hold more
+   * graph nodes than that (rows the rewrite dropped), and shares its graph file with the segment it
+   * was carried from.
    */
   public record SegmentRef(
       String graphPath, String rowsPath, long rows, List<String> files, boolean unitVectors) {}
