@@ -34,6 +34,11 @@ import org.apache.iceberg.types.Type;
  * Lake#writeBackColumns}. Every live data file of the table's current snapshot (when the pipeline
  * is built) is rewritten with the values of its rows, then one Iceberg transaction adds the new
  * columns and swaps the files. The output is one summary row.
+ *
+ * <p>The commit also records where each new file's rows come from ({@link
+ * io.lakebeam.core.write.RewriteLineage}), so the next index refresh re-points the collection's
+ * vector indexes to the new files instead of re-indexing them (unless this write-back replaces an
+ * indexed vector column).
  */
 public final class WriteBackColumns extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** The summary row of a write-back. */
