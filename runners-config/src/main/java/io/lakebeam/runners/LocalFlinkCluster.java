@@ -195,7 +195,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     cmd.addAll(JVM_FLAGS);
     cmd.add("-Xms" + heap);
     cmd.add("-Xmx" + heap);
-    cmd.add("-XX:MaxDirectMemorySize=256m");
+    cmd.add("-XX:MaxDirectMemorySize=384m");
     cmd.add("-Dlog.file=" + dir.resolve("log").resolve(name + ".log"));
     cmd.add("-cp");
     cmd.add(classpath);
@@ -275,6 +275,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
         .filter(e -> !e.isBlank())
         .filter(e -> !isLakebeamEntry(e))
         .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  /**
+   * The entries of this JVM's classpath that the cluster's JVMs lack (Lakebeam's own classes): the
+   * least a job must stage ({@code --filesToStage}); Beam zips directories into jars.
+   */
+  public static List<String> lakebeamClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path", "").split(File.pathSeparator))
+        .filter(e -> !e.isBlank())
+        .filter(LocalFlinkCluster::isLakebeamEntry)
+        .toList();
   }
 
   private static boolean isLakebeamEntry(String entry) {
@@ -402,8 +413,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
       conf.put("taskmanager.memory.managed.size", managedMemory);
       conf.put("taskmanager.memory.framework.off-heap.size", "64m");
       conf.put("taskmanager.memory.task.off-heap.size", "0m");
-      conf.put("taskmanager.memory.network.min", "64m");
-      conf.put("taskmanager.memory.network.max", "64m");
+      conf.put("taskmanager.memory.network.min", "128m");
+      conf.put("taskmanager.memory.network.max", "128m");
+      // Batch shuffles are sort-based and take 512 buffers per result partition by default: a
+      // Beam job with a dozen shuffles exhausted 64 MiB ("Insufficient number of network buffers").
+      conf.put("taskmanager.network.sort-shuffle.min-buffers", "64");
       conf.put("taskmanager.memory.jvm-metaspace.size", "256m");
       conf.put("taskmanager.memory.jvm-overhead.min", "64m");
       conf.put("taskmanager.memory.jvm-overhead.max", "64m");
