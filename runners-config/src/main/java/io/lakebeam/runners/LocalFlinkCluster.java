@@ -43,8 +43,13 @@ import java.util.stream.Stream;
  *
  * <p>The TaskManagers' classpath is the Flink, Beam and third-party jars of this JVM, without
  * Lakebeam's own classes ({@code lakebeam-*.jar}, {@code target/classes}): those reach the cluster
- * only through the job's staged jars, as on a real cluster. {@link #close()} kills the JVMs (and
- * their child processes); a shutdown hook does the same if the caller's JVM exits first.
+ * only through the job's staged jars, as on a real cluster. Stage the whole job classpath (Beam's
+ * default {@code filesToStage}), not only Lakebeam's classes: Flink loads staged jars child-first,
+ * and a Beam class found on the TaskManager's own classpath instead (e.g. {@code
+ * SerializableCoder}, which deserializes with its own class loader) cannot see Lakebeam's classes
+ * ({@code ClassNotFoundException: io.lakebeam.transforms.curation.Centroids} in k-means). {@link
+ * #close()} kills the JVMs (and their child processes); a shutdown hook does the same if the
+ * caller's JVM exits first.
  *
  * <p>Also a command: {@code java -cp ... io.lakebeam.runners.LocalFlinkCluster 2 1} starts two
  * TaskManagers with one slot each, prints {@code master=127.0.0.1:PORT} and runs until killed.
@@ -275,17 +280,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
         .filter(e -> !e.isBlank())
         .filter(e -> !isLakebeamEntry(e))
         .collect(Collectors.joining(File.pathSeparator));
-  }
-
-  /**
-   * The entries of this JVM's classpath that the cluster's JVMs lack (Lakebeam's own classes): the
-   * least a job must stage ({@code --filesToStage}); Beam zips directories into jars.
-   */
-  public static List<String> lakebeamClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path", "").split(File.pathSeparator))
-        .filter(e -> !e.isBlank())
-        .filter(LocalFlinkCluster::isLakebeamEntry)
-        .toList();
   }
 
   private static boolean isLakebeamEntry(String entry) {
