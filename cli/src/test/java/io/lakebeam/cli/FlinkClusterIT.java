@@ -90,6 +90,30 @@ class FlinkClusterIT {
     }
   }
 
+  @Test
+  void aFlinkMasterWithoutTheFlinkRunnerIsAnError() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream was = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          Main.run(
+              "dedup",
+              "kb.chunks",
+              "--lakehouse",
+              dir.resolve("lake").toString(),
+              "--flink-master",
+              "127.0.0.1:8081");
+    } finally {
+      System.setErr(was);
+    }
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains(
+            "Cannot use Flink master 127.0.0.1:8081 with the DirectRunner: add --runner flink");
+  }
+
   private static org.assertj.core.data.Offset<Float> within(float e) {
     return org.assertj.core.data.Offset.offset(e);
   }
