@@ -59,13 +59,15 @@ import org.apache.iceberg.data.Record;
  *   [--methods knn,iforest]
  * }</pre>
  *
- * {@code --runner direct} (default) or {@code flink} (an embedded local Flink cluster) picks the
+ * {@code --runner direct} (default) or {@code flink} (an embedded local Flink cluster, or the
+ * session cluster at {@code --flink-master host:port}, to which the classpath is staged) picks the
  * runner. Inputs: texts as a sequence of (big-endian int32 byte length, UTF-8 bytes); vectors as
  * raw little-endian float32, row after row. Row i gets the id {@code String.format("r%07d", i)}.
  */
 public final class CurationBench {
   private static final String TABLE = "bench.chunks";
   private static Runner runner = Runner.DIRECT;
+  private static String flinkMaster;
   private static int pipelines;
 
   private CurationBench() {}
@@ -79,6 +81,10 @@ public final class CurationBench {
     runner = Runner.valueOf(a.getOrDefault("runner", "direct").toUpperCase(java.util.Locale.ROOT));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runner", runner.beamName());
+    flinkMaster = a.get("flink-master");
+    if (flinkMaster != null) {
+      out.put("flink_master", flinkMaster);
+    }
     switch (args[0]) {
       case "dedup" -> dedup(a, out);
       case "kmeans" -> kMeans(a, out);
@@ -235,7 +241,7 @@ public final class CurationBench {
 
   private static double time(Consumer<Pipeline> build) {
     long t0 = System.nanoTime();
-    Pipeline p = Pipeline.create(Runners.options(runner));
+    Pipeline p = Pipeline.create(Runners.optionsWithFlinkMaster(runner, flinkMaster));
     build.accept(p);
     PipelineResult.State state = p.run().waitUntilFinish();
     if (state != PipelineResult.State.DONE) {

@@ -2,12 +2,9 @@ package io.lakebeam.cli;
 
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.multimodal.documents.ExtractionLimits;
-import io.lakebeam.runners.Runner;
-import io.lakebeam.runners.Runners;
 import io.lakebeam.transforms.LocalProgress;
 import io.lakebeam.transforms.documents.DocumentIngest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.Pipeline;
@@ -41,11 +38,7 @@ final class IngestCommand {
     @Option(names = "--into", required = true, description = "Namespace, e.g. corpus")
     String namespace;
 
-    @Option(
-        names = "--runner",
-        defaultValue = "direct",
-        description = "direct, flink, spark or dataflow (default: ${DEFAULT-VALUE})")
-    String runner;
+    @Mixin PipelineOption pipeline;
 
     @Option(
         names = "--model",
@@ -74,11 +67,6 @@ final class IngestCommand {
     @Option(names = "--no-index", description = "Do not build or refresh the vector index")
     boolean noIndex;
 
-    @Option(
-        names = "--beam-option",
-        description = "A Beam option passed to the runner, e.g. --beam-option=--parallelism=4")
-    List<String> beamOptions = List.of();
-
     @Override
     public Integer call() throws Exception {
       try (Lakehouse lake = lakehouse.open()) {
@@ -91,8 +79,7 @@ final class IngestCommand {
                     ExtractionLimits.defaults()
                         .withMaxFileBytes(maxFileMb << 20)
                         .withTimeout(Duration.ofSeconds(timeoutSeconds)));
-        PipelineOptions options =
-            Runners.options(Runner.parse(runner), beamOptions.toArray(String[]::new));
+        PipelineOptions options = pipeline.options();
         Pipeline p = Pipeline.create(options);
         ingest.applyTo(p);
         LocalProgress.reset();

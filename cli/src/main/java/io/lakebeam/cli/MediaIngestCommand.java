@@ -5,13 +5,10 @@ import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.multimodal.image.ImageModelSpec;
 import io.lakebeam.multimodal.video.FrameSampling;
 import io.lakebeam.multimodal.video.VideoLimits;
-import io.lakebeam.runners.Runner;
-import io.lakebeam.runners.Runners;
 import io.lakebeam.transforms.media.MediaIngest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -83,19 +80,10 @@ final class MediaIngestCommand implements Callable<Integer> {
       description = "Longest side of thumbnails (default: ${DEFAULT-VALUE})")
   int thumbnailSide;
 
-  @Option(
-      names = "--runner",
-      defaultValue = "direct",
-      description = "direct, flink, spark or dataflow (default: ${DEFAULT-VALUE})")
-  String runner;
+  @Mixin PipelineOption pipeline;
 
   @Option(names = "--no-index", description = "Do not build or refresh the vector index")
   boolean noIndex;
-
-  @Option(
-      names = "--beam-option",
-      description = "A Beam option passed to the runner, e.g. --beam-option=--parallelism=4")
-  List<String> beamOptions = List.of();
 
   @Override
   public Integer call() throws Exception {
@@ -130,8 +118,7 @@ final class MediaIngestCommand implements Callable<Integer> {
         }
         ingest = ingest.withImageModel(spec);
       }
-      PipelineOptions options =
-          Runners.options(Runner.parse(runner), beamOptions.toArray(String[]::new));
+      PipelineOptions options = pipeline.options();
       Pipeline p = Pipeline.create(options);
       ingest.applyTo(p);
       long start = System.nanoTime();

@@ -6,7 +6,10 @@ import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Option;
 
-/** The {@code --runner} and {@code --beam-option} options of commands that run a pipeline. */
+/**
+ * The {@code --runner}, {@code --flink-master} and {@code --beam-option} options of commands that
+ * run a pipeline.
+ */
 final class PipelineOption {
   @Option(
       names = "--runner",
@@ -15,11 +18,20 @@ final class PipelineOption {
   String runner;
 
   @Option(
+      names = "--flink-master",
+      paramLabel = "HOST:PORT",
+      description =
+          "With --runner flink: the JobManager's REST endpoint of a Flink session cluster"
+              + " (the job's jars are staged there); default: an embedded mini-cluster")
+  String flinkMaster;
+
+  @Option(
       names = "--beam-option",
       description = "A Beam option passed to the runner, e.g. --beam-option=--parallelism=4")
   List<String> beamOptions = List.of();
 
   PipelineOptions options() {
-    return Runners.options(Runner.parse(runner), beamOptions.toArray(String[]::new));
+    return Runners.optionsWithFlinkMaster(
+        Runner.parse(runner), flinkMaster, beamOptions.toArray(String[]::new));
   }
 }

@@ -1,7 +1,16 @@
 package io.lakebeam.runners;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -17,12 +26,52 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *
  * <p>Defaults: Direct runs with one worker thread per core and without its test-time immutability
  * and encodability checks; Flink runs an embedded mini-cluster ({@code [local]}) with one slot per
- * core unless {@code --flinkMaster} names a cluster; Spark runs {@code local[cores]} unless {@code
- * --sparkMaster} is given; Dataflow needs {@code --project}, {@code --region} and {@code
- * --tempLocation=gs://...}.
+ * core unless {@code --flinkMaster} names a cluster ({@code host:port} of its JobManager's REST
+ * endpoint), where the job's classpath jars are staged and the parallelism defaults to the
+ * cluster's total slots (asked of the JobManager's {@code /overview}); Spark runs {@code
+ * local[cores]} unless {@code --sparkMaster} is given; Dataflow needs {@code --project}, {@code
+ * --region} and {@code --tempLocation=gs://...}.
  */
 public final class Runners {
+  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
+  private static final Pattern SLOTS_TOTAL = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
+
   private Runners() {}
+
+  /**
+   * Options for {@code runner} on the Flink cluster at {@code flinkMaster} ({@code host:port} of
+   * the JobManager's REST endpoint, or {@code [local]}); a null or blank master is the runner's
+   * default. This is what the CLI's {@code --flink-master} goes through.
+   *
+   * @throws IllegalArgumentException when a master is given for another runner than Flink, or is
+   *     not {@code host:port}
+   */
+  public static PipelineOptions optionsWithFlinkMaster(
+      Runner runner, String flinkMaster, String... passThrough) {
+    if (flinkMaster == null || flinkMaster.isBlank()) {
+      return options(runner, passThrough);
+    }
+    String master = flinkMaster.trim();
+    if (runner != Runner.FLINK) {
+      throw new IllegalArgumentException(
+          "Cannot use Flink master "
+              + master
+              + " with the "
+              + runner.beamName()
+              + ": add --runner flink");
+    }
+    if (!master.equals("[local]") && !HOST_PORT.matcher(master).matches()) {
+      throw new IllegalArgumentException(
+          "Cannot use Flink master '"
+              + master
+              + "': give host:port of the JobManager's REST endpoint, e.g. 127.0.0.1:8081,"
+              + " or [local]");
+    }
+    List<String> args = new ArrayList<>(Arrays.asList(passThrough));
+    args.removeIf(a -> optionName(a).equals("--flinkMaster"));
+    args.add(0, "--flinkMaster=" + master);
+    return options(runner, args.toArray(String[]::new));
+  }
 
   /**
    * Options for {@code runner}; {@code passThrough} are Beam options ({@code --name=value}) that
@@ -52,11 +101,15 @@ public final class Runners {
         args.add("--enforceEncodability=false");
       }
       case FLINK -> {
-        if (!has(passThrough, "flinkMaster")) {
+        String master = value(passThrough, "flinkMaster");
+        if (master == null) {
           args.add("--flinkMaster=[local]");
         }
         if (!has(passThrough, "parallelism")) {
-          args.add("--parallelism=" + cores);
+          int parallelism = isEmbedded(master) ? cores : clusterSlots(master);
+          if (parallelism > 0) {
+            args.add("--parallelism=" + parallelism);
+          }
         }
         args.add("--reIterableGroupByKeyResult=true");
         args.add("--fasterCopy=true");
@@ -89,6 +142,46 @@ public final class Runners {
       }
     }
     return false;
+  }
+
+  private static String value(String[] args, String name) {
+    String value = null;
+    for (String a : args) {
+      if (a.startsWith("--" + name + "=")) {
+        value = a.substring(name.length() + 3);
+      }
+    }
+    return value;
+  }
+
+  private static boolean isEmbedded(String master) {
+    return master == null
+        || master.isBlank()
+        || master.equals("[local]")
+        || master.equals("[auto]")
+        || master.equals("[collection]");
+  }
+
+  /**
+   * The total task slots of the Flink cluster whose REST endpoint is {@code master}, or -1 when it
+   * cannot be asked (the job then runs at Flink's default parallelism).
+   */
+  static int clusterSlots(String master) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + master + "/overview"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try (HttpClient client =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      Matcher m = SLOTS_TOTAL.matcher(response.body());
+      return response.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : -1;
+    } catch (IOException | IllegalArgumentException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private static boolean sameOption(String a, String b) {

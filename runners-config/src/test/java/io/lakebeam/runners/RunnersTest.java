@@ -34,6 +34,30 @@ class RunnersTest {
   }
 
   @Test
+  void aFlinkMasterIsHostPortAndOnlyForFlink() {
+    FlinkPipelineOptions remote =
+        Runners.optionsWithFlinkMaster(Runner.FLINK, "jobmanager:8081", "--parallelism=3")
+            .as(FlinkPipelineOptions.class);
+    assertThat(remote.getFlinkMaster()).isEqualTo("jobmanager:8081");
+    assertThat(remote.getParallelism()).isEqualTo(3);
+    FlinkPipelineOptions local =
+        Runners.optionsWithFlinkMaster(Runner.FLINK, null).as(FlinkPipelineOptions.class);
+    assertThat(local.getFlinkMaster()).isEqualTo("[local]");
+    assertThatThrownBy(() -> Runners.optionsWithFlinkMaster(Runner.DIRECT, "127.0.0.1:8081"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Cannot use Flink master 127.0.0.1:8081 with the DirectRunner")
+        .hasMessageContaining("--runner flink");
+    assertThatThrownBy(() -> Runners.optionsWithFlinkMaster(Runner.FLINK, "http://jm"))
+        .hasMessageContaining("Cannot use Flink master 'http://jm': give host:port");
+  }
+
+  @Test
+  void anUnreachableClusterLeavesTheParallelismToFlink() {
+    // nothing listens on port 1: the parallelism is not guessed from this machine's cores
+    assertThat(Runners.clusterSlots("127.0.0.1:1")).isEqualTo(-1);
+  }
+
+  @Test
   void directRunsWithoutTestTimeChecksUnlessAsked() {
     DirectOptions fast = Runners.options(Runner.DIRECT).as(DirectOptions.class);
     assertThat(fast.isEnforceImmutability()).isFalse();
