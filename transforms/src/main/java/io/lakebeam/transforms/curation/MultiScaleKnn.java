@@ -29,6 +29,24 @@ import org.apache.beam.sdk.values.Row;
  * Anomalies#multiScaleKnn()}. Adds {@code anomaly_score} (about 1 for a typical row, higher is
  * rarer) and {@code is_anomaly} (score in the top fraction).
  *
+ * <p>The score: from its distances to its k nearest other rows, each row gets {@code W_t} (mean
+ * distance of neighbours t to 1.25t) at scales t = 1, 2, 3, 4, 6, 8, 12, ..., up to k and {@code
+ * M_s} (mean distance of the s nearest) at s = 4, 8, 16, 32, 48 below k, each divided by the
+ * table's median of the same value. {@code isolation} is the largest {@code W_t} ratio (isolated
+ * rows; groups far from everything); {@code contrast} is the largest {@code W_t / M_s} ratio with t
+ * > s (a dense inside with a gap around it: a tight group of fewer than about k rows, even amid the
+ * data, where plain kNN distance ranks it below every real row because its members are each other's
+ * neighbours). The score is {@code isolation * contrast}; a typical row scores about 1. Tight
+ * groups larger than about k rows count as clusters, not anomalies.
+ *
+ * <p>Why this rather than one k or a local outlier factor: kNN distance with a single k is masked
+ * by any group of more than k similar rows; a larger k alone fixes that only for groups far from
+ * everything, but embeddings of junk (gibberish, encoded blobs, spam) sit amid the data, so their
+ * far neighbours are no farther than a typical row's; what sets them apart is the gap between their
+ * dense inside and the rest, at whatever scale the group's size puts it. A local outlier factor
+ * sees that gap too, but needs every neighbour's own k-distance (a join per row), while this score
+ * needs one index query per row and one global median per scale.
+ *
  * <p>Three steps, none keyed by row: each row's profile from one batched index query for its k
  * nearest other rows; the table's median of every profile entry (Beam's approximate quantiles, one
  * key per entry); the score of each row against those medians (a side input).
