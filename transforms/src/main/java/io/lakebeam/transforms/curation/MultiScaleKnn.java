@@ -6,16 +6,13 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.transforms.lake.LakeTarget;
-import java.util.List;
-import java.util.Map;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.ApproximateQuantiles;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
@@ -48,8 +45,8 @@ import org.apache.beam.sdk.values.Row;
  * needs one index query per row and one global median per scale.
  *
  * <p>Three steps, none keyed by row: each row's profile from one batched index query for its k
- * nearest other rows; the table's median of every profile entry (Beam's approximate quantiles, one
- * key per entry); the score of each row against those medians (a side input).
+ * nearest other rows; the table's median of every profile entry (one global combine of Beam's
+ * approximate-quantile sketches); the score of each row against those medians (a side input).
  */
 public final class MultiScaleKnn extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final String field;
@@ -146,12 +143,12 @@ public final class MultiScaleKnn extends PTransform<PCollection<Row>, PCollectio
         rows.apply("Vectors", new VectorPoints(field, false, "anomalies", badRecords))
             .apply("Neighbourhood profiles", ParDo.of(new KnnProfileFn(target, field, profile)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), FloatArrayCoder.of()));
-    PCollectionView<Map<Integer, List<Double>>> medians =
+    PCollectionView<double[]> medians =
         profiles
-            .apply("Profile entries", ParDo.of(new EntriesFn()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), DoubleCoder.of()))
-            .apply("Medians", ApproximateQuantiles.perKey(3))
-            .apply("Medians view", View.asMap());
+            .apply("Profiles", Values.create())
+            .apply(
+                "Medians", Combine.globally(new ProfileMedians(profile.size())).withoutDefaults())
+            .apply("Medians view", View.asSingleton());
     PCollection<KV<String, Double>> scores =
         profiles
             .apply("Score", ParDo.of(new ScoreFn(profile, medians)).withSideInputs(medians))
@@ -166,30 +163,18 @@ public final class MultiScaleKnn extends PTransform<PCollection<Row>, PCollectio
             r -> new Object[2]));
   }
 
-  /** Each profile entry keyed by its index, for the medians. */
-  private static final class EntriesFn extends DoFn<KV<String, float[]>, KV<Integer, Double>> {
-    @ProcessElement
-    public void process(
-        @Element KV<String, float[]> profile, OutputReceiver<KV<Integer, Double>> out) {
-      float[] p = profile.getValue();
-      for (int i = 0; i < p.length; i++) {
-        out.output(KV.of(i, (double) p[i]));
-      }
-    }
-  }
-
   private static final class ScoreFn extends DoFn<KV<String, float[]>, KV<String, Double>> {
     private final NeighbourhoodProfile profile;
-    private final PCollectionView<Map<Integer, List<Double>>> medians;
+    private final PCollectionView<double[]> medians;
 
-    ScoreFn(NeighbourhoodProfile profile, PCollectionView<Map<Integer, List<Double>>> medians) {
+    ScoreFn(NeighbourhoodProfile profile, PCollectionView<double[]> medians) {
       this.profile = profile;
       this.medians = medians;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      double[] m = profile.medians(c.sideInput(medians));
+      double[] m = c.sideInput(medians);
       c.output(KV.of(c.element().getKey(), profile.score(c.element().getValue(), m)));
     }
   }

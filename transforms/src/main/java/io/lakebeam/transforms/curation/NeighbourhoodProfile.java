@@ -3,7 +3,6 @@ package io.lakebeam.transforms.curation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The multi-scale neighbourhood profile of a row and its outlier score; see {@link MultiScaleKnn}.
@@ -83,18 +82,6 @@ final class NeighbourhoodProfile implements Serializable {
     return far.length + near.length;
   }
 
-  /** The far scales, then the near scales (for naming profile entries). */
-  List<String> names() {
-    String[] names = new String[size()];
-    for (int i = 0; i < far.length; i++) {
-      names[i] = "W_" + far[i];
-    }
-    for (int i = 0; i < near.length; i++) {
-      names[far.length + i] = "M_" + near[i];
-    }
-    return List.of(names);
-  }
-
   /**
    * The profile of a row from its ascending distances to its nearest other rows ({@code count} of
    * them, at most k; fewer in a small table: missing ranks repeat the last distance).
@@ -142,15 +129,5 @@ final class NeighbourhoodProfile implements Serializable {
       }
     }
     return isolation * contrast;
-  }
-
-  /** Medians by profile index from a map of index to its quantiles (the middle one is taken). */
-  double[] medians(Map<Integer, List<Double>> quantiles) {
-    double[] m = new double[size()];
-    for (int i = 0; i < m.length; i++) {
-      List<Double> q = quantiles.get(i);
-      m[i] = q == null || q.isEmpty() ? 0 : q.get(q.size() / 2);
-    }
-    return m;
   }
 }
