@@ -1,8 +1,8 @@
 package io.lakebeam.transforms.curation;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The multi-scale neighbourhood profile of a row and its outlier score; see {@link MultiScaleKnn}.
@@ -52,24 +52,24 @@ final class NeighbourhoodProfile implements Serializable {
   /** The profile of rows with {@code k} neighbours each. */
   NeighbourhoodProfile(int k) {
     this.k = k;
-    this.far = ladder(FAR, k + 1);
-    this.near = ladder(NEAR, k);
+    this.far = farScales(k);
+    this.near = Arrays.stream(NEAR).filter(s -> s < k).toArray();
   }
 
-  /** The scales of {@code base} below {@code limit}, continued by factors of 1.5. */
-  private static int[] ladder(int[] base, int limit) {
-    List<Integer> out = new ArrayList<>();
+  /** The far scales up to {@code k}: {@link #FAR}, continued by factors of 1.5 beyond 128. */
+  private static int[] farScales(int k) {
+    IntStream.Builder out = IntStream.builder();
     int t = 0;
-    for (int b : base) {
-      t = b;
-      if (t < limit) {
+    for (int f : FAR) {
+      t = f;
+      if (t <= k) {
         out.add(t);
       }
     }
-    for (t = (int) Math.ceil(t * 1.5); t < limit; t = (int) Math.ceil(t * 1.5)) {
+    for (t = (int) Math.ceil(t * 1.5); t <= k; t = (int) Math.ceil(t * 1.5)) {
       out.add(t);
     }
-    return out.stream().mapToInt(Integer::intValue).toArray();
+    return out.build().toArray();
   }
 
   /** Neighbours each row needs. */
