@@ -31,7 +31,7 @@ class AnomaliesCommandTest {
   private record Run(int code, String out, String err) {}
 
   @Test
-  void defaultMethodFlagsAnIsolatedRowAndAJunkGroup() {
+  void defaultMethodFlagsAnIsolatedRowAndAJunkGroup() throws Exception {
     String lake = dir.resolve("lake").toString();
     try (Lakehouse l = Lakehouse.open(lake)) {
       write(l.createCollection("t.v", schema(), Metric.COSINE, false));
