@@ -14,4 +14,4 @@ trap 'rm -rf "$out"' EXIT
 py="$here/.venv/bin/python"
 "$py" "$here/dedup_bench.py" --smoke --out "$out" | grep -E '^  (lakebeam|datasketch|speedup)'
 "$py" "$here/cluster_bench.py" --smoke --out "$out" | grep -E '^  time ratio'
-"$py" "$here/anomaly_bench.py" --smoke --out "$out" | grep -E '^  (lakebeam|sklearn)_'
+"$py" "$here/anomaly_bench.py" --smoke --out "$out" | grep -E '^  (lakebeam|sklearn|exact)_'

@@ -55,8 +55,8 @@ import org.apache.iceberg.data.Record;
  *   --warehouse /tmp/wh --texts texts.bin --jaccard 0.8 --out groups.tsv
  * java ... kmeans --warehouse /tmp/wh --vectors v.f32 --dim 384 --init init.f32 --iterations 20 \
  *   --out clusters.tsv
- * java ... anomalies --warehouse /tmp/wh --vectors v.f32 --dim 384 --k 10 --out scores.tsv \
- *   [--methods knn,iforest]
+ * java ... anomalies --warehouse /tmp/wh --vectors v.f32 --dim 384 --k 10 --max-k 100 \
+ *   --out scores.tsv [--methods multiscale,knn,iforest]
  * }</pre>
  *
  * {@code --runner direct} (default) or {@code flink} (an embedded local Flink cluster, or the
@@ -163,13 +163,26 @@ public final class CurationBench {
       t0 = System.nanoTime();
       lake.indexes().build(lake.collection(TABLE), "embedding", null, IndexParams.defaults());
       out.put("index_build_s", seconds(t0));
-      List<String> methods = List.of(a.getOrDefault("methods", "knn,iforest").split(","));
+      List<String> methods =
+          List.of(a.getOrDefault("methods", "multiscale,knn,iforest").split(","));
+      int maxK = Integer.parseInt(a.getOrDefault("max-k", "100"));
       Map<String, PTransform<PCollection<Row>, PCollection<Row>>> phases = new LinkedHashMap<>();
       List<String> columns = new ArrayList<>();
+      if (methods.contains("multiscale")) {
+        phases.put(
+            "multiscale",
+            Anomalies.multiScaleKnn().onVector("embedding").withMaxK(maxK).withTopFraction(top));
+        columns.addAll(List.of("anomaly_score", "is_anomaly"));
+      }
       if (methods.contains("knn")) {
         phases.put(
-            "knn", Anomalies.knnDistance().onVector("embedding").withK(k).withTopFraction(top));
-        columns.addAll(List.of("anomaly_score", "is_anomaly"));
+            "knn",
+            Anomalies.knnDistance()
+                .onVector("embedding")
+                .withK(k)
+                .withTopFraction(top)
+                .toFields("knn_score", "is_knn_anomaly"));
+        columns.addAll(List.of("knn_score", "is_knn_anomaly"));
       }
       if (methods.contains("iforest")) {
         phases.put(
