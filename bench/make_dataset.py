@@ -70,9 +70,9 @@ def model_files(model_dir: str) -> tuple[str, str]:
         # Maven finds the jar wherever its local repository is (MAVEN_OPTS, settings.xml); run
         # outside the reactor so dependency:copy is a standalone goal.
         log(f"fetching {MODEL_COORDS} with mvn dependency:copy")
-        subprocess.run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={MODEL_COORDS}",
-                        f"-DoutputDirectory={tmp}", "-Dmdep.stripVersion=false"],
-                       check=True, cwd=tmp)
+        subprocess.run(["mvn", "-B", "-q", "-Dstyle.color=never", "dependency:copy",
+                        f"-Dartifact={MODEL_COORDS}", f"-DoutputDirectory={tmp}",
+                        "-Dmdep.stripVersion=false"], check=True, cwd=tmp)
         jar = os.path.join(tmp, MODEL_COORDS.split(":")[1] + "-" + MODEL_COORDS.split(":")[2]
                            + ".jar")
         with zipfile.ZipFile(jar) as z:
