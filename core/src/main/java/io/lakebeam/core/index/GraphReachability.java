@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * 4-dimensional vectors, 9 graphs had such nodes (3 in 100 builds of 1,000 16-dimensional ones);
  * none in as many one-thread builds. For each unreachable node this adds the missing back-edge from
  * its most similar reachable node that has room (one of its own neighbours first), so the graph
- * written to disk is connected from the entry node.
+ * written to disk is connected from the entry node. (A search enters the base layer wherever the
+ * upper layers lead it, so this is the check that catches orphans, not a proof of strong
+ * connectivity; segments no larger than the search beam are scored exactly in any case.)
  *
  * <pre>{@code
  * int repaired = GraphReachability.connect(builder.getGraph(), vectors, similarity);
