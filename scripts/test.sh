@@ -41,6 +41,8 @@ if [ "$java" = 1 ]; then
     exit "$rc"
   fi
   touch "$ROOT/cli/target/.lakebeam-built"
+  # The install also built the bench module and its classpath: bench/build_java.sh has nothing to do.
+  touch "$ROOT/bench/target/.bench-built"
 else
   "$ROOT/lakebeam" build
 fi

@@ -1,6 +1,7 @@
 """Runs the JVM peers (LuceneHnswBench, JVectorBench) in a child JVM and returns their JSON.
 
-The classes are compiled by ``bench/build_java.sh`` (javac only, no reactor build). Both print
+The classes are built by ``bench/build_java.sh`` (the reactor's ``bench`` module, rebuilt when the
+sources are newer than its last build). Both print
 one JSON object on stdout with the same shape as the Python systems' results.
 """
 
@@ -18,10 +19,9 @@ CLASSES = {"lucene-hnsw": "io.lakebeam.bench.LuceneHnswBench",
 
 
 def classpath() -> str:
-    cp_file = os.path.join(HERE, "target", "bench-classpath.txt")
-    if not os.path.exists(cp_file):
-        subprocess.run(["bash", os.path.join(HERE, "build_java.sh")], check=True)
-    with open(cp_file) as f:
+    subprocess.run(["bash", os.path.join(HERE, "build_java.sh")], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(os.path.join(HERE, "target", "bench-classpath.txt")) as f:
         return f.read().strip()
 
 

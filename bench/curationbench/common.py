@@ -43,13 +43,13 @@ def machine() -> dict:
 
 def java_command() -> list[str]:
     """``java``, the flags of scripts/env.sh and the CurationBench classpath (built when stale)."""
-    subprocess.run(["bash", os.path.join(BENCH, "build_curation_java.sh")], check=True,
+    subprocess.run(["bash", os.path.join(BENCH, "build_java.sh")], check=True,
                    stdout=subprocess.DEVNULL)
     script = (f"source {shlex.quote(os.path.join(ROOT, 'scripts', 'env.sh'))} >/dev/null && "
               'echo "$JAVA_HOME" && printf "%s\\n" "${LAKEBEAM_JVM_FLAGS[@]}"')
     lines = subprocess.run(["bash", "-c", script], check=True, capture_output=True,
                            text=True).stdout.strip().splitlines()
-    with open(os.path.join(BENCH, "target", "curation-classpath.txt")) as f:
+    with open(os.path.join(BENCH, "target", "bench-classpath.txt")) as f:
         cp = f.read().strip()
     return [os.path.join(lines[0], "bin", "java"), *lines[1:], "-Xmx4g", "-cp", cp,
             "io.lakebeam.bench.CurationBench"]

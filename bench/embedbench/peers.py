@@ -1,7 +1,7 @@
 """Runs each system of the embedding benchmark in a child process and returns its JSON.
 
 * ``java``: ``EmbedBench`` (bench/src/main/java) in a JVM with scripts/env.sh's flags
-  (``-Xss16m`` among them: ONNX Runtime needs the stack), compiled by build_embed_java.sh;
+  (``-Xss16m`` among them: ONNX Runtime needs the stack), built by build_java.sh;
   settings are batch token budgets.
 * ``ort``: ``ort_peer.py`` in bench/.venv; settings are batch sizes.
 * ``st``: ``st_peer.py`` in bench/.venv-st (bench/setup_venv_st.sh); settings are batch sizes.
@@ -30,13 +30,13 @@ NAMES = {"java": "Lakebeam Java (OnnxTextEmbedder)", "ort": "Python onnxruntime"
 
 def java_command() -> list[str]:
     """``java`` and its flags from scripts/env.sh, plus the EmbedBench classpath (built here)."""
-    subprocess.run(["bash", os.path.join(BENCH, "build_embed_java.sh")], check=True,
+    subprocess.run(["bash", os.path.join(BENCH, "build_java.sh")], check=True,
                    stdout=subprocess.DEVNULL)
     script = (f"source {shlex.quote(os.path.join(ROOT, 'scripts', 'env.sh'))} >/dev/null && "
               'echo "$JAVA_HOME" && printf "%s\\n" "${LAKEBEAM_JVM_FLAGS[@]}"')
     lines = subprocess.run(["bash", "-c", script], check=True, capture_output=True,
                            text=True).stdout.strip().splitlines()
-    with open(os.path.join(BENCH, "target", "embed-classpath.txt")) as f:
+    with open(os.path.join(BENCH, "target", "bench-classpath.txt")) as f:
         cp = f.read().strip()
     return [os.path.join(lines[0], "bin", "java"), *lines[1:], "-Xmx2g", "-cp", cp,
             "io.lakebeam.bench.EmbedBench"]

@@ -172,22 +172,33 @@ final class SearchExecution {
       p.segment().scoreExact(query, vsf, p.ordinals(), p.ordinals().length, top);
       return;
     }
+    if (p.accepted() <= ef) {
+      // A beam this wide would visit every accepted row: score them all, which also cannot miss
+      // a row that the graph does not reach.
+      scoreAccepted(p, query, vsf, top);
+      return;
+    }
     SearchResult.NodeScore[] nodes = p.segment().search(query, k, ef, vsf, p.accept());
     if (nodes.length < Math.min(k, p.accepted())) {
       // The graph walk ran out of accepted nodes: score every accepted row instead.
-      int[] ordinals = new int[p.accepted()];
-      int c = 0;
-      for (int o = 0; o < p.segment().size() && c < ordinals.length; o++) {
-        if (p.accept().get(o)) {
-          ordinals[c++] = o;
-        }
-      }
-      p.segment().scoreExact(query, vsf, ordinals, c, top);
+      scoreAccepted(p, query, vsf, top);
       return;
     }
     for (SearchResult.NodeScore ns : nodes) {
       top.offer(ns.score, p.segment(), ns.node);
     }
+  }
+
+  private static void scoreAccepted(
+      SegmentPlan p, VectorFloat<?> query, VectorSimilarityFunction vsf, TopK top) {
+    int[] ordinals = new int[p.accepted()];
+    int c = 0;
+    for (int o = 0; o < p.segment().size() && c < ordinals.length; o++) {
+      if (p.accept().get(o)) {
+        ordinals[c++] = o;
+      }
+    }
+    p.segment().scoreExact(query, vsf, ordinals, c, top);
   }
 
   private void scanFile(String file, VectorFloat<?> query, VectorSimilarityFunction vsf, TopK top) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds one graph segment over a set of data files: reads their vectors, skips rows that cannot be
  * indexed (null, wrong dimension, non-finite, zero vectors under cosine) and reports them, builds a
- * jVector graph in parallel and writes it, with its row map, beside the table.
+ * jVector graph in parallel, connects any node the parallel build left unreachable ({@link
+ * GraphReachability}) and writes it, with its row map, beside the table.
  */
 final class SegmentBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentBuilder.class);
@@ -131,17 +132,29 @@ final class SegmentBuilder {
       String what)
       throws IOException {
     RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
+    int threads = Runtime.getRuntime().availableProcessors();
+    ImmutableGraphIndex graph = buildGraph(ravv, metric, params, threads, what);
+    OnDiskGraphIndex.write(graph, ravv, out);
+  }
+
+  /**
+   * Builds the graph of {@code ravv}'s vectors (ordinals in order) on {@code threads} threads, with
+   * every node reachable from the entry node.
+   */
+  static ImmutableGraphIndex buildGraph(
+      RandomAccessVectorValues ravv, Metric metric, IndexParams params, int threads, String what)
+      throws IOException {
     BuildScoreProvider bsp =
         BuildScoreProvider.randomAccessScoreProvider(ravv, metric.indexSimilarity());
-    int threads = Runtime.getRuntime().availableProcessors();
     ForkJoinPool pool = new ForkJoinPool(threads);
     long start = System.nanoTime();
     AtomicInteger done = new AtomicInteger();
-    int n = vectors.size();
+    int n = ravv.size();
+    ImmutableGraphIndex graph;
     try (GraphIndexBuilder builder =
         new GraphIndexBuilder(
             bsp,
-            dimension,
+            ravv.dimension(),
             params.m(),
             params.efConstruction(),
             params.neighborOverflow(),
@@ -168,12 +181,17 @@ final class SegmentBuilder {
                           }))
           .join();
       builder.cleanup();
-      ImmutableGraphIndex graph = builder.getGraph();
-      OnDiskGraphIndex.write(graph, ravv, out);
+      graph = builder.getGraph();
     } finally {
       pool.shutdown();
     }
+    int repaired = GraphReachability.connect(graph, ravv, metric.indexSimilarity());
+    if (repaired > 0) {
+      LOG.info(
+          "Indexing {}: connected {} nodes the parallel build left unreachable", what, repaired);
+    }
     LOG.info("Indexed {}: {} vectors in {} ms", what, n, (System.nanoTime() - start) / 1_000_000);
+    return graph;
   }
 
   static String problem(float[] v, int dimension, Metric metric) {
