@@ -5,33 +5,51 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import io.lakebeam.transforms.BadRecords;
 import io.lakebeam.transforms.lake.RowPositions;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Near-duplicate text detection with MinHash and LSH; see {@link Dedup#nearDuplicates()}. Rows are
- * shingled (word n-grams) and MinHashed; rows sharing an LSH band bucket are candidates, verified
- * by exact Jaccard similarity of their shingles; verified pairs form duplicate groups by
- * distributed connected components. No step holds more than one bucket or one row's neighbours.
+ * Near-duplicate text detection with MinHash and LSH; see {@link Dedup#nearDuplicates()}. Batch at
+ * a time, with as few keyed stages as the algorithm needs:
+ *
+ * <ol>
+ *   <li>rows are shingled (word n-grams) and MinHashed (SIMD over the permutations), and their band
+ *       buckets leave each bundle as one batch of {@code (bucket, row key)} per bucket shard;
+ *   <li>each shard's buckets give candidate pairs, routed to verification partitions;
+ *   <li>only the rows in some candidate pair send their shingles, once per partition that needs
+ *       them, where the pairs are verified by exact Jaccard similarity;
+ *   <li>verified pairs become groups in one combine (a union-find over the group members, which is
+ *       what has to fit in memory: one entry per duplicate, not per row), and every row looks its
+ *       group up from a side input, so the rows themselves never pass through a shuffle.
+ * </ol>
+ *
+ * Every step is a deterministic function of the rows, so the groups are the same on every runner.
  */
 public final class NearDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+  /** Keys of the band-bucket grouping: each shard holds the buckets whose hash falls in it. */
+  static final int SHARDS = 64;
+
+  /** Keys of the verification step (at most 64: a row's partitions are a bit mask). */
+  static final int PARTITIONS = 32;
+
   private final String textField;
   private final double jaccard;
   private final int numPerm;
@@ -144,37 +162,49 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
         rows.apply(
             "MinHash rows",
             ParDo.of(
-                    new SignFn(
+                    new BandEntriesFn(
                         textField,
                         shingleSize,
                         new MinHasher(numPerm, seed),
                         lshParams(),
                         fields,
+                        SHARDS,
                         router))
-                .withOutputTags(SignFn.BANDS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                .withOutputTags(
+                    BandEntriesFn.ENTRIES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
     BadRecords.collect(signed, badRecords);
-    PCollection<KV<String, Row>> groups =
+    KvCoder<Integer, long[]> batchCoder = KvCoder.of(VarIntCoder.of(), LongArrayCoder.of());
+    PCollection<KV<Integer, long[]>> candidates =
         signed
-            .get(SignFn.BANDS)
-            .setCoder(
-                KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), ShingledRow.Coder.of())))
-            .apply("Group by bucket shard", GroupByKey.create())
-            .apply("Verify candidates", ParDo.of(new VerifyBucketFn(jaccard)))
-            .setCoder(
-                KvCoder.of(
-                    KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()))
-            .apply("Distinct pairs", Max.doublesPerKey())
-            .apply("Duplicate groups", new DuplicateGroups(fields, 4));
+            .get(BandEntriesFn.ENTRIES)
+            .setCoder(batchCoder)
+            .apply("Group buckets by shard", GroupByKey.create())
+            .apply("Candidate pairs", ParDo.of(new CandidatePairsFn(PARTITIONS)))
+            .setCoder(batchCoder);
+    PCollectionView<NeededRows> needed =
+        candidates
+            .apply("Rows in candidate pairs", Combine.globally(new NeededRows.Fn()))
+            .apply("Candidate rows", View.asSingleton());
+    PCollection<KV<Integer, ShingleBatch>> shingled =
+        rows.apply(
+                "Shingles of candidate rows",
+                ParDo.of(new ShingleRowsFn(textField, shingleSize, fields, PARTITIONS, needed))
+                    .withSideInputs(needed))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ShingleBatch.Coder.of()));
+    PCollectionView<DuplicateTable> table =
+        KeyedPCollectionTuple.of(VerifyPartitionFn.PAIRS, candidates)
+            .and(VerifyPartitionFn.ROWS, shingled)
+            .apply("Meet pairs and shingles", CoGroupByKey.create())
+            .apply("Verify pairs", ParDo.of(new VerifyPartitionFn(jaccard)))
+            .setCoder(DuplicateEdges.Coder.of())
+            .apply("Duplicate groups", Combine.globally(new DuplicateComponents()))
+            .apply("Groups", View.asSingleton());
     String text = textField;
     return rows.apply(
         "Add duplicate fields",
-        new AttachResults(
-            groups,
-            fields.fields(),
-            r -> emptyText(r.getString(text)) ? new Object[3] : fields.single(r)));
-  }
-
-  static boolean emptyText(String text) {
-    return text == null || Shingles.of(text, 1).length == 0;
+        new AttachDuplicates(
+            table,
+            fields,
+            r -> Shingles.hasWords(r.getString(text)) ? fields.single(r) : new Object[3]));
   }
 }

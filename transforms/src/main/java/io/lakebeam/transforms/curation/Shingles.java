@@ -34,6 +34,19 @@ final class Shingles {
     return Arrays.copyOf(out, distinct);
   }
 
+  /** Whether {@code text} has at least one word (a letter or digit). */
+  static boolean hasWords(String text) {
+    if (text == null) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isLetterOrDigit(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Exact Jaccard similarity of two sorted distinct hash sets. */
   static double jaccard(long[] a, long[] b) {
     int i = 0;

@@ -1,0 +1,74 @@
+package io.lakebeam.transforms.curation;
+
+import io.lakebeam.transforms.lake.ComputedColumns;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Adds the duplicate fields to every row from the {@link DuplicateTable} (a side input holding only
+ * the members of groups), so no row moves through a shuffle: a member gets its group, the others
+ * {@code defaults.apply(row)}.
+ */
+final class AttachDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final PCollectionView<DuplicateTable> table;
+  private final DuplicateFields fields;
+  private final SerializableFunction<Row, Object[]> defaults;
+
+  AttachDuplicates(
+      PCollectionView<DuplicateTable> table,
+      DuplicateFields fields,
+      SerializableFunction<Row, Object[]> defaults) {
+    this.table = table;
+    this.fields = fields;
+    this.defaults = defaults;
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> rows) {
+    Schema in = rows.getSchema();
+    Schema out = ComputedColumns.extend(in, fields.fields());
+    ComputedColumns.Appender appender =
+        new ComputedColumns.Appender(in, out, fields.fields().size());
+    return rows.apply(
+            "Look up groups",
+            ParDo.of(new AddFn(table, fields, appender, defaults)).withSideInputs(table))
+        .setRowSchema(out);
+  }
+
+  private static final class AddFn extends DoFn<Row, Row> {
+    private final PCollectionView<DuplicateTable> table;
+    private final DuplicateFields fields;
+    private final ComputedColumns.Appender appender;
+    private final SerializableFunction<Row, Object[]> defaults;
+
+    AddFn(
+        PCollectionView<DuplicateTable> table,
+        DuplicateFields fields,
+        ComputedColumns.Appender appender,
+        SerializableFunction<Row, Object[]> defaults) {
+      this.table = table;
+      this.fields = fields;
+      this.appender = appender;
+      this.defaults = defaults;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Row row = c.element();
+      String rank = fields.rank(row);
+      DuplicateTable.Member member = c.sideInput(table).get(rank);
+      c.output(
+          appender.append(
+              row,
+              member == null
+                  ? defaults.apply(row)
+                  : fields.values(rank, member.canonicalRank(), member.similarity())));
+    }
+  }
+}
