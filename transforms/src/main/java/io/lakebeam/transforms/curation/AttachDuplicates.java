@@ -13,7 +13,8 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Adds the duplicate fields to every row from the {@link DuplicateTable} (a side input holding only
  * the members of groups), so no row moves through a shuffle: a member gets its group, the others
- * {@code defaults.apply(row)}.
+ * {@code defaults.apply(row)}. Emits nothing when the table overflowed (see {@link
+ * GroupDuplicates}).
  */
 final class AttachDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final PCollectionView<DuplicateTable> table;
@@ -60,9 +61,13 @@ final class AttachDuplicates extends PTransform<PCollection<Row>, PCollection<Ro
 
     @ProcessElement
     public void process(ProcessContext c) {
+      DuplicateTable groups = c.sideInput(table);
+      if (groups.overflow()) {
+        return;
+      }
       Row row = c.element();
       String rank = fields.rank(row);
-      DuplicateTable.Member member = c.sideInput(table).get(rank);
+      DuplicateTable.Member member = groups.get(rank);
       c.output(
           appender.append(
               row,

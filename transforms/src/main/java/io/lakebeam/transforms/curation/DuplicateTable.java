@@ -22,9 +22,21 @@ final class DuplicateTable implements java.io.Serializable {
   record Member(String canonicalRank, double similarity) implements java.io.Serializable {}
 
   private final HashMap<String, Member> members;
+  private final boolean overflow;
 
-  DuplicateTable(HashMap<String, Member> members) {
+  DuplicateTable(HashMap<String, Member> members, boolean overflow) {
     this.members = members;
+    this.overflow = overflow;
+  }
+
+  /** A table that could not be built in memory: the groups had too many members. */
+  static DuplicateTable overflowing() {
+    return new DuplicateTable(new HashMap<>(), true);
+  }
+
+  /** Whether the groups had too many members to hold in memory (the table is then empty). */
+  boolean overflow() {
+    return overflow;
   }
 
   /** The member of this rank, or null when the row has no duplicates. */
@@ -52,7 +64,7 @@ final class DuplicateTable implements java.io.Serializable {
 
     @Override
     public void encode(DuplicateTable value, OutputStream out) throws IOException {
-      VarIntCoder.of().encode(value.members.size(), out);
+      VarIntCoder.of().encode(value.overflow ? -1 : value.members.size(), out);
       DataOutputStream data = new DataOutputStream(out);
       for (Map.Entry<String, Member> e : value.members.entrySet()) {
         StringUtf8Coder.of().encode(e.getKey(), out);
@@ -65,6 +77,9 @@ final class DuplicateTable implements java.io.Serializable {
     @Override
     public DuplicateTable decode(InputStream in) throws IOException {
       int n = VarIntCoder.of().decode(in);
+      if (n < 0) {
+        return overflowing();
+      }
       DataInputStream data = new DataInputStream(in);
       HashMap<String, Member> members = HashMap.newHashMap(n);
       for (int i = 0; i < n; i++) {
@@ -72,7 +87,7 @@ final class DuplicateTable implements java.io.Serializable {
         String canonical = StringUtf8Coder.of().decode(in);
         members.put(rank, new Member(canonical, data.readDouble()));
       }
-      return new DuplicateTable(members);
+      return new DuplicateTable(members, false);
     }
   }
 }

@@ -50,47 +50,45 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
   /** Keys of the verification step (at most 64: a row's partitions are a bit mask). */
   static final int PARTITIONS = 32;
 
-  private final String textField;
-  private final double jaccard;
-  private final int numPerm;
-  private final int shingleSize;
-  private final String idField;
-  private final String prefix;
-  private final long seed;
-  private final ErrorHandler<BadRecord, ?> badRecords;
+  private String textField = "text";
+  private double jaccard = 0.8;
+  private int numPerm = 128;
+  private int shingleSize = 3;
+  private String idField;
+  private String prefix = "";
+  private long seed = 1;
+  private int inMemoryLimit = 2_000_000;
+  private ErrorHandler<BadRecord, ?> badRecords;
 
-  NearDuplicates(
-      String textField,
-      double jaccard,
-      int numPerm,
-      int shingleSize,
-      String idField,
-      String prefix,
-      long seed,
-      ErrorHandler<BadRecord, ?> badRecords) {
-    this.textField = textField;
-    this.jaccard = jaccard;
-    this.numPerm = numPerm;
-    this.shingleSize = shingleSize;
-    this.idField = idField;
-    this.prefix = prefix;
-    this.seed = seed;
-    this.badRecords = badRecords;
+  NearDuplicates() {}
+
+  /** A copy with one setting changed; instances stay immutable to their users. */
+  private NearDuplicates with(java.util.function.Consumer<NearDuplicates> change) {
+    NearDuplicates copy = new NearDuplicates();
+    copy.textField = textField;
+    copy.jaccard = jaccard;
+    copy.numPerm = numPerm;
+    copy.shingleSize = shingleSize;
+    copy.idField = idField;
+    copy.prefix = prefix;
+    copy.seed = seed;
+    copy.inMemoryLimit = inMemoryLimit;
+    copy.badRecords = badRecords;
+    change.accept(copy);
+    return copy;
   }
 
   /** The STRING field compared. Default {@code text}. */
   public NearDuplicates onText(String field) {
     checkArgumentNotNull(field, "Cannot compare a null field");
-    return new NearDuplicates(
-        field, jaccard, numPerm, shingleSize, idField, prefix, seed, badRecords);
+    return with(c -> c.textField = field);
   }
 
   /** Rows at or above this Jaccard similarity of shingles are duplicates. Default 0.8; (0, 1]. */
   public NearDuplicates withJaccard(double threshold) {
     checkArgument(
         threshold > 0 && threshold <= 1, "Cannot use Jaccard threshold %s: use (0, 1]", threshold);
-    return new NearDuplicates(
-        textField, threshold, numPerm, shingleSize, idField, prefix, seed, badRecords);
+    return with(c -> c.jaccard = threshold);
   }
 
   /** MinHash permutations (split into LSH bands). Default 128; 16-1024. */
@@ -99,15 +97,13 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
         permutations >= 16 && permutations <= 1024,
         "Cannot use %s permutations: use 16-1024",
         permutations);
-    return new NearDuplicates(
-        textField, jaccard, permutations, shingleSize, idField, prefix, seed, badRecords);
+    return with(c -> c.numPerm = permutations);
   }
 
   /** Words per shingle. Default 3; 1-16. */
   public NearDuplicates withShingleSize(int words) {
     checkArgument(words >= 1 && words <= 16, "Cannot use shingles of %s words: use 1-16", words);
-    return new NearDuplicates(
-        textField, jaccard, numPerm, words, idField, prefix, seed, badRecords);
+    return with(c -> c.shingleSize = words);
   }
 
   /**
@@ -117,28 +113,34 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
    */
   public NearDuplicates withIdField(String field) {
     checkArgumentNotNull(field, "Cannot use a null id field");
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, field, prefix, seed, badRecords);
+    return with(c -> c.idField = field);
   }
 
   /** A prefix for the output fields (e.g. {@code "title_"}). Default: none. */
   public NearDuplicates withOutputPrefix(String outputPrefix) {
     checkArgumentNotNull(outputPrefix, "Cannot use a null prefix");
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, idField, outputPrefix, seed, badRecords);
+    return with(c -> c.prefix = outputPrefix);
   }
 
   /** The seed of the MinHash functions. Default 1. */
   public NearDuplicates withSeed(long newSeed) {
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, idField, prefix, newSeed, badRecords);
+    return with(c -> c.seed = newSeed);
+  }
+
+  /**
+   * The most group members solved in memory (one union-find in one combine, then a side-input
+   * lookup); beyond it the groups come from distributed connected components, slower but unbounded.
+   * Default 2,000,000 (a few hundred MB of heap on one worker).
+   */
+  public NearDuplicates withInMemoryGroupLimit(int members) {
+    checkArgument(members >= 0, "Cannot hold %s group members in memory", members);
+    return with(c -> c.inMemoryLimit = members);
   }
 
   /** Sends rows without text to {@code handler}; they get null fields. Default: fail. */
   public NearDuplicates withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
     checkArgumentNotNull(handler, "Cannot use a null error handler");
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, idField, prefix, seed, handler);
+    return with(c -> c.badRecords = handler);
   }
 
   /** The LSH bands and rows these settings use. */
@@ -191,20 +193,19 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
                 ParDo.of(new ShingleRowsFn(textField, shingleSize, fields, PARTITIONS, needed))
                     .withSideInputs(needed))
             .setCoder(KvCoder.of(VarIntCoder.of(), ShingleBatch.Coder.of()));
-    PCollectionView<DuplicateTable> table =
+    PCollection<DuplicateEdges> edges =
         KeyedPCollectionTuple.of(VerifyPartitionFn.PAIRS, candidates)
             .and(VerifyPartitionFn.ROWS, shingled)
             .apply("Meet pairs and shingles", CoGroupByKey.create())
             .apply("Verify pairs", ParDo.of(new VerifyPartitionFn(jaccard)))
-            .setCoder(DuplicateEdges.Coder.of())
-            .apply("Duplicate groups", Combine.globally(new DuplicateComponents()))
-            .apply("Groups", View.asSingleton());
+            .setCoder(DuplicateEdges.Coder.of());
     String text = textField;
     return rows.apply(
-        "Add duplicate fields",
-        new AttachDuplicates(
-            table,
+        "Duplicate groups",
+        new GroupDuplicates(
+            edges,
             fields,
+            inMemoryLimit,
             r -> Shingles.hasWords(r.getString(text)) ? fields.single(r) : new Object[3]));
   }
 }

@@ -76,7 +76,7 @@ class NearDuplicateKernelsTest {
       edges.add(new String[] {"r" + i, "r20"});
     }
     edges.add(new String[] {"r41", "r40"});
-    DuplicateComponents fn = new DuplicateComponents();
+    DuplicateComponents fn = new DuplicateComponents(1000);
     DuplicateTable whole = fn.extractOutput(fn.addInput(fn.createAccumulator(), batch(edges, 0)));
     for (int split = 1; split < edges.size(); split += 4) {
       DuplicateComponents.Forest left =
@@ -95,6 +95,12 @@ class NearDuplicateKernelsTest {
     assertThat(whole.get("r25").canonicalRank()).isEqualTo("r20");
     assertThat(whole.get("r41").canonicalRank()).isEqualTo("r40");
     assertThat(whole.groups()).isEqualTo(3);
+    assertThat(whole.overflow()).isFalse();
+    DuplicateComponents small = new DuplicateComponents(20);
+    DuplicateTable overflowing =
+        small.extractOutput(small.addInput(small.createAccumulator(), batch(edges, 0)));
+    assertThat(overflowing.overflow()).isTrue();
+    assertThat(overflowing.size()).isZero();
     assertThat(whole.get("r00").similarity()).isCloseTo(0.89, within(1e-9));
   }
 

@@ -135,6 +135,28 @@ class NearDuplicatesTest {
     assertThat(rows.get("d00000").getField("dup_similarity")).isNull();
   }
 
+  @Test
+  void distributedComponentsBeyondTheMemoryLimitGiveTheSameGroups() {
+    Pipelines.runUnchecked(
+        Runner.DIRECT,
+        p ->
+            p.apply(Lake.read(lake, "t.docs"))
+                .apply("In memory", Dedup.nearDuplicates().withOutputPrefix("mem_"))
+                .apply(
+                    "Distributed",
+                    Dedup.nearDuplicates().withOutputPrefix("dist_").withInMemoryGroupLimit(10))
+                .apply(Lake.writeBackColumns(lake, "t.docs")));
+    Collection c = lake.collection("t.docs").refreshMetadata();
+    int members = 0;
+    for (Record r : LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema())) {
+      for (String f : new String[] {"dup_group", "is_canonical", "dup_similarity"}) {
+        assertThat(r.getField("dist_" + f)).isEqualTo(r.getField("mem_" + f));
+      }
+      members += r.getField("mem_dup_similarity") == null ? 0 : 1;
+    }
+    assertThat(members).isGreaterThan(500);
+  }
+
   private static String words(Random rnd, String[] vocabulary, int n) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < n; i++) {

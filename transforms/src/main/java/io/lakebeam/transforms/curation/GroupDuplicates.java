@@ -1,0 +1,111 @@
+package io.lakebeam.transforms.curation;
+
+import io.lakebeam.transforms.lake.ComputedColumns;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Adds the duplicate fields to rows from verified edges (each pair once). The groups are solved in
+ * one combine by a union-find and looked up from a side input, while they hold at most {@code
+ * limit} members; beyond it, by the distributed connected components ({@link DuplicateGroups})
+ * joined back per data file. Both paths are in the graph; the one not taken sees no elements.
+ */
+final class GroupDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final PCollection<DuplicateEdges> edges;
+  private final DuplicateFields fields;
+  private final int limit;
+  private final SerializableFunction<Row, Object[]> defaults;
+
+  GroupDuplicates(
+      PCollection<DuplicateEdges> edges,
+      DuplicateFields fields,
+      int limit,
+      SerializableFunction<Row, Object[]> defaults) {
+    this.edges = edges;
+    this.fields = fields;
+    this.limit = limit;
+    this.defaults = defaults;
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> rows) {
+    PCollectionView<DuplicateTable> table =
+        edges
+            .apply("Union-find", Combine.globally(new DuplicateComponents(limit)))
+            .apply("Groups", View.asSingleton());
+    PCollection<Row> inMemory =
+        rows.apply("Look up groups", new AttachDuplicates(table, fields, defaults));
+    PCollection<KV<KV<String, String>, Double>> pairs =
+        edges
+            .apply(
+                "Pairs if too many members",
+                ParDo.of(new PairsIfOverflow(table)).withSideInputs(table))
+            .setCoder(
+                KvCoder.of(
+                    KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()));
+    PCollection<Row> distributed =
+        rows.apply(
+                "Rows if too many members",
+                ParDo.of(new RowsIfOverflow(table)).withSideInputs(table))
+            .setRowSchema(rows.getSchema())
+            .apply(
+                "Distributed groups",
+                new AttachResults(
+                    pairs.apply("Connected components", new DuplicateGroups(fields, 4)),
+                    fields.fields(),
+                    defaults));
+    Schema out = ComputedColumns.extend(rows.getSchema(), fields.fields());
+    return PCollectionList.of(inMemory)
+        .and(distributed)
+        .apply("Either", Flatten.pCollections())
+        .setRowSchema(out);
+  }
+
+  private static final class PairsIfOverflow
+      extends DoFn<DuplicateEdges, KV<KV<String, String>, Double>> {
+    private final PCollectionView<DuplicateTable> table;
+
+    PairsIfOverflow(PCollectionView<DuplicateTable> table) {
+      this.table = table;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (c.sideInput(table).overflow()) {
+        DuplicateEdges e = c.element();
+        for (int i = 0; i < e.size(); i++) {
+          c.output(KV.of(KV.of(e.from()[i], e.to()[i]), e.similarity()[i]));
+        }
+      }
+    }
+  }
+
+  private static final class RowsIfOverflow extends DoFn<Row, Row> {
+    private final PCollectionView<DuplicateTable> table;
+
+    RowsIfOverflow(PCollectionView<DuplicateTable> table) {
+      this.table = table;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (c.sideInput(table).overflow()) {
+        c.output(c.element());
+      }
+    }
+  }
+}
