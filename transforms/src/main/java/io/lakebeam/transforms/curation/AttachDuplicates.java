@@ -6,33 +6,37 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 
 /**
  * Adds the duplicate fields to every row from the {@link DuplicateTable} (a side input holding only
- * the members of groups), so no row moves through a shuffle: a member gets its group, the others
- * {@code defaults.apply(row)}. Emits nothing when the table overflowed (see {@link
+ * the members of groups), rows grouped by data file ({@link RowsByFile}): a member gets its group,
+ * the others {@code defaults.apply(row)}. Emits nothing when the table overflowed (see {@link
  * GroupDuplicates}).
  */
-final class AttachDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+final class AttachDuplicates
+    extends PTransform<PCollection<KV<String, Iterable<Row>>>, PCollection<Row>> {
   private final PCollectionView<DuplicateTable> table;
   private final DuplicateFields fields;
   private final SerializableFunction<Row, Object[]> defaults;
+  private final Schema in;
 
   AttachDuplicates(
       PCollectionView<DuplicateTable> table,
       DuplicateFields fields,
-      SerializableFunction<Row, Object[]> defaults) {
+      SerializableFunction<Row, Object[]> defaults,
+      Schema in) {
     this.table = table;
     this.fields = fields;
     this.defaults = defaults;
+    this.in = in;
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<Row> rows) {
-    Schema in = rows.getSchema();
+  public PCollection<Row> expand(PCollection<KV<String, Iterable<Row>>> rows) {
     Schema out = ComputedColumns.extend(in, fields.fields());
     ComputedColumns.Appender appender =
         new ComputedColumns.Appender(in, out, fields.fields().size());
@@ -42,7 +46,7 @@ final class AttachDuplicates extends PTransform<PCollection<Row>, PCollection<Ro
         .setRowSchema(out);
   }
 
-  private static final class AddFn extends DoFn<Row, Row> {
+  private static final class AddFn extends DoFn<KV<String, Iterable<Row>>, Row> {
     private final PCollectionView<DuplicateTable> table;
     private final DuplicateFields fields;
     private final ComputedColumns.Appender appender;
@@ -65,15 +69,16 @@ final class AttachDuplicates extends PTransform<PCollection<Row>, PCollection<Ro
       if (groups.overflow()) {
         return;
       }
-      Row row = c.element();
-      String rank = fields.rank(row);
-      DuplicateTable.Member member = groups.get(rank);
-      c.output(
-          appender.append(
-              row,
-              member == null
-                  ? defaults.apply(row)
-                  : fields.values(rank, member.canonicalRank(), member.similarity())));
+      for (Row row : c.element().getValue()) {
+        String rank = fields.rank(row);
+        DuplicateTable.Member member = groups.get(rank);
+        c.output(
+            appender.append(
+                row,
+                member == null
+                    ? defaults.apply(row)
+                    : fields.values(rank, member.canonicalRank(), member.similarity())));
+      }
     }
   }
 }

@@ -93,13 +93,15 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
             .apply("Group by hash shard", GroupByKey.create())
             .apply("Pair copies", ParDo.of(new PairCopies()))
             .setCoder(DuplicateEdges.Coder.of());
-    return rows.apply(
-        "Duplicate groups",
-        new GroupDuplicates(
-            edges,
-            fields,
-            2_000_000,
-            r -> r.getString(text) == null ? new Object[3] : fields.single(r)));
+    return rows.apply("Rows by file", new RowsByFile(edges))
+        .apply(
+            "Duplicate groups",
+            new GroupDuplicates(
+                edges,
+                fields,
+                2_000_000,
+                r -> r.getString(text) == null ? new Object[3] : fields.single(r),
+                rows.getSchema()));
   }
 
   static String sha256(String value) {

@@ -24,31 +24,36 @@ import org.apache.beam.sdk.values.Row;
  * limit} members; beyond it, by the distributed connected components ({@link DuplicateGroups})
  * joined back per data file. Both paths are in the graph; the one not taken sees no elements.
  */
-final class GroupDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
+final class GroupDuplicates
+    extends PTransform<PCollection<KV<String, Iterable<Row>>>, PCollection<Row>> {
   private final PCollection<DuplicateEdges> edges;
   private final DuplicateFields fields;
   private final int limit;
   private final SerializableFunction<Row, Object[]> defaults;
+  private final Schema in;
 
+  /** {@code in}: the schema of the rows (grouped by data file with {@link RowsByFile}). */
   GroupDuplicates(
       PCollection<DuplicateEdges> edges,
       DuplicateFields fields,
       int limit,
-      SerializableFunction<Row, Object[]> defaults) {
+      SerializableFunction<Row, Object[]> defaults,
+      Schema in) {
     this.edges = edges;
     this.fields = fields;
     this.limit = limit;
     this.defaults = defaults;
+    this.in = in;
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<Row> rows) {
+  public PCollection<Row> expand(PCollection<KV<String, Iterable<Row>>> rows) {
     PCollectionView<DuplicateTable> table =
         edges
             .apply("Union-find", Combine.globally(new DuplicateComponents(limit)))
             .apply("Groups", View.asSingleton());
     PCollection<Row> inMemory =
-        rows.apply("Look up groups", new AttachDuplicates(table, fields, defaults));
+        rows.apply("Look up groups", new AttachDuplicates(table, fields, defaults, in));
     PCollection<KV<KV<String, String>, Double>> pairs =
         edges
             .apply(
@@ -61,14 +66,14 @@ final class GroupDuplicates extends PTransform<PCollection<Row>, PCollection<Row
         rows.apply(
                 "Rows if too many members",
                 ParDo.of(new RowsIfOverflow(table)).withSideInputs(table))
-            .setRowSchema(rows.getSchema())
+            .setRowSchema(in)
             .apply(
                 "Distributed groups",
                 new AttachResults(
                     pairs.apply("Connected components", new DuplicateGroups(fields, 4)),
                     fields.fields(),
                     defaults));
-    Schema out = ComputedColumns.extend(rows.getSchema(), fields.fields());
+    Schema out = ComputedColumns.extend(in, fields.fields());
     return PCollectionList.of(inMemory)
         .and(distributed)
         .apply("Either", Flatten.pCollections())
@@ -94,7 +99,7 @@ final class GroupDuplicates extends PTransform<PCollection<Row>, PCollection<Row
     }
   }
 
-  private static final class RowsIfOverflow extends DoFn<Row, Row> {
+  private static final class RowsIfOverflow extends DoFn<KV<String, Iterable<Row>>, Row> {
     private final PCollectionView<DuplicateTable> table;
 
     RowsIfOverflow(PCollectionView<DuplicateTable> table) {
@@ -104,7 +109,7 @@ final class GroupDuplicates extends PTransform<PCollection<Row>, PCollection<Row
     @ProcessElement
     public void process(ProcessContext c) {
       if (c.sideInput(table).overflow()) {
-        c.output(c.element());
+        c.element().getValue().forEach(c::output);
       }
     }
   }

@@ -183,12 +183,14 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
             .apply("Group buckets by shard", GroupByKey.create())
             .apply("Candidate pairs", ParDo.of(new CandidatePairsFn(PARTITIONS)))
             .setCoder(batchCoder);
-    PCollectionView<NeededRows> needed =
-        candidates
-            .apply("Rows in candidate pairs", Combine.globally(new NeededRows.Fn()))
-            .apply("Candidate rows", View.asSingleton());
+    PCollection<NeededRows> neededRows =
+        candidates.apply("Rows in candidate pairs", Combine.globally(new NeededRows.Fn()));
+    PCollectionView<NeededRows> needed = neededRows.apply("Candidate rows", View.asSingleton());
+    PCollection<KV<String, Iterable<Row>>> byFile =
+        rows.apply("Rows by file", new RowsByFile(neededRows));
     PCollection<KV<Integer, ShingleBatch>> shingled =
-        rows.apply(
+        byFile
+            .apply(
                 "Shingles of candidate rows",
                 ParDo.of(new ShingleRowsFn(textField, shingleSize, fields, PARTITIONS, needed))
                     .withSideInputs(needed))
@@ -200,12 +202,13 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
             .apply("Verify pairs", ParDo.of(new VerifyPartitionFn(jaccard)))
             .setCoder(DuplicateEdges.Coder.of());
     String text = textField;
-    return rows.apply(
+    return byFile.apply(
         "Duplicate groups",
         new GroupDuplicates(
             edges,
             fields,
             inMemoryLimit,
-            r -> Shingles.hasWords(r.getString(text)) ? fields.single(r) : new Object[3]));
+            r -> Shingles.hasWords(r.getString(text)) ? fields.single(r) : new Object[3],
+            in));
   }
 }

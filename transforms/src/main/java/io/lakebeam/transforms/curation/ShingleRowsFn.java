@@ -8,10 +8,10 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Sends the shingles of every row that is in some candidate pair to each verification partition
- * that needs them, batched per partition and bundle. Rows in no candidate pair (most rows of a
- * corpus) send nothing.
+ * that needs them, batched per partition and bundle. Rows arrive grouped by data file ({@link
+ * RowsByFile}); rows in no candidate pair (most rows of a corpus) send nothing.
  */
-final class ShingleRowsFn extends DoFn<Row, KV<Integer, ShingleBatch>> {
+final class ShingleRowsFn extends DoFn<KV<String, Iterable<Row>>, KV<Integer, ShingleBatch>> {
   private final String textField;
   private final int shingleSize;
   private final DuplicateFields fields;
@@ -43,20 +43,21 @@ final class ShingleRowsFn extends DoFn<Row, KV<Integer, ShingleBatch>> {
     if (rows.size() == 0) {
       return;
     }
-    Row row = c.element();
-    String rank = fields.rank(row);
-    long key = DuplicateFields.key(rank);
-    long mask = rows.partitionsOf(key);
-    if (mask == 0) {
-      return;
-    }
-    long[] shingles = Shingles.of(row.getString(textField), shingleSize);
-    for (int p = 0; p < partitions; p++) {
-      if ((mask & (1L << p)) != 0) {
-        if (batches[p] == null) {
-          batches[p] = new ShingleBatch.Builder();
+    for (Row row : c.element().getValue()) {
+      String rank = fields.rank(row);
+      long key = DuplicateFields.key(rank);
+      long mask = rows.partitionsOf(key);
+      if (mask == 0) {
+        continue;
+      }
+      long[] shingles = Shingles.of(row.getString(textField), shingleSize);
+      for (int p = 0; p < partitions; p++) {
+        if ((mask & (1L << p)) != 0) {
+          if (batches[p] == null) {
+            batches[p] = new ShingleBatch.Builder();
+          }
+          batches[p].add(key, rank, shingles);
         }
-        batches[p].add(key, rank, shingles);
       }
     }
   }
