@@ -23,12 +23,16 @@ final class AttachDuplicates
   private final DuplicateFields fields;
   private final SerializableFunction<Row, Object[]> defaults;
   private final Schema in;
+  private final boolean fallback;
 
+  /** {@code fallback}: whether another path adds the fields when the table overflows. */
   AttachDuplicates(
       PCollectionView<DuplicateTable> table,
       DuplicateFields fields,
       SerializableFunction<Row, Object[]> defaults,
-      Schema in) {
+      Schema in,
+      boolean fallback) {
+    this.fallback = fallback;
     this.table = table;
     this.fields = fields;
     this.defaults = defaults;
@@ -42,7 +46,7 @@ final class AttachDuplicates
         new ComputedColumns.Appender(in, out, fields.fields().size());
     return rows.apply(
             "Look up groups",
-            ParDo.of(new AddFn(table, fields, appender, defaults)).withSideInputs(table))
+            ParDo.of(new AddFn(table, fields, appender, defaults, fallback)).withSideInputs(table))
         .setRowSchema(out);
   }
 
@@ -51,12 +55,15 @@ final class AttachDuplicates
     private final DuplicateFields fields;
     private final ComputedColumns.Appender appender;
     private final SerializableFunction<Row, Object[]> defaults;
+    private final boolean fallback;
 
     AddFn(
         PCollectionView<DuplicateTable> table,
         DuplicateFields fields,
         ComputedColumns.Appender appender,
-        SerializableFunction<Row, Object[]> defaults) {
+        SerializableFunction<Row, Object[]> defaults,
+        boolean fallback) {
+      this.fallback = fallback;
       this.table = table;
       this.fields = fields;
       this.appender = appender;
@@ -67,7 +74,13 @@ final class AttachDuplicates
     public void process(ProcessContext c) {
       DuplicateTable groups = c.sideInput(table);
       if (groups.overflow()) {
-        return;
+        if (fallback) {
+          return;
+        }
+        throw new IllegalStateException(
+            "Cannot group duplicates in memory: the groups hold more members than the limit, and"
+                + " the table had fewer rows than that when the pipeline was built (rows were"
+                + " added since?); raise the limit (withInMemoryGroupLimit) or run again");
       }
       for (Row row : c.element().getValue()) {
         String rank = fields.rank(row);

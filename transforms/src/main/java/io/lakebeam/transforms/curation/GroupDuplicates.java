@@ -31,8 +31,13 @@ final class GroupDuplicates
   private final int limit;
   private final SerializableFunction<Row, Object[]> defaults;
   private final Schema in;
+  private final boolean mayOverflow;
 
-  /** {@code in}: the schema of the rows (grouped by data file with {@link RowsByFile}). */
+  /**
+   * {@code in}: the schema of the rows (grouped by data file with {@link RowsByFile}). The
+   * distributed path is built only when the rows may hold more than {@code limit} group members
+   * (more rows than that, or rows of unknown count).
+   */
   GroupDuplicates(
       PCollection<DuplicateEdges> edges,
       DuplicateFields fields,
@@ -44,18 +49,25 @@ final class GroupDuplicates
     this.limit = limit;
     this.defaults = defaults;
     this.in = in;
+    this.mayOverflow = SourceRows.upperBound(in) > limit;
   }
 
   @Override
   public PCollection<Row> expand(PCollection<KV<String, Iterable<Row>>> rows) {
-    PCollectionView<DuplicateTable> table =
-        edges
-            .apply("Union-find", Combine.globally(new DuplicateComponents(limit)))
-            .apply("Groups", View.asSingleton());
+    PCollection<DuplicateTable> groups =
+        edges.apply("Union-find", Combine.globally(new DuplicateComponents(limit)));
+    PCollectionView<DuplicateTable> table = groups.apply("Groups", View.asSingleton());
+    PCollection<KV<String, Iterable<Row>>> ready =
+        rows.apply("Rows once grouped", new WaitFor<>(groups));
     PCollection<Row> inMemory =
-        rows.apply("Look up groups", new AttachDuplicates(table, fields, defaults, in));
+        ready.apply(
+            "Look up groups", new AttachDuplicates(table, fields, defaults, in, mayOverflow));
+    if (!mayOverflow) {
+      return inMemory;
+    }
     PCollection<KV<KV<String, String>, Double>> pairs =
         edges
+            .apply("Edges once grouped", new WaitFor<>(groups))
             .apply(
                 "Pairs if too many members",
                 ParDo.of(new PairsIfOverflow(table)).withSideInputs(table))
@@ -63,7 +75,8 @@ final class GroupDuplicates
                 KvCoder.of(
                     KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()));
     PCollection<Row> distributed =
-        rows.apply(
+        ready
+            .apply(
                 "Rows if too many members",
                 ParDo.of(new RowsIfOverflow(table)).withSideInputs(table))
             .setRowSchema(in)

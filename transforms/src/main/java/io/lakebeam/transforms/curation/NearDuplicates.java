@@ -45,10 +45,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  */
 public final class NearDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** Keys of the band-bucket grouping: each shard holds the buckets whose hash falls in it. */
-  static final int SHARDS = 64;
+  static final int SHARDS = 16;
 
   /** Keys of the verification step (at most 64: a row's partitions are a bit mask). */
-  static final int PARTITIONS = 32;
+  static final int PARTITIONS = 8;
 
   private String textField = "text";
   private double jaccard = 0.8;
