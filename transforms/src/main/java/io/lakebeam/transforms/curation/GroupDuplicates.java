@@ -55,8 +55,14 @@ final class GroupDuplicates
   @Override
   public PCollection<Row> expand(PCollection<KV<String, Iterable<Row>>> rows) {
     PCollection<DuplicateTable> groups =
-        edges.apply("Union-find", Combine.globally(new DuplicateComponents(limit)));
-    PCollectionView<DuplicateTable> table = groups.apply("Groups", View.asSingleton());
+        edges.apply(
+            "Union-find", Combine.globally(new DuplicateComponents(limit)).withoutDefaults());
+    DuplicateComponents none = new DuplicateComponents(limit);
+    PCollectionView<DuplicateTable> table =
+        groups.apply(
+            "Groups",
+            View.<DuplicateTable>asSingleton()
+                .withDefaultValue(none.extractOutput(none.createAccumulator())));
     PCollection<KV<String, Iterable<Row>>> ready =
         rows.apply("Rows once grouped", new WaitFor<>(groups));
     PCollection<Row> inMemory =

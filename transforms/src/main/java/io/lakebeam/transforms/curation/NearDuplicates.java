@@ -184,8 +184,13 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
             .apply("Candidate pairs", ParDo.of(new CandidatePairsFn(PARTITIONS)))
             .setCoder(batchCoder);
     PCollection<NeededRows> neededRows =
-        candidates.apply("Rows in candidate pairs", Combine.globally(new NeededRows.Fn()));
-    PCollectionView<NeededRows> needed = neededRows.apply("Candidate rows", View.asSingleton());
+        candidates.apply(
+            "Rows in candidate pairs", Combine.globally(new NeededRows.Fn()).withoutDefaults());
+    PCollectionView<NeededRows> needed =
+        neededRows.apply(
+            "Candidate rows",
+            View.<NeededRows>asSingleton()
+                .withDefaultValue(new NeededRows.Fn().createAccumulator()));
     PCollection<KV<String, Iterable<Row>>> byFile =
         rows.apply("Rows by file", new RowsByFile(neededRows));
     PCollection<KV<Integer, ShingleBatch>> shingled =
