@@ -26,7 +26,7 @@ public final class Dedup {
    * field prefix.
    */
   public static NearDuplicates nearDuplicates() {
-    return new NearDuplicates("text", 0.8, 128, 3, null, "", 1, null);
+    return new NearDuplicates();
   }
 
   /** Embedding near-duplicates (SemDeDup): cosine 0.95 within 64 k-means partitions. */

@@ -65,6 +65,18 @@ final class DuplicateFields implements Serializable {
     return (id == null ? rowId : id.toString()) + SEPARATOR + rowId;
   }
 
+  /**
+   * A 64-bit key of a rank (FNV-1a, then SplitMix64), the compact node name the near-duplicate
+   * stages pass around; two ranks with the same key are detected where their shingles meet.
+   */
+  static long key(String rank) {
+    long h = 0xCBF29CE484222325L;
+    for (int i = 0; i < rank.length(); i++) {
+      h = (h ^ rank.charAt(i)) * 0x100000001B3L;
+    }
+    return Shingles.mix(h ^ rank.length());
+  }
+
   static String rowIdOf(String rank) {
     return rank.substring(rank.indexOf(SEPARATOR) + 1);
   }
@@ -78,6 +90,11 @@ final class DuplicateFields implements Serializable {
     return Row.withSchema(resultSchema())
         .addValues(idOf(canonicalRank), rank.equals(canonicalRank), similarity)
         .build();
+  }
+
+  /** The field values of a member of a group whose kept row is {@code canonicalRank}. */
+  Object[] values(String rank, String canonicalRank, Double similarity) {
+    return new Object[] {idOf(canonicalRank), rank.equals(canonicalRank), similarity};
   }
 
   /** The values of a row without duplicates: its own group, kept. */

@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
@@ -72,7 +71,7 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
     DuplicateFields fields =
         new DuplicateFields(prefix, DuplicateFields.resolveIdField(rows.getSchema(), idField));
     String text = field;
-    PCollection<KV<String, Row>> groups =
+    PCollection<DuplicateEdges> edges =
         rows.apply(
                 "Hash content",
                 ParDo.of(
@@ -92,10 +91,17 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
                 KvCoder.of(
                     VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
             .apply("Group by hash shard", GroupByKey.create())
-            .apply("Describe members", ParDo.of(new Describe(fields)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(fields.resultSchema())));
-    return rows.apply(
-        "Add duplicate fields", new AttachResults(groups, fields.fields(), r -> new Object[3]));
+            .apply("Pair copies", ParDo.of(new PairCopies()))
+            .setCoder(DuplicateEdges.Coder.of());
+    return rows.apply("Rows by file", new RowsByFile(edges))
+        .apply(
+            "Duplicate groups",
+            new GroupDuplicates(
+                edges,
+                fields,
+                2_000_000,
+                r -> r.getString(text) == null ? new Object[3] : fields.single(r),
+                rows.getSchema()));
   }
 
   static String sha256(String value) {
@@ -108,29 +114,28 @@ public final class ExactDuplicates extends PTransform<PCollection<Row>, PCollect
     }
   }
 
-  /** Groups a shard's rows by content hash; describes each member of each group. */
-  private static final class Describe
-      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, KV<String, Row>> {
-    private final DuplicateFields fields;
-
-    Describe(DuplicateFields fields) {
-      this.fields = fields;
-    }
-
+  /** Links every copy of a content hash to the copy with the smallest rank (similarity 1.0). */
+  private static final class PairCopies
+      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, DuplicateEdges> {
     @ProcessElement
     public void process(
         @Element KV<Integer, Iterable<KV<String, String>>> shard,
-        OutputReceiver<KV<String, Row>> out) {
+        OutputReceiver<DuplicateEdges> out) {
       Map<String, List<String>> groups = new HashMap<>();
       for (KV<String, String> member : shard.getValue()) {
         groups.computeIfAbsent(member.getKey(), h -> new ArrayList<>()).add(member.getValue());
       }
+      DuplicateEdges.Builder edges = new DuplicateEdges.Builder();
       for (List<String> ranks : groups.values()) {
         String kept = Collections.min(ranks);
-        Double similarity = ranks.size() > 1 ? 1.0 : null;
         for (String rank : ranks) {
-          out.output(KV.of(DuplicateFields.rowIdOf(rank), fields.result(rank, kept, similarity)));
+          if (!rank.equals(kept)) {
+            edges.add(kept, rank, 1.0);
+          }
         }
+      }
+      if (!edges.isEmpty()) {
+        out.output(edges.build());
       }
     }
   }

@@ -2,6 +2,9 @@ package io.lakebeam.transforms.curation;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * MinHash signatures: {@code numPerm} hash functions of the multiply-shift family {@code (a * x +
@@ -10,6 +13,7 @@ import java.util.SplittableRandom;
  */
 final class MinHasher implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final VectorSpecies<Long> LANES = LongVector.SPECIES_PREFERRED;
   private final long[] a;
   private final long[] b;
 
@@ -27,22 +31,33 @@ final class MinHasher implements Serializable {
     return a.length;
   }
 
-  /** The signature of a non-empty shingle set. */
+  /**
+   * The signature of a non-empty shingle set. Eight (or the vector width's) permutations at a time
+   * run over all shingles in SIMD lanes, so each lane keeps its running minimum in a register.
+   */
   int[] signature(long[] shingles) {
     int k = a.length;
-    long[] min = new long[k];
-    java.util.Arrays.fill(min, Long.MAX_VALUE);
-    for (long x : shingles) {
-      for (int i = 0; i < k; i++) {
-        long h = (a[i] * x + b[i]) >>> 32;
-        if (h < min[i]) {
-          min[i] = h;
-        }
+    long[] mins = new long[k];
+    int bound = LANES.loopBound(k);
+    for (int i = 0; i < bound; i += LANES.length()) {
+      LongVector va = LongVector.fromArray(LANES, a, i);
+      LongVector vb = LongVector.fromArray(LANES, b, i);
+      LongVector min = LongVector.broadcast(LANES, Long.MAX_VALUE);
+      for (long x : shingles) {
+        min = min.min(va.mul(x).add(vb).lanewise(VectorOperators.LSHR, 32));
       }
+      min.intoArray(mins, i);
+    }
+    for (int i = bound; i < k; i++) {
+      long min = Long.MAX_VALUE;
+      for (long x : shingles) {
+        min = Math.min(min, (a[i] * x + b[i]) >>> 32);
+      }
+      mins[i] = min;
     }
     int[] sig = new int[k];
     for (int i = 0; i < k; i++) {
-      sig[i] = (int) min[i];
+      sig[i] = (int) mins[i];
     }
     return sig;
   }

@@ -5,74 +5,90 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import io.lakebeam.transforms.BadRecords;
 import io.lakebeam.transforms.lake.RowPositions;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Near-duplicate text detection with MinHash and LSH; see {@link Dedup#nearDuplicates()}. Rows are
- * shingled (word n-grams) and MinHashed; rows sharing an LSH band bucket are candidates, verified
- * by exact Jaccard similarity of their shingles; verified pairs form duplicate groups by
- * distributed connected components. No step holds more than one bucket or one row's neighbours.
+ * Near-duplicate text detection with MinHash and LSH; see {@link Dedup#nearDuplicates()}. Batch at
+ * a time, with as few keyed stages as the algorithm needs:
+ *
+ * <ol>
+ *   <li>rows are shingled (word n-grams) and MinHashed (SIMD over the permutations), and their band
+ *       buckets leave each bundle as one batch of {@code (bucket, row key)} per bucket shard;
+ *   <li>each shard's buckets give candidate pairs, routed to verification partitions;
+ *   <li>only the rows in some candidate pair send their shingles, once per partition that needs
+ *       them, where the pairs are verified by exact Jaccard similarity;
+ *   <li>verified pairs become groups in one combine (a union-find over the group members, which is
+ *       what has to fit in memory: one entry per duplicate, not per row), and every row looks its
+ *       group up from a side input, so the rows themselves never pass through a shuffle.
+ * </ol>
+ *
+ * Every step is a deterministic function of the rows, so the groups are the same on every runner.
  */
 public final class NearDuplicates extends PTransform<PCollection<Row>, PCollection<Row>> {
-  private final String textField;
-  private final double jaccard;
-  private final int numPerm;
-  private final int shingleSize;
-  private final String idField;
-  private final String prefix;
-  private final long seed;
-  private final ErrorHandler<BadRecord, ?> badRecords;
+  /** Keys of the band-bucket grouping: each shard holds the buckets whose hash falls in it. */
+  static final int SHARDS = 16;
 
-  NearDuplicates(
-      String textField,
-      double jaccard,
-      int numPerm,
-      int shingleSize,
-      String idField,
-      String prefix,
-      long seed,
-      ErrorHandler<BadRecord, ?> badRecords) {
-    this.textField = textField;
-    this.jaccard = jaccard;
-    this.numPerm = numPerm;
-    this.shingleSize = shingleSize;
-    this.idField = idField;
-    this.prefix = prefix;
-    this.seed = seed;
-    this.badRecords = badRecords;
+  /** Keys of the verification step (at most 64: a row's partitions are a bit mask). */
+  static final int PARTITIONS = 8;
+
+  private String textField = "text";
+  private double jaccard = 0.8;
+  private int numPerm = 128;
+  private int shingleSize = 3;
+  private String idField;
+  private String prefix = "";
+  private long seed = 1;
+  private int inMemoryLimit = 2_000_000;
+  private ErrorHandler<BadRecord, ?> badRecords;
+
+  NearDuplicates() {}
+
+  /** A copy with one setting changed; instances stay immutable to their users. */
+  private NearDuplicates with(java.util.function.Consumer<NearDuplicates> change) {
+    NearDuplicates copy = new NearDuplicates();
+    copy.textField = textField;
+    copy.jaccard = jaccard;
+    copy.numPerm = numPerm;
+    copy.shingleSize = shingleSize;
+    copy.idField = idField;
+    copy.prefix = prefix;
+    copy.seed = seed;
+    copy.inMemoryLimit = inMemoryLimit;
+    copy.badRecords = badRecords;
+    change.accept(copy);
+    return copy;
   }
 
   /** The STRING field compared. Default {@code text}. */
   public NearDuplicates onText(String field) {
     checkArgumentNotNull(field, "Cannot compare a null field");
-    return new NearDuplicates(
-        field, jaccard, numPerm, shingleSize, idField, prefix, seed, badRecords);
+    return with(c -> c.textField = field);
   }
 
   /** Rows at or above this Jaccard similarity of shingles are duplicates. Default 0.8; (0, 1]. */
   public NearDuplicates withJaccard(double threshold) {
     checkArgument(
         threshold > 0 && threshold <= 1, "Cannot use Jaccard threshold %s: use (0, 1]", threshold);
-    return new NearDuplicates(
-        textField, threshold, numPerm, shingleSize, idField, prefix, seed, badRecords);
+    return with(c -> c.jaccard = threshold);
   }
 
   /** MinHash permutations (split into LSH bands). Default 128; 16-1024. */
@@ -81,15 +97,13 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
         permutations >= 16 && permutations <= 1024,
         "Cannot use %s permutations: use 16-1024",
         permutations);
-    return new NearDuplicates(
-        textField, jaccard, permutations, shingleSize, idField, prefix, seed, badRecords);
+    return with(c -> c.numPerm = permutations);
   }
 
   /** Words per shingle. Default 3; 1-16. */
   public NearDuplicates withShingleSize(int words) {
     checkArgument(words >= 1 && words <= 16, "Cannot use shingles of %s words: use 1-16", words);
-    return new NearDuplicates(
-        textField, jaccard, numPerm, words, idField, prefix, seed, badRecords);
+    return with(c -> c.shingleSize = words);
   }
 
   /**
@@ -99,28 +113,34 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
    */
   public NearDuplicates withIdField(String field) {
     checkArgumentNotNull(field, "Cannot use a null id field");
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, field, prefix, seed, badRecords);
+    return with(c -> c.idField = field);
   }
 
   /** A prefix for the output fields (e.g. {@code "title_"}). Default: none. */
   public NearDuplicates withOutputPrefix(String outputPrefix) {
     checkArgumentNotNull(outputPrefix, "Cannot use a null prefix");
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, idField, outputPrefix, seed, badRecords);
+    return with(c -> c.prefix = outputPrefix);
   }
 
   /** The seed of the MinHash functions. Default 1. */
   public NearDuplicates withSeed(long newSeed) {
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, idField, prefix, newSeed, badRecords);
+    return with(c -> c.seed = newSeed);
+  }
+
+  /**
+   * The most group members solved in memory (one union-find in one combine, then a side-input
+   * lookup); beyond it the groups come from distributed connected components, slower but unbounded.
+   * Default 2,000,000 (a few hundred MB of heap on one worker).
+   */
+  public NearDuplicates withInMemoryGroupLimit(int members) {
+    checkArgument(members >= 0, "Cannot hold %s group members in memory", members);
+    return with(c -> c.inMemoryLimit = members);
   }
 
   /** Sends rows without text to {@code handler}; they get null fields. Default: fail. */
   public NearDuplicates withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
     checkArgumentNotNull(handler, "Cannot use a null error handler");
-    return new NearDuplicates(
-        textField, jaccard, numPerm, shingleSize, idField, prefix, seed, handler);
+    return with(c -> c.badRecords = handler);
   }
 
   /** The LSH bands and rows these settings use. */
@@ -144,37 +164,56 @@ public final class NearDuplicates extends PTransform<PCollection<Row>, PCollecti
         rows.apply(
             "MinHash rows",
             ParDo.of(
-                    new SignFn(
+                    new BandEntriesFn(
                         textField,
                         shingleSize,
                         new MinHasher(numPerm, seed),
                         lshParams(),
                         fields,
+                        SHARDS,
                         router))
-                .withOutputTags(SignFn.BANDS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                .withOutputTags(
+                    BandEntriesFn.ENTRIES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
     BadRecords.collect(signed, badRecords);
-    PCollection<KV<String, Row>> groups =
+    KvCoder<Integer, long[]> batchCoder = KvCoder.of(VarIntCoder.of(), LongArrayCoder.of());
+    PCollection<KV<Integer, long[]>> candidates =
         signed
-            .get(SignFn.BANDS)
-            .setCoder(
-                KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), ShingledRow.Coder.of())))
-            .apply("Group by bucket shard", GroupByKey.create())
-            .apply("Verify candidates", ParDo.of(new VerifyBucketFn(jaccard)))
-            .setCoder(
-                KvCoder.of(
-                    KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()))
-            .apply("Distinct pairs", Max.doublesPerKey())
-            .apply("Duplicate groups", new DuplicateGroups(fields, 4));
+            .get(BandEntriesFn.ENTRIES)
+            .setCoder(batchCoder)
+            .apply("Group buckets by shard", GroupByKey.create())
+            .apply("Candidate pairs", ParDo.of(new CandidatePairsFn(PARTITIONS)))
+            .setCoder(batchCoder);
+    PCollection<NeededRows> neededRows =
+        candidates.apply(
+            "Rows in candidate pairs", Combine.globally(new NeededRows.Fn()).withoutDefaults());
+    PCollectionView<NeededRows> needed =
+        neededRows.apply(
+            "Candidate rows",
+            View.<NeededRows>asSingleton()
+                .withDefaultValue(new NeededRows.Fn().createAccumulator()));
+    PCollection<KV<String, Iterable<Row>>> byFile =
+        rows.apply("Rows by file", new RowsByFile(neededRows));
+    PCollection<KV<Integer, ShingleBatch>> shingled =
+        byFile
+            .apply(
+                "Shingles of candidate rows",
+                ParDo.of(new ShingleRowsFn(textField, shingleSize, fields, PARTITIONS, needed))
+                    .withSideInputs(needed))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ShingleBatch.Coder.of()));
+    PCollection<DuplicateEdges> edges =
+        KeyedPCollectionTuple.of(VerifyPartitionFn.PAIRS, candidates)
+            .and(VerifyPartitionFn.ROWS, shingled)
+            .apply("Meet pairs and shingles", CoGroupByKey.create())
+            .apply("Verify pairs", ParDo.of(new VerifyPartitionFn(jaccard)))
+            .setCoder(DuplicateEdges.Coder.of());
     String text = textField;
-    return rows.apply(
-        "Add duplicate fields",
-        new AttachResults(
-            groups,
-            fields.fields(),
-            r -> emptyText(r.getString(text)) ? new Object[3] : fields.single(r)));
-  }
-
-  static boolean emptyText(String text) {
-    return text == null || Shingles.of(text, 1).length == 0;
+    return byFile.apply(
+        "Duplicate groups",
+        new GroupDuplicates(
+            edges,
+            fields,
+            inMemoryLimit,
+            r -> Shingles.hasWords(r.getString(text)) ? fields.single(r) : new Object[3],
+            in));
   }
 }

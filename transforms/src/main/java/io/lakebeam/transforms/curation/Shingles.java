@@ -1,11 +1,11 @@
 package io.lakebeam.transforms.curation;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Word n-gram shingles of a text, as sorted distinct 64-bit hashes. Words are maximal runs of
- * letters or digits, lower-cased; a text shorter than {@code n} words is one shingle.
+ * letters or digits, lower-cased character by character; a text shorter than {@code n} words is one
+ * shingle.
  */
 final class Shingles {
   private Shingles() {}
@@ -34,6 +34,19 @@ final class Shingles {
     return Arrays.copyOf(out, distinct);
   }
 
+  /** Whether {@code text} has at least one word (a letter or digit). */
+  static boolean hasWords(String text) {
+    if (text == null) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isLetterOrDigit(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Exact Jaccard similarity of two sorted distinct hash sets. */
   static double jaccard(long[] a, long[] b) {
     int i = 0;
@@ -55,21 +68,22 @@ final class Shingles {
   }
 
   private static long[] wordHashes(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
     long[] out = new long[16];
     int n = 0;
     int i = 0;
-    int len = lower.length();
+    int len = text.length();
     while (i < len) {
-      while (i < len && !Character.isLetterOrDigit(lower.charAt(i))) {
+      while (i < len && !isWordChar(text.charAt(i))) {
         i++;
       }
       if (i >= len) {
         break;
       }
       long h = 1125899906842597L;
-      while (i < len && Character.isLetterOrDigit(lower.charAt(i))) {
-        h = 31 * h + lower.charAt(i++);
+      char c;
+      while (i < len && isWordChar(c = text.charAt(i))) {
+        h = 31 * h + lower(c);
+        i++;
       }
       if (n == out.length) {
         out = Arrays.copyOf(out, n * 2);
@@ -77,6 +91,21 @@ final class Shingles {
       out[n++] = mix(h);
     }
     return Arrays.copyOf(out, n);
+  }
+
+  /** Letters and digits make words; ASCII is decided without a Unicode table look-up. */
+  private static boolean isWordChar(char c) {
+    if (c < 128) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    return Character.isLetterOrDigit(c);
+  }
+
+  private static char lower(char c) {
+    if (c < 128) {
+      return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+    return Character.toLowerCase(c);
   }
 
   /** A 64-bit finaliser (SplitMix64) so that similar inputs get unrelated hashes. */
