@@ -251,16 +251,21 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
               "Cannot start k-means from centroids of dimension %d: field '%s' has dimension %d",
               s.initial[0].length, s.field, dimension));
     }
-    PCollection<KV<String, float[]>> points =
-        rows.apply("Vectors", new VectorPoints(s.field, s.normalize, "cluster", s.badRecords));
+    String idField = DuplicateFields.resolveIdField(rows.getSchema(), null);
+    PCollection<VectorBlock> blocks =
+        rows.apply(
+            "Vectors",
+            new VectorBlocks(s.field, s.normalize, "cluster", s.badRecords, idField, null));
     int sample = s.sampleSize > 0 ? Math.max(s.sampleSize, s.k) : Math.max(20 * s.k, 5000);
     Centroids initial = s.initial == null ? null : Centroids.of(normalized(s.initial));
     PCollection<Centroids> fitted =
-        points.apply("Fit k-means", new KMeansFit(s.k, s.iterations, s.seed, sample, initial));
+        blocks.apply(
+            "Fit k-means",
+            new KMeansFit(s.k, s.iterations, s.seed, sample, initial, "k-means on " + s.field));
     PCollectionView<Centroids> view = fitted.apply("Final centroids", View.asSingleton());
     Schema results = AttachResults.resultSchema(outputFields());
     PCollection<KV<String, Row>> assigned =
-        points
+        blocks
             .apply("Assign clusters", ParDo.of(new Assign(view, results)).withSideInputs(view))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(results)));
     if (s.centroidsTable != null) {
@@ -302,7 +307,8 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
         .build();
   }
 
-  private static final class Assign extends DoFn<KV<String, float[]>, KV<String, Row>> {
+  /** Assigns each row of a block to its nearest centroid, with the exact distance to it. */
+  private static final class Assign extends DoFn<VectorBlock, KV<String, Row>> {
     private final PCollectionView<Centroids> centroids;
     private final Schema results;
 
@@ -313,12 +319,20 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
 
     @ProcessElement
     public void process(ProcessContext c) {
-      float[] dist = new float[1];
-      int cluster = c.sideInput(centroids).nearest(c.element().getValue(), dist);
-      c.output(
-          KV.of(
-              c.element().getKey(),
-              Row.withSchema(results).addValues(cluster, Math.sqrt(dist[0])).build()));
+      Centroids all = c.sideInput(centroids);
+      VectorBlock block = c.element();
+      int n = block.size();
+      int[] nearest = new int[n];
+      all.kernel().assign(block.flat, n, nearest, new float[n]);
+      for (int i = 0; i < n; i++) {
+        float dist =
+            VectorMath.squaredDistance(
+                block.flat, i * block.d, all.flat, nearest[i] * all.d, all.d);
+        c.output(
+            KV.of(
+                block.ids[i],
+                Row.withSchema(results).addValues(nearest[i], Math.sqrt(dist)).build()));
+      }
     }
   }
 }
