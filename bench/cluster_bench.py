@@ -6,8 +6,9 @@ by make_dataset.py; unit norm, so Euclidean k-means on them is cosine geometry),
 --n; the default when the MiniLM corpus has not been made). The initial
 centroids are one seeded k-means++ draw (sklearn.cluster.kmeans_plusplus) given to both:
 ``KMeans(n_clusters=k, init=<them>, n_init=1, max_iter=<iterations>, tol=0, algorithm="lloyd")``
-and ``Cluster.kMeans().withInitialCentroids(<them>).withIterations(<iterations>)
-.withoutNormalizing()``.
+and ``Cluster.kMeans().withInitialCentroids(<them>).withIterations(<sklearn's n_iter_>)
+.withoutNormalizing()``: scikit-learn stops early once no label changes (tol=0 still checks
+that), so Lakebeam runs the iterations scikit-learn ran, no more.
 
 Java times (CurationBench, Direct runner unless --runner flink): ``read -> kMeans -> count`` with
 the given iterations and with 0 iterations (assignment only); their difference over the iteration
@@ -49,6 +50,8 @@ def parse(argv):
     p.add_argument("--data", default="auto", choices=["auto", "minilm", "gaussian"],
                    help="MiniLM embeddings, a seeded Gaussian mixture, or auto (MiniLM if made)")
     p.add_argument("--dim", type=int, default=384, help="dimension of the Gaussian mixture")
+    p.add_argument("--spread", type=float, default=1.0,
+                   help="noise norm of the Gaussian mixture relative to its unit centres")
     p.add_argument("--threads", type=int, default=2, help="threads of both sides (default 2)")
     p.add_argument("--tolerance", type=float, default=0.001,
                    help="largest relative inertia difference that passes (default 0.1%%)")
@@ -60,13 +63,13 @@ def parse(argv):
     return a
 
 
-def gaussian_mixture(n: int, k: int, dim: int, seed: int) -> np.ndarray:
-    """n unit-normalised points around k random unit centres (spread 0.5 per dimension / sqrt(dim))."""
+def gaussian_mixture(n: int, k: int, dim: int, seed: int, spread: float) -> np.ndarray:
+    """n unit-normalised points around k random unit centres (noise norm about ``spread``)."""
     rnd = np.random.default_rng(seed)
     centres = rnd.standard_normal((k, dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     labels = rnd.integers(0, k, n)
-    x = centres[labels] + rnd.standard_normal((n, dim)).astype(np.float32) * (0.5 / np.sqrt(dim))
+    x = centres[labels] + rnd.standard_normal((n, dim)).astype(np.float32) * (spread / np.sqrt(dim))
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x.astype(np.float32)
 
@@ -88,7 +91,7 @@ def main(argv=None) -> int:
         x = all_vectors[np.sort(pick)]
         what = "real MiniLM embeddings"
     else:
-        x = gaussian_mixture(a.n, a.k, a.dim, a.seed)
+        x = gaussian_mixture(a.n, a.k, a.dim, a.seed, a.spread)
         what = f"seeded Gaussian mixture ({a.k} blobs, unit norm)"
     result["data"] = what
     init, _ = kmeans_plusplus(x, a.k, random_state=a.seed)
@@ -115,7 +118,7 @@ def main(argv=None) -> int:
         write_vectors(os.path.join(work, "init.f32"), init)
         figures, rows = run_java("kmeans", work, vectors=os.path.join(work, "x.f32"),
                                  init=os.path.join(work, "init.f32"), dim=x.shape[1],
-                                 iterations=a.iterations, runner=a.runner, threads=a.threads)
+                                 iterations=int(km.n_iter_), runner=a.runner)
     if len(rows) != len(x):
         raise SystemExit(f"Cannot evaluate: the table has {len(rows)} rows, not {len(x)}")
     dist = np.array([float(r["cluster_distance"]) for r in rows])
@@ -129,7 +132,7 @@ def main(argv=None) -> int:
     result["time_ratio_end_to_end"] = figures["end_to_end_s"] / sk_s
     sk_per_iter = sk_s / max(1, km.n_iter_)
     print(f"\nk-means ({figures['runner']}), {len(x)} x {x.shape[1]} {what}, "
-          f"k={a.k}, {a.iterations} iterations, same k-means++ init; load {machine()['loadavg']}")
+          f"k={a.k}, {km.n_iter_} of at most {a.iterations} iterations, same k-means++ init; load {machine()['loadavg']}")
     print(f"  sklearn lloyd:  {sk_s:8.2f}s ({km.n_iter_} iterations, {sk_per_iter:.3f}s each)"
           f"  inertia {km.inertia_:.4f}")
     print(f"  lakebeam:       {fit_s:8.2f}s (read->kMeans->count minus read; "

@@ -8,18 +8,14 @@ import io.lakebeam.transforms.lake.ComputedColumns;
 import io.lakebeam.transforms.lake.Lake;
 import io.lakebeam.transforms.lake.VectorOptions;
 import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
@@ -258,16 +254,14 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
             new VectorBlocks(s.field, s.normalize, "cluster", s.badRecords, idField, null));
     int sample = s.sampleSize > 0 ? Math.max(s.sampleSize, s.k) : Math.max(20 * s.k, 5000);
     Centroids initial = s.initial == null ? null : Centroids.of(normalized(s.initial));
-    PCollection<Centroids> fitted =
+    PCollectionView<Centroids> view =
         blocks.apply(
             "Fit k-means",
             new KMeansFit(s.k, s.iterations, s.seed, sample, initial, "k-means on " + s.field));
-    PCollectionView<Centroids> view = fitted.apply("Final centroids", View.asSingleton());
-    Schema results = AttachResults.resultSchema(outputFields());
-    PCollection<KV<String, Row>> assigned =
+    PCollection<ClusterAssignments> assigned =
         blocks
-            .apply("Assign clusters", ParDo.of(new Assign(view, results)).withSideInputs(view))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(results)));
+            .apply("Assign clusters", ParDo.of(new Assign(view)).withSideInputs(view))
+            .setCoder(SerializableCoder.of(ClusterAssignments.class));
     if (s.centroidsTable != null) {
       if (dimension < 1) {
         throw new IllegalArgumentException(
@@ -276,13 +270,12 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
                 + "': its dimension is not recorded on the field");
       }
       assigned
-          .apply("Describe centroids", new CentroidRows(s.field, dimension, s.prefix, view))
+          .apply("Describe centroids", new CentroidRows(s.field, dimension, view))
           .apply(
               "Write centroids",
               Lake.write(s.centroidsLake, s.centroidsTable).withReplaceKey("field"));
     }
-    return rows.apply(
-        "Add cluster fields", new AttachResults(assigned, outputFields(), r -> new Object[2]));
+    return rows.apply("Add cluster fields", new AttachAssignments(assigned, outputFields()));
   }
 
   private float[][] normalized(float[][] centroids) {
@@ -308,31 +301,16 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
   }
 
   /** Assigns each row of a block to its nearest centroid, with the exact distance to it. */
-  private static final class Assign extends DoFn<VectorBlock, KV<String, Row>> {
+  private static final class Assign extends DoFn<VectorBlock, ClusterAssignments> {
     private final PCollectionView<Centroids> centroids;
-    private final Schema results;
 
-    Assign(PCollectionView<Centroids> centroids, Schema results) {
+    Assign(PCollectionView<Centroids> centroids) {
       this.centroids = centroids;
-      this.results = results;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      Centroids all = c.sideInput(centroids);
-      VectorBlock block = c.element();
-      int n = block.size();
-      int[] nearest = new int[n];
-      all.kernel().assign(block.flat, n, nearest, new float[n]);
-      for (int i = 0; i < n; i++) {
-        float dist =
-            VectorMath.squaredDistance(
-                block.flat, i * block.d, all.flat, nearest[i] * all.d, all.d);
-        c.output(
-            KV.of(
-                block.ids[i],
-                Row.withSchema(results).addValues(nearest[i], Math.sqrt(dist)).build()));
-      }
+      c.output(ClusterAssignments.of(c.element(), c.sideInput(centroids)));
     }
   }
 }

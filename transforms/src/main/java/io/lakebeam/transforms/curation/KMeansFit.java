@@ -15,11 +15,10 @@ import org.apache.beam.sdk.values.PCollectionView;
  * (the rows with the smallest seeded hashes of their sample keys), or with given centroids, then
  * runs Lloyd iterations. One iteration is one pass over the blocks, each assigned by {@link
  * AssignKernel} and summed per cluster in fixed point ({@link VectorSum}), and one global combine
- * of the per-block sums; the new centroids do not depend on the bundling or the merge order. An
- * empty cluster keeps its previous centroid.
+ * of the per-block sums straight into the side input of the next pass; the new centroids do not
+ * depend on the bundling or the merge order. An empty cluster keeps its previous centroid.
  */
-final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollection<Centroids>> {
-  private static final System.Logger LOG = System.getLogger(KMeansFit.class.getName());
+final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollectionView<Centroids>> {
   private final int k;
   private final int iterations;
   private final long seed;
@@ -37,7 +36,7 @@ final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollection<C
   }
 
   @Override
-  public PCollection<Centroids> expand(PCollection<VectorBlock> blocks) {
+  public PCollectionView<Centroids> expand(PCollection<VectorBlock> blocks) {
     SerializableCoder<Centroids> coder = SerializableCoder.of(Centroids.class);
     PCollection<Centroids> centroids;
     if (initial != null) {
@@ -50,8 +49,9 @@ final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollection<C
               .apply("k-means++", ParDo.of(new Seed(k, seed)))
               .setCoder(coder);
     }
+    PCollectionView<Centroids> current = centroids.apply("Initial view", View.asSingleton());
     if (iterations == 0) {
-      return centroids;
+      return current;
     }
     PCollectionView<double[]> scale =
         blocks
@@ -59,24 +59,17 @@ final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollection<C
             .setCoder(SerializableCoder.of(double[].class))
             .apply("Scale", View.asSingleton());
     for (int i = 1; i <= iterations; i++) {
-      PCollectionView<Centroids> current = centroids.apply("Centroids " + i, View.asSingleton());
-      PCollectionView<VectorSum> sums =
+      current =
           blocks
               .apply(
                   "Assign " + i,
                   ParDo.of(new PartialSums(current, scale)).withSideInputs(current, scale))
               .setCoder(SerializableCoder.of(VectorSum.class))
-              .apply("Sum clusters " + i, Combine.globally(new VectorSum.Merge()))
-              .setCoder(SerializableCoder.of(VectorSum.class))
-              .apply("Sums " + i, View.asSingleton());
-      centroids =
-          centroids
               .apply(
                   "Move centroids " + i,
-                  ParDo.of(new Move(sums, scale, label, i, iterations)).withSideInputs(sums, scale))
-              .setCoder(coder);
+                  Combine.globally(new VectorSum.Step(label, i, iterations)).asSingletonView());
     }
-    return centroids;
+    return current;
   }
 
   private static final class Seed extends DoFn<float[][], Centroids> {
@@ -145,7 +138,7 @@ final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollection<C
       int[] nearest = new int[n];
       float[] score = new float[n];
       current.kernel().assign(block.flat, n, nearest, score);
-      VectorSum sums = new VectorSum(current.k, current.d);
+      VectorSum sums = VectorSum.carrying(current);
       sums.add(block.flat, n, nearest, c.sideInput(scale)[0]);
       double inertia = 0;
       for (int i = 0; i < n; i++) {
@@ -154,47 +147,6 @@ final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollection<C
       }
       sums.inertia = inertia;
       c.output(sums);
-    }
-  }
-
-  private static final class Move extends DoFn<Centroids, Centroids> {
-    private final PCollectionView<VectorSum> sums;
-    private final PCollectionView<double[]> scale;
-    private final String label;
-    private final int iteration;
-    private final int iterations;
-
-    Move(
-        PCollectionView<VectorSum> sums,
-        PCollectionView<double[]> scale,
-        String label,
-        int iteration,
-        int iterations) {
-      this.sums = sums;
-      this.scale = scale;
-      this.label = label;
-      this.iteration = iteration;
-      this.iterations = iterations;
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c) {
-      Centroids old = c.element();
-      VectorSum s = c.sideInput(sums);
-      float[] flat = old.flat.clone();
-      if (s.k == old.k) {
-        for (int cluster = 0; cluster < old.k; cluster++) {
-          s.mean(cluster, c.sideInput(scale)[0], flat);
-        }
-      }
-      LOG.log(
-          System.Logger.Level.INFO,
-          "{0}: iteration {1}/{2}, inertia {3} before the move",
-          label,
-          iteration,
-          iterations,
-          s.inertia);
-      c.output(new Centroids(old.k, old.d, flat));
     }
   }
 }

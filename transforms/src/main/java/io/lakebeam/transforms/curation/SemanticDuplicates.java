@@ -11,7 +11,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
 import org.apache.beam.sdk.values.KV;
@@ -107,17 +106,15 @@ public final class SemanticDuplicates extends PTransform<PCollection<Row>, PColl
         rows.apply(
             "Vectors", new VectorBlocks(field, true, "semantic-dedup", badRecords, id, fields));
     PCollectionView<Centroids> centroids =
-        blocks
-            .apply(
-                "Partition by k-means",
-                new KMeansFit(
-                    partitions,
-                    PARTITION_ITERATIONS,
-                    seed,
-                    Math.max(20 * partitions, 5000),
-                    null,
-                    "semantic partitions on " + field))
-            .apply("Partitions", View.asSingleton());
+        blocks.apply(
+            "Partition by k-means",
+            new KMeansFit(
+                partitions,
+                PARTITION_ITERATIONS,
+                seed,
+                Math.max(20 * partitions, 5000),
+                null,
+                "semantic partitions on " + field));
     PCollection<KV<String, Row>> groups =
         blocks
             .apply(

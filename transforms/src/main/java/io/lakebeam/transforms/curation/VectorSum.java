@@ -22,6 +22,12 @@ final class VectorSum implements Serializable {
   final long[] counts;
   double inertia;
 
+  /** The fixed-point scale of the sums (0 before any row was added). */
+  double scale;
+
+  /** The centroids the pass started from (flat), carried by one element of the combine. */
+  float[] previous;
+
   VectorSum(int k, int d) {
     this.k = k;
     this.d = d;
@@ -39,8 +45,16 @@ final class VectorSum implements Serializable {
     return Math.scalb(1.0, exponent);
   }
 
+  /** Empty sums that carry the centroids a pass started from (every block's sums do). */
+  static VectorSum carrying(Centroids previous) {
+    VectorSum s = new VectorSum(previous.k, previous.d);
+    s.previous = previous.flat;
+    return s;
+  }
+
   /** Adds rows {@code [0, n)} of {@code flat}, row i to cluster {@code nearest[i]}. */
   void add(float[] flat, int n, int[] nearest, double scale) {
+    this.scale = scale;
     for (int i = 0; i < n; i++) {
       int c = nearest[i];
       counts[c]++;
@@ -60,6 +74,21 @@ final class VectorSum implements Serializable {
       counts[c] += other.counts[c];
     }
     inertia += other.inertia;
+    if (other.scale != 0) {
+      scale = other.scale;
+    }
+    if (other.previous != null) {
+      previous = other.previous;
+    }
+  }
+
+  /** The new centroids: each cluster's mean, or its previous centroid when it got no rows. */
+  Centroids moved() {
+    float[] flat = previous.clone();
+    for (int c = 0; c < k; c++) {
+      mean(c, scale, flat);
+    }
+    return new Centroids(k, d, flat);
   }
 
   /** The mean of cluster {@code c}'s members into {@code out[c * d ..]}; false when empty. */
@@ -74,8 +103,23 @@ final class VectorSum implements Serializable {
     return true;
   }
 
-  /** Merges per-block sums into one (the single global combine of a Lloyd iteration). */
-  static final class Merge extends Combine.CombineFn<VectorSum, VectorSum, VectorSum> {
+  /**
+   * Merges the per-block sums of a pass and the carried centroids into the next centroids (the
+   * single global combine of a Lloyd iteration).
+   */
+  static final class Step extends Combine.CombineFn<VectorSum, VectorSum, Centroids> {
+    private static final System.Logger LOG = System.getLogger(KMeansFit.class.getName());
+    private final String label;
+    private final int iteration;
+    private final int iterations;
+
+    Step(String label, int iteration, int iterations) {
+      // one accumulator per worker; the carried centroids ride along with every block's sums
+      this.label = label;
+      this.iteration = iteration;
+      this.iterations = iterations;
+    }
+
     @Override
     public VectorSum createAccumulator() {
       return null;
@@ -84,9 +128,7 @@ final class VectorSum implements Serializable {
     @Override
     public VectorSum addInput(VectorSum acc, VectorSum input) {
       if (acc == null) {
-        VectorSum copy = new VectorSum(input.k, input.d);
-        copy.merge(input);
-        return copy;
+        acc = new VectorSum(input.k, input.d);
       }
       acc.merge(input);
       return acc;
@@ -104,8 +146,18 @@ final class VectorSum implements Serializable {
     }
 
     @Override
-    public VectorSum extractOutput(VectorSum acc) {
-      return acc == null ? new VectorSum(0, 0) : acc;
+    public Centroids extractOutput(VectorSum acc) {
+      if (acc == null || acc.previous == null) {
+        throw new IllegalStateException("Cannot cluster: no row has a usable vector");
+      }
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: iteration {1}/{2}, inertia {3} before the move",
+          label,
+          iteration,
+          iterations,
+          acc.inertia);
+      return acc.moved();
     }
 
     @Override
@@ -114,8 +166,8 @@ final class VectorSum implements Serializable {
     }
 
     @Override
-    public Coder<VectorSum> getDefaultOutputCoder(CoderRegistry registry, Coder<VectorSum> input) {
-      return SerializableCoder.of(VectorSum.class);
+    public Coder<Centroids> getDefaultOutputCoder(CoderRegistry registry, Coder<VectorSum> input) {
+      return SerializableCoder.of(Centroids.class);
     }
   }
 }
