@@ -30,8 +30,10 @@ if [ "${1:-}" = "--force" ] || stale transforms || stale runners-config || stale
 fi
 for m in transforms runners-config; do
   if [ ! -f "$root/$m/target/runtime-classpath.txt" ]; then
-    mvn_quiet -o -pl "$m" dependency:build-classpath -DincludeScope=runtime \
-      -Dmdep.outputFile="$root/$m/target/runtime-classpath.txt"
+    # -am: the sibling modules resolve from the reactor (nothing is installed); the module
+    # itself comes last, so its classpath is the one left in the file
+    mvn_quiet -o -pl "$m" -am package -DskipTests dependency:build-classpath \
+      -DincludeScope=runtime -Dmdep.outputFile="$root/$m/target/runtime-classpath.txt"
   fi
 done
 deps="$root/transforms/target/classes:$root/runners-config/target/classes"

@@ -67,7 +67,9 @@ final class KMeansFit extends PTransform<PCollection<VectorBlock>, PCollectionVi
               .setCoder(SerializableCoder.of(VectorSum.class))
               .apply(
                   "Move centroids " + i,
-                  Combine.globally(new VectorSum.Step(label, i, iterations)).asSingletonView());
+                  Combine.globally(new VectorSum.Step(label, i, iterations))
+                      .withoutDefaults()
+                      .asSingletonView());
     }
     return current;
   }
