@@ -17,8 +17,8 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Isolation-forest outlier scores; see {@link Anomalies#isolationForest()}. The forest is grown on
- * a deterministic sample (the rows with the smallest seeded hashes of their id column, {@code trees
- * * sampleSize} at most), then every row is scored in parallel. Adds {@code iforest_score} (in (0,
+ * a deterministic sample (the rows with the smallest seeded hashes of their ids, {@code trees *
+ * sampleSize} at most), then every row is scored in parallel. Adds {@code iforest_score} (in (0,
  * 1], higher is more anomalous) and {@code is_iforest_anomaly}.
  */
 public final class IsolationForest extends PTransform<PCollection<Row>, PCollection<Row>> {
@@ -112,11 +112,12 @@ public final class IsolationForest extends PTransform<PCollection<Row>, PCollect
             .setCoder(FlagTopFraction.scoreCoder());
     return rows.apply(
         "Add anomaly fields",
-        new AttachByRowId(
+        new AttachResults(
             scores.apply(
                 "Flag top fraction",
                 new FlagTopFraction(topFraction, AttachResults.resultSchema(fields.fields()))),
-            fields.fields()));
+            fields.fields(),
+            r -> new Object[2]));
   }
 
   /** Scores a block, all trees over all its rows. */
