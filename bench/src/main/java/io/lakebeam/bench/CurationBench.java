@@ -89,9 +89,13 @@ public final class CurationBench {
       case "dedup" -> dedup(a, out);
       case "kmeans" -> kMeans(a, out);
       case "anomalies" -> anomalies(a, out);
+      case "iforest" -> isolationForest(a, out);
+      case "semantic" -> semantic(a, out);
       default ->
           throw new IllegalArgumentException(
-              "Cannot run benchmark '" + args[0] + "': use dedup, kmeans or anomalies");
+              "Cannot run benchmark '"
+                  + args[0]
+                  + "': use dedup, kmeans, anomalies, iforest or semantic");
     }
     System.out.println(json(out));
   }
@@ -147,6 +151,44 @@ public final class CurationBench {
         .withInitialCentroids(init)
         .withIterations(iters)
         .withoutNormalizing();
+  }
+
+  /** Isolation forest alone (no vector index needed): {@code iforest_only_s}, scores read back. */
+  private static void isolationForest(Map<String, String> a, Map<String, Object> out)
+      throws IOException {
+    int dim = Integer.parseInt(need(a, "dim"));
+    float[][] vectors = readVectors(Path.of(need(a, "vectors")), dim);
+    double top = Double.parseDouble(a.getOrDefault("top", "0.01"));
+    out.put("rows", vectors.length);
+    try (Lakehouse lake = Lakehouse.open(need(a, "warehouse"))) {
+      long t0 = System.nanoTime();
+      Collection c = lake.createCollection(TABLE, vectorSchema(dim), Metric.L2, false);
+      write(c, vectors.length, i -> Map.of("chunk_id", id(i), "embedding", boxed(vectors[i])));
+      out.put("load_s", seconds(t0));
+      PTransform<PCollection<Row>, PCollection<Row>> forest =
+          Anomalies.isolationForest().onVector("embedding").withTopFraction(top);
+      timePhases(lake, out, Map.of("iforest", forest), forest);
+      readBack(lake, Path.of(need(a, "out")), "iforest_score", "is_iforest_anomaly");
+    }
+  }
+
+  /** SemDeDup ({@code Dedup.semantic()}): {@code semantic_only_s}, groups read back. */
+  private static void semantic(Map<String, String> a, Map<String, Object> out) throws IOException {
+    int dim = Integer.parseInt(need(a, "dim"));
+    float[][] vectors = readVectors(Path.of(need(a, "vectors")), dim);
+    double cosine = Double.parseDouble(a.getOrDefault("cosine", "0.95"));
+    int partitions = Integer.parseInt(a.getOrDefault("partitions", "64"));
+    out.put("rows", vectors.length);
+    try (Lakehouse lake = Lakehouse.open(need(a, "warehouse"))) {
+      long t0 = System.nanoTime();
+      Collection c = lake.createCollection(TABLE, vectorSchema(dim), Metric.COSINE, false);
+      write(c, vectors.length, i -> Map.of("chunk_id", id(i), "embedding", boxed(vectors[i])));
+      out.put("load_s", seconds(t0));
+      PTransform<PCollection<Row>, PCollection<Row>> dedup =
+          Dedup.semantic().onVector("embedding").withCosine(cosine).withPartitions(partitions);
+      timePhases(lake, out, Map.of("semantic", dedup), dedup);
+      readBack(lake, Path.of(need(a, "out")), "semantic_dup_group", "semantic_is_canonical");
+    }
   }
 
   private static void anomalies(Map<String, String> a, Map<String, Object> out) throws IOException {

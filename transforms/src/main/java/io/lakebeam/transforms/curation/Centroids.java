@@ -12,6 +12,7 @@ final class Centroids implements Serializable {
   final int k;
   final int d;
   final float[] flat;
+  private transient volatile AssignKernel kernel;
 
   Centroids(int k, int d, float[] flat) {
     this.k = k;
@@ -39,6 +40,16 @@ final class Centroids implements Serializable {
     float[] out = new float[d];
     System.arraycopy(flat, c * d, out, 0, d);
     return out;
+  }
+
+  /** The block assignment kernel of these centroids, built on first use. */
+  AssignKernel kernel() {
+    AssignKernel kern = kernel;
+    if (kern == null) {
+      kern = new AssignKernel(this);
+      kernel = kern;
+    }
+    return kern;
   }
 
   /** The nearest centroid of {@code v} and its squared distance, as {@code {index, dist}}. */

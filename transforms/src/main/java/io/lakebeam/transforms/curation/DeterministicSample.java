@@ -1,26 +1,25 @@
 package io.lakebeam.transforms.curation;
 
-import java.util.ArrayList;
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableComparator;
-import org.apache.beam.sdk.transforms.Top;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * A repeatable sample of points: the {@code size} points with the smallest seeded hashes of their
- * ids, gathered by Beam's distributed top-n and ordered by hash, so that every runner and run draws
- * the same sample from the same rows. One element: the sample (empty without points).
+ * A repeatable sample of blocked rows: the {@code size} rows with the smallest seeded hashes of
+ * their sample keys ({@link VectorBlock#keys}: the id column's value when the rows have one),
+ * ordered by hash, gathered by one global combine of per-block candidates, so that every runner and
+ * run, and a rerun after the data files were rewritten, draws the same sample. One element: the
+ * sample's vectors (empty without rows).
  */
 final class DeterministicSample
-    extends PTransform<PCollection<KV<String, float[]>>, PCollection<float[][]>> {
+    extends PTransform<PCollection<VectorBlock>, PCollection<float[][]>> {
   private final int size;
   private final long seed;
 
@@ -30,42 +29,114 @@ final class DeterministicSample
   }
 
   @Override
-  public PCollection<float[][]> expand(PCollection<KV<String, float[]>> points) {
-    long salt = seed;
-    return points
-        .apply(
-            "Hash ids",
-            ParDo.of(
-                new DoFn<KV<String, float[]>, KV<Long, float[]>>() {
-                  @ProcessElement
-                  public void process(
-                      @Element KV<String, float[]> p, OutputReceiver<KV<Long, float[]>> out) {
-                    long h = Shingles.mix(p.getKey().hashCode() * 0x9E3779B97F4A7C15L + salt);
-                    out.output(KV.of(h, p.getValue()));
-                  }
-                }))
-        .setCoder(KvCoder.of(VarLongCoder.of(), FloatArrayCoder.of()))
-        .apply("Smallest hashes", Top.of(size, new ByHash()))
-        .apply(
-            "Order by hash",
-            ParDo.of(
-                new DoFn<List<KV<Long, float[]>>, float[][]>() {
-                  @ProcessElement
-                  public void process(
-                      @Element List<KV<Long, float[]>> sample, OutputReceiver<float[][]> out) {
-                    List<KV<Long, float[]>> sorted = new ArrayList<>(sample);
-                    sorted.sort(Comparator.comparing(KV::getKey));
-                    out.output(sorted.stream().map(KV::getValue).toArray(float[][]::new));
-                  }
-                }))
+  public PCollection<float[][]> expand(PCollection<VectorBlock> blocks) {
+    return blocks
+        .apply("Smallest hashes", Combine.globally(new SampleFn(size, seed)))
         .setCoder(SerializableCoder.of(float[][].class));
   }
 
-  /** Orders points so that Top keeps the smallest hashes. */
-  private static final class ByHash implements SerializableComparator<KV<Long, float[]>> {
+  static long hash(String key, long seed) {
+    return Shingles.mix(key.hashCode() * 0x9E3779B97F4A7C15L + seed);
+  }
+
+  /** Candidates ordered by (hash, key), at most {@code size}. */
+  static final class Sample implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final long[] hashes;
+    final String[] keys;
+    final float[][] vectors;
+
+    Sample(long[] hashes, String[] keys, float[][] vectors) {
+      this.hashes = hashes;
+      this.keys = keys;
+      this.vectors = vectors;
+    }
+
+    int compare(int i, Sample other, int j) {
+      int c = Long.compare(hashes[i], other.hashes[j]);
+      if (c == 0) {
+        c = keys[i].compareTo(other.keys[j]);
+      }
+      return c != 0 ? c : Arrays.compare(vectors[i], other.vectors[j]);
+    }
+
+    /** The smallest {@code size} of both, in order. */
+    Sample merge(Sample other, int size) {
+      int n = Math.min(size, hashes.length + other.hashes.length);
+      long[] h = new long[n];
+      String[] k = new String[n];
+      float[][] v = new float[n][];
+      int i = 0;
+      int j = 0;
+      for (int o = 0; o < n; o++) {
+        boolean mine = j >= other.hashes.length || (i < hashes.length && compare(i, other, j) <= 0);
+        Sample from = mine ? this : other;
+        int at = mine ? i++ : j++;
+        h[o] = from.hashes[at];
+        k[o] = from.keys[at];
+        v[o] = from.vectors[at];
+      }
+      return new Sample(h, k, v);
+    }
+  }
+
+  private static final class SampleFn extends Combine.CombineFn<VectorBlock, Sample, float[][]> {
+    private final int size;
+    private final long seed;
+
+    SampleFn(int size, long seed) {
+      this.size = size;
+      this.seed = seed;
+    }
+
     @Override
-    public int compare(KV<Long, float[]> a, KV<Long, float[]> b) {
-      return Long.compare(b.getKey(), a.getKey());
+    public Sample createAccumulator() {
+      return new Sample(new long[0], new String[0], new float[0][]);
+    }
+
+    @Override
+    public Sample addInput(Sample acc, VectorBlock block) {
+      int n = block.size();
+      long[] h = new long[n];
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        h[i] = hash(block.keys[i], seed);
+        order[i] = i;
+      }
+      Arrays.sort(
+          order,
+          Comparator.<Integer>comparingLong(i -> h[i])
+              .thenComparing(i -> block.keys[i])
+              .thenComparing(i -> block.vector(i), Arrays::compare));
+      int m = Math.min(size, n);
+      long[] hashes = new long[m];
+      String[] keys = new String[m];
+      float[][] vectors = new float[m][];
+      for (int o = 0; o < m; o++) {
+        hashes[o] = h[order[o]];
+        keys[o] = block.keys[order[o]];
+        vectors[o] = block.vector(order[o]);
+      }
+      return acc.merge(new Sample(hashes, keys, vectors), size);
+    }
+
+    @Override
+    public Sample mergeAccumulators(Iterable<Sample> all) {
+      Sample out = createAccumulator();
+      for (Sample s : all) {
+        out = out.merge(s, size);
+      }
+      return out;
+    }
+
+    @Override
+    public float[][] extractOutput(Sample acc) {
+      return acc.vectors;
+    }
+
+    @Override
+    public Coder<Sample> getAccumulatorCoder(CoderRegistry registry, Coder<VectorBlock> input) {
+      return NullableCoder.of(SerializableCoder.of(Sample.class));
     }
   }
 }

@@ -96,16 +96,18 @@ public final class IsolationForest extends PTransform<PCollection<Row>, PCollect
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
-    PCollection<KV<String, float[]>> points =
-        rows.apply("Vectors", new VectorPoints(field, false, "anomalies", badRecords));
+    String idField = DuplicateFields.resolveIdField(rows.getSchema(), null);
+    PCollection<VectorBlock> blocks =
+        rows.apply(
+            "Vectors", new VectorBlocks(field, false, "anomalies", badRecords, idField, null));
     PCollectionView<IsolationForestModel> forest =
-        points
+        blocks
             .apply("Sample", new DeterministicSample(Math.min(trees * sampleSize, 100_000), seed))
             .apply("Grow trees", ParDo.of(new Grow(trees, sampleSize, seed)))
             .setCoder(SerializableCoder.of(IsolationForestModel.class))
             .apply("Forest", View.asSingleton());
     PCollection<KV<String, Double>> scores =
-        points
+        blocks
             .apply("Score rows", ParDo.of(new Score(forest)).withSideInputs(forest))
             .setCoder(FlagTopFraction.scoreCoder());
     return rows.apply(
@@ -118,7 +120,8 @@ public final class IsolationForest extends PTransform<PCollection<Row>, PCollect
             r -> new Object[2]));
   }
 
-  private static final class Score extends DoFn<KV<String, float[]>, KV<String, Double>> {
+  /** Scores a block, all trees over all its rows. */
+  private static final class Score extends DoFn<VectorBlock, KV<String, Double>> {
     private final PCollectionView<IsolationForestModel> forest;
 
     Score(PCollectionView<IsolationForestModel> forest) {
@@ -127,8 +130,12 @@ public final class IsolationForest extends PTransform<PCollection<Row>, PCollect
 
     @ProcessElement
     public void process(ProcessContext c) {
-      double s = c.sideInput(forest).score(c.element().getValue());
-      c.output(KV.of(c.element().getKey(), s));
+      VectorBlock block = c.element();
+      double[] scores = new double[block.size()];
+      c.sideInput(forest).score(block.flat, block.size(), block.d, scores);
+      for (int i = 0; i < scores.length; i++) {
+        c.output(KV.of(block.ids[i], scores[i]));
+      }
     }
   }
 

@@ -10,21 +10,37 @@ import java.util.Random;
  * {@code -score_samples}). Trees are stored as flat arrays; immutable and thread-safe.
  */
 final class IsolationForestModel implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private final int[][] dims;
-  private final float[][] splits;
-  private final int[][] left;
-  private final int[][] right;
-  private final int[][] sizes;
+  private static final long serialVersionUID = 2L;
+
+  /** Node arrays of all trees, tree after tree; node i is a leaf when {@code dims[i] < 0}. */
+  private final int[] dims;
+
+  private final float[] splits;
+  private final int[] left;
+  private final int[] right;
+
+  /** c(size of the leaf) for leaves. */
+  private final double[] leafAdjust;
+
+  /** First node of each tree. */
+  private final int[] roots;
+
   private final double normaliser;
 
   private IsolationForestModel(
-      int[][] dims, float[][] splits, int[][] left, int[][] right, int[][] sizes, int sampleSize) {
+      int[] dims,
+      float[] splits,
+      int[] left,
+      int[] right,
+      double[] leafAdjust,
+      int[] roots,
+      int sampleSize) {
     this.dims = dims;
     this.splits = splits;
     this.left = left;
     this.right = right;
-    this.sizes = sizes;
+    this.leafAdjust = leafAdjust;
+    this.roots = roots;
     this.normaliser = averagePathLength(sampleSize);
   }
 
@@ -33,39 +49,57 @@ final class IsolationForestModel implements Serializable {
     Random rnd = new Random(seed);
     int psi = Math.min(sampleSize, points.length);
     int maxDepth = (int) Math.ceil(Math.log(Math.max(psi, 2)) / Math.log(2));
-    int[][] dims = new int[trees][];
-    float[][] splits = new float[trees][];
-    int[][] left = new int[trees][];
-    int[][] right = new int[trees][];
-    int[][] sizes = new int[trees][];
+    Tree all = new Tree(2 * psi * trees);
+    int[] roots = new int[trees];
     for (int t = 0; t < trees; t++) {
       int[] idx = new int[psi];
       for (int i = 0; i < psi; i++) {
         idx[i] = rnd.nextInt(points.length);
       }
-      Tree tree = new Tree(2 * psi);
-      tree.grow(points, idx, 0, psi, 0, maxDepth, rnd);
-      dims[t] = java.util.Arrays.copyOf(tree.dim, tree.size);
-      splits[t] = java.util.Arrays.copyOf(tree.split, tree.size);
-      left[t] = java.util.Arrays.copyOf(tree.left, tree.size);
-      right[t] = java.util.Arrays.copyOf(tree.right, tree.size);
-      sizes[t] = java.util.Arrays.copyOf(tree.count, tree.size);
+      roots[t] = all.grow(points, idx, 0, psi, 0, maxDepth, rnd);
     }
-    return new IsolationForestModel(dims, splits, left, right, sizes, psi);
+    double[] adjust = new double[all.size];
+    for (int i = 0; i < all.size; i++) {
+      adjust[i] = all.dim[i] < 0 ? averagePathLength(all.count[i]) : 0;
+    }
+    return new IsolationForestModel(
+        java.util.Arrays.copyOf(all.dim, all.size),
+        java.util.Arrays.copyOf(all.split, all.size),
+        java.util.Arrays.copyOf(all.left, all.size),
+        java.util.Arrays.copyOf(all.right, all.size),
+        adjust,
+        roots,
+        psi);
   }
 
   double score(float[] v) {
-    double total = 0;
-    for (int t = 0; t < dims.length; t++) {
-      int node = 0;
-      int depth = 0;
-      while (dims[t][node] >= 0) {
-        node = v[dims[t][node]] < splits[t][node] ? left[t][node] : right[t][node];
-        depth++;
+    double[] out = new double[1];
+    score(v, 1, v.length, out);
+    return out[0];
+  }
+
+  /**
+   * Scores rows {@code [0, n)} of {@code flat} (row-major, dimension {@code d}) into {@code out},
+   * one tree at a time over the whole block (the tree stays in cache); each row's path lengths are
+   * added in tree order, so a score does not depend on the block.
+   */
+  void score(float[] flat, int n, int d, double[] out) {
+    double[] total = new double[n];
+    for (int root : roots) {
+      for (int i = 0; i < n; i++) {
+        int node = root;
+        int depth = 0;
+        int base = i * d;
+        while (dims[node] >= 0) {
+          node = flat[base + dims[node]] < splits[node] ? left[node] : right[node];
+          depth++;
+        }
+        total[i] += depth + leafAdjust[node];
       }
-      total += depth + averagePathLength(sizes[t][node]);
     }
-    return Math.pow(2, -(total / dims.length) / normaliser);
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.pow(2, -(total[i] / roots.length) / normaliser);
+    }
   }
 
   /** c(n): the average path length of an unsuccessful search in a binary search tree of n. */

@@ -8,18 +8,14 @@ import io.lakebeam.transforms.lake.ComputedColumns;
 import io.lakebeam.transforms.lake.Lake;
 import io.lakebeam.transforms.lake.VectorOptions;
 import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
@@ -251,18 +247,21 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
               "Cannot start k-means from centroids of dimension %d: field '%s' has dimension %d",
               s.initial[0].length, s.field, dimension));
     }
-    PCollection<KV<String, float[]>> points =
-        rows.apply("Vectors", new VectorPoints(s.field, s.normalize, "cluster", s.badRecords));
+    String idField = DuplicateFields.resolveIdField(rows.getSchema(), null);
+    PCollection<VectorBlock> blocks =
+        rows.apply(
+            "Vectors",
+            new VectorBlocks(s.field, s.normalize, "cluster", s.badRecords, idField, null));
     int sample = s.sampleSize > 0 ? Math.max(s.sampleSize, s.k) : Math.max(20 * s.k, 5000);
     Centroids initial = s.initial == null ? null : Centroids.of(normalized(s.initial));
-    PCollection<Centroids> fitted =
-        points.apply("Fit k-means", new KMeansFit(s.k, s.iterations, s.seed, sample, initial));
-    PCollectionView<Centroids> view = fitted.apply("Final centroids", View.asSingleton());
-    Schema results = AttachResults.resultSchema(outputFields());
-    PCollection<KV<String, Row>> assigned =
-        points
-            .apply("Assign clusters", ParDo.of(new Assign(view, results)).withSideInputs(view))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(results)));
+    PCollectionView<Centroids> view =
+        blocks.apply(
+            "Fit k-means",
+            new KMeansFit(s.k, s.iterations, s.seed, sample, initial, "k-means on " + s.field));
+    PCollection<ClusterAssignments> assigned =
+        blocks
+            .apply("Assign clusters", ParDo.of(new Assign(view)).withSideInputs(view))
+            .setCoder(SerializableCoder.of(ClusterAssignments.class));
     if (s.centroidsTable != null) {
       if (dimension < 1) {
         throw new IllegalArgumentException(
@@ -271,13 +270,12 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
                 + "': its dimension is not recorded on the field");
       }
       assigned
-          .apply("Describe centroids", new CentroidRows(s.field, dimension, s.prefix, view))
+          .apply("Describe centroids", new CentroidRows(s.field, dimension, view))
           .apply(
               "Write centroids",
               Lake.write(s.centroidsLake, s.centroidsTable).withReplaceKey("field"));
     }
-    return rows.apply(
-        "Add cluster fields", new AttachResults(assigned, outputFields(), r -> new Object[2]));
+    return rows.apply("Add cluster fields", new AttachAssignments(assigned, outputFields()));
   }
 
   private float[][] normalized(float[][] centroids) {
@@ -302,23 +300,17 @@ public final class KMeans extends PTransform<PCollection<Row>, PCollection<Row>>
         .build();
   }
 
-  private static final class Assign extends DoFn<KV<String, float[]>, KV<String, Row>> {
+  /** Assigns each row of a block to its nearest centroid, with the exact distance to it. */
+  private static final class Assign extends DoFn<VectorBlock, ClusterAssignments> {
     private final PCollectionView<Centroids> centroids;
-    private final Schema results;
 
-    Assign(PCollectionView<Centroids> centroids, Schema results) {
+    Assign(PCollectionView<Centroids> centroids) {
       this.centroids = centroids;
-      this.results = results;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      float[] dist = new float[1];
-      int cluster = c.sideInput(centroids).nearest(c.element().getValue(), dist);
-      c.output(
-          KV.of(
-              c.element().getKey(),
-              Row.withSchema(results).addValues(cluster, Math.sqrt(dist[0])).build()));
+      c.output(ClusterAssignments.of(c.element(), c.sideInput(centroids)));
     }
   }
 }

@@ -3,20 +3,14 @@ package io.lakebeam.transforms.curation;
 import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
 import org.apache.beam.sdk.values.KV;
@@ -106,26 +100,29 @@ public final class SemanticDuplicates extends PTransform<PCollection<Row>, PColl
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
-    DuplicateFields fields =
-        new DuplicateFields(prefix, DuplicateFields.resolveIdField(rows.getSchema(), idField));
-    PCollection<KV<String, float[]>> points =
-        rows.apply("Vectors", new VectorPoints(field, true, "semantic-dedup", badRecords, fields));
+    String id = DuplicateFields.resolveIdField(rows.getSchema(), idField);
+    DuplicateFields fields = new DuplicateFields(prefix, id);
+    PCollection<VectorBlock> blocks =
+        rows.apply(
+            "Vectors", new VectorBlocks(field, true, "semantic-dedup", badRecords, id, fields));
     PCollectionView<Centroids> centroids =
-        points
-            .apply(
-                "Partition by k-means",
-                new KMeansFit(
-                    partitions, PARTITION_ITERATIONS, seed, Math.max(20 * partitions, 5000), null))
-            .apply("Partitions", View.asSingleton());
+        blocks.apply(
+            "Partition by k-means",
+            new KMeansFit(
+                partitions,
+                PARTITION_ITERATIONS,
+                seed,
+                Math.max(20 * partitions, 5000),
+                null,
+                "semantic partitions on " + field));
     PCollection<KV<String, Row>> groups =
-        points
+        blocks
             .apply(
-                "Assign partitions", ParDo.of(new Partition(centroids)).withSideInputs(centroids))
-            .setCoder(
-                KvCoder.of(
-                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), FloatArrayCoder.of())))
+                "Split blocks by partition",
+                ParDo.of(new SplitByPartition(centroids)).withSideInputs(centroids))
+            .setCoder(KvCoder.of(VarIntCoder.of(), VectorBlock.Coder.of()))
             .apply("Group partitions", GroupByKey.create())
-            .apply("Compare within partitions", ParDo.of(new ComparePairs(cosine)))
+            .apply("Compare within partitions", ParDo.of(new PartitionPairs(cosine)))
             .setCoder(
                 KvCoder.of(
                     KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()))
@@ -139,49 +136,42 @@ public final class SemanticDuplicates extends PTransform<PCollection<Row>, PColl
             r -> r.getValue(vectors) == null ? new Object[3] : fields.single(r)));
   }
 
-  /** Keys each point by its nearest partition centroid. */
-  private static final class Partition
-      extends DoFn<KV<String, float[]>, KV<Integer, KV<String, float[]>>> {
+  /** Splits a block into one sub-block per nearest partition centroid. */
+  private static final class SplitByPartition extends DoFn<VectorBlock, KV<Integer, VectorBlock>> {
     private final PCollectionView<Centroids> centroids;
 
-    Partition(PCollectionView<Centroids> centroids) {
+    SplitByPartition(PCollectionView<Centroids> centroids) {
       this.centroids = centroids;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      int nearest = c.sideInput(centroids).nearest(c.element().getValue(), new float[1]);
-      c.output(KV.of(nearest, c.element()));
-    }
-  }
-
-  /** Compares every pair of one partition by cosine similarity (dot of unit vectors). */
-  private static final class ComparePairs
-      extends DoFn<KV<Integer, Iterable<KV<String, float[]>>>, KV<KV<String, String>, Double>> {
-    private final double threshold;
-    private final Counter compared = Metrics.counter("lakebeam", "pairs_compared");
-
-    ComparePairs(double threshold) {
-      this.threshold = threshold;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<KV<String, float[]>>> partition,
-        OutputReceiver<KV<KV<String, String>, Double>> out) {
-      List<KV<String, float[]>> members = new ArrayList<>();
-      partition.getValue().forEach(members::add);
-      members.sort(Comparator.comparing(KV::getKey));
-      for (int i = 0; i < members.size(); i++) {
-        float[] a = members.get(i).getValue();
-        for (int j = i + 1; j < members.size(); j++) {
-          double sim = VectorMath.dot(a, members.get(j).getValue());
-          if (sim >= threshold) {
-            out.output(
-                KV.of(KV.of(members.get(i).getKey(), members.get(j).getKey()), Math.min(sim, 1.0)));
+      Centroids all = c.sideInput(centroids);
+      VectorBlock block = c.element();
+      int n = block.size();
+      int[] nearest = new int[n];
+      all.kernel().assign(block.flat, n, nearest, new float[n]);
+      int[] counts = new int[all.k];
+      for (int p : nearest) {
+        counts[p]++;
+      }
+      for (int p = 0; p < all.k; p++) {
+        if (counts[p] == 0) {
+          continue;
+        }
+        String[] ids = new String[counts[p]];
+        String[] keys = new String[counts[p]];
+        float[] flat = new float[counts[p] * block.d];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+          if (nearest[i] == p) {
+            ids[m] = block.ids[i];
+            keys[m] = block.keys[i];
+            System.arraycopy(block.flat, i * block.d, flat, m * block.d, block.d);
+            m++;
           }
         }
-        compared.inc(members.size() - i - 1);
+        c.output(KV.of(p, new VectorBlock(block.d, ids, keys, flat)));
       }
     }
   }
