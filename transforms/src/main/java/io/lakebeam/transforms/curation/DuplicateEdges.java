@@ -40,6 +40,38 @@ record DuplicateEdges(String[] from, String[] to, double[] similarity) {
     }
   }
 
+  /** Batches {@code (rank, rank) -> similarity} pairs per bundle. */
+  static final class FromPairs
+      extends org.apache.beam.sdk.transforms.DoFn<
+          org.apache.beam.sdk.values.KV<org.apache.beam.sdk.values.KV<String, String>, Double>,
+          DuplicateEdges> {
+    private transient Builder pending;
+
+    @StartBundle
+    public void startBundle() {
+      pending = new Builder();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element
+            org.apache.beam.sdk.values.KV<org.apache.beam.sdk.values.KV<String, String>, Double>
+                pair) {
+      pending.add(pair.getKey().getKey(), pair.getKey().getValue(), pair.getValue());
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      if (!pending.isEmpty()) {
+        c.output(
+            pending.build(),
+            org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE.maxTimestamp(),
+            org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE);
+      }
+      pending = null;
+    }
+  }
+
   static final class Coder extends AtomicCoder<DuplicateEdges> {
     private static final Coder INSTANCE = new Coder();
 

@@ -115,7 +115,7 @@ public final class SemanticDuplicates extends PTransform<PCollection<Row>, PColl
                 Math.max(20 * partitions, 5000),
                 null,
                 "semantic partitions on " + field));
-    PCollection<KV<String, Row>> groups =
+    PCollection<DuplicateEdges> edges =
         blocks
             .apply(
                 "Split blocks by partition",
@@ -126,14 +126,18 @@ public final class SemanticDuplicates extends PTransform<PCollection<Row>, PColl
             .setCoder(
                 KvCoder.of(
                     KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()), DoubleCoder.of()))
-            .apply("Duplicate groups", new DuplicateGroups(fields, 4));
+            .apply("Edges", ParDo.of(new DuplicateEdges.FromPairs()))
+            .setCoder(DuplicateEdges.Coder.of());
     String vectors = field;
-    return rows.apply(
-        "Add duplicate fields",
-        new AttachResults(
-            groups,
-            fields.fields(),
-            r -> r.getValue(vectors) == null ? new Object[3] : fields.single(r)));
+    return rows.apply("Rows by file", new RowsByFile(edges))
+        .apply(
+            "Duplicate groups",
+            new GroupDuplicates(
+                edges,
+                fields,
+                2_000_000,
+                r -> r.getValue(vectors) == null ? new Object[3] : fields.single(r),
+                rows.getSchema()));
   }
 
   /** Splits a block into one sub-block per nearest partition centroid. */
