@@ -47,25 +47,44 @@ def test_read_equals_the_table(ray_session, lakebeam_uri, name, docs):
     np.testing.assert_array_equal(np.stack(frame["embedding"]), np.stack(docs["embedding"]))
 
 
-def test_endpoints_are_read_in_parallel(ray_session, lakebeam_uri, name):
+def test_endpoints_are_read_in_parallel(ray_session, lakebeam_uri, name, tmp_path):
+    """Two read tasks are live at once: each task announces itself in a shared folder and waits
+    (up to a minute, so a loaded machine cannot fail it) until it sees another worker's task live
+    or learns that two tasks have already met. A sequential read never meets and fails."""
     ds = read_lakebeam(lakebeam_uri, name, columns=["id"], splits=FILES)
+    rendezvous = str(tmp_path)
 
-    def timed(batch):
+    def meet(batch):
         import os
         import time
+        import uuid
 
-        start = time.time()
-        time.sleep(0.5)  # long enough for the other read task to start meanwhile
+        pid = os.getpid()
+        me = os.path.join(rendezvous, f"live-{pid}-{uuid.uuid4().hex}")
+        open(me, "w").close()
+        met_with = -1
+        try:
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                peers = {int(f.split("-")[1]) for f in os.listdir(rendezvous)
+                         if f.startswith("live-")} - {pid}
+                if peers:
+                    met_with = min(peers)
+                    open(os.path.join(rendezvous, "met"), "w").close()
+                    break
+                if os.path.exists(os.path.join(rendezvous, "met")):
+                    break
+                time.sleep(0.05)
+        finally:
+            os.remove(me)
         rows = len(batch["id"])
-        return {"pid": np.full(rows, os.getpid()), "start": np.full(rows, start),
-                "end": np.full(rows, time.time())}
+        return {"pid": np.full(rows, pid), "met_with": np.full(rows, met_with)}
 
-    spans = ds.map_batches(timed, batch_size=None).to_pandas().drop_duplicates()
-    assert len(spans) >= FILES  # at least one block per endpoint
-    spans = spans.sort_values("start").to_numpy()
-    pairs = zip(spans, spans[1:], strict=False)
-    overlapping = any(later[1] < earlier[2] for earlier, later in pairs)
-    assert overlapping and len(set(spans[:, 0])) >= 2  # two workers read at the same time
+    tasks = ds.map_batches(meet, batch_size=None).to_pandas().drop_duplicates()
+    assert len(tasks) >= 2
+    met = tasks[tasks["met_with"] >= 0]
+    assert len(met) > 0, "no two read tasks were ever live at the same time"
+    assert (met["met_with"] != met["pid"]).all()
 
 
 def test_columns_and_filter_are_pushed_down(ray_session, lakebeam_uri, name, docs):
