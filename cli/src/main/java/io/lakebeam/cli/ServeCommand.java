@@ -29,8 +29,19 @@ final class ServeCommand implements Callable<Integer> {
       description = "Require 'authorization: Bearer <token>' (default: $LAKEBEAM_TOKEN)")
   String token;
 
+  @Option(
+      names = "--memory",
+      description =
+          "Heap budget for loaded indexes (e.g. 2g, 512m): full vectors or quantized codes;"
+              + " beyond it the least recently searched segments are served warm from"
+              + " memory-mapped files (default: 40% of the heap)")
+  String memory;
+
   @Override
   public Integer call() throws Exception {
+    if (memory != null) {
+      System.setProperty("lakebeam.memory.bytes", Long.toString(ByteSize.parse(memory)));
+    }
     String t = token != null ? token : System.getenv("LAKEBEAM_TOKEN");
     try (Lakehouse lake = lakehouse.open();
         LakebeamFlightServer server =

@@ -33,6 +33,12 @@ final class Actions {
           new ActionType(
               "refresh", "{collection} -> new/removed files, and incremental index refresh"),
           new ActionType("drop_index", "{collection, field} -> {dropped}"),
+          new ActionType(
+              "pin_collection",
+              "{collection, pinned?: true} -> {collection, pinned}: keep its indexes hot (full"
+                  + " vectors in memory, never demoted)"),
+          new ActionType(
+              "server_status", "{} -> index memory budget and use, demotions, loaded tiers"),
           new ActionType("drop_collection", "{collection, purge?} -> {dropped}"),
           new ActionType(
               "get_context",
@@ -123,6 +129,16 @@ final class Actions {
           collections.fresh(c.name());
           return Map.of("dropped", true);
         }
+      case "pin_collection":
+        {
+          Collection c = collections.fresh(body.string("collection"));
+          boolean pinned = body.optBool("pinned", true);
+          lake.indexes().pin(c, pinned);
+          collections.fresh(c.name());
+          return Map.of("collection", c.name(), "pinned", pinned);
+        }
+      case "server_status":
+        return Map.of("index_memory", lake.indexes().memory().toMap());
       case "drop_collection":
         {
           String name = body.string("collection");

@@ -228,7 +228,8 @@ final class IndexCarryOver {
             + "-carried.rows";
     writeRows(table, new RowMap(files, fileOf, posOf), rowsPath);
     return new Carried(
-        new IndexManifest.SegmentRef(ref.graphPath(), rowsPath, alive, files, ref.unitVectors()),
+        new IndexManifest.SegmentRef(
+            ref.graphPath(), rowsPath, alive, files, ref.unitVectors(), ref.pqPath()),
         carried);
   }
 

@@ -37,10 +37,16 @@ public record IndexManifest(
    * scores cosine as a dot product ({@link io.lakebeam.core.lake.Metric#indexSimilarity()}). {@code
    * rows}: the ordinals that name a row; a segment carried over a column write-back may hold more
    * graph nodes than that (rows the rewrite dropped), and shares its graph file with the segment it
-   * was carried from.
+   * was carried from. {@code pqPath}: the segment's product-quantized codes (the hot tier's
+   * in-memory form), or null for segments built without them (too small, or before they existed).
    */
   public record SegmentRef(
-      String graphPath, String rowsPath, long rows, List<String> files, boolean unitVectors) {}
+      String graphPath,
+      String rowsPath,
+      long rows,
+      List<String> files,
+      boolean unitVectors,
+      String pqPath) {}
 
   public Metric metricValue() {
     return Metric.parse(metric);

@@ -50,9 +50,19 @@ public final class IndexService implements Closeable {
   private final Map<String, Instant> building = new ConcurrentHashMap<>();
   private final Map<String, VectorIndex> loaded = new ConcurrentHashMap<>();
   private final Map<String, TableState> states = new ConcurrentHashMap<>();
+  private final ServingMemory memory;
+
+  /** Table property that keeps a collection's indexes in the hot tier with full vectors. */
+  public static final String PINNED_PROPERTY = "lakebeam.serving.pinned";
 
   public IndexService(Lakehouse lake) {
+    this(lake, ServingMemory.fromSystemProperties());
+  }
+
+  /** An index service whose loaded segments share {@code memory}'s heap budget. */
+  public IndexService(Lakehouse lake, ServingMemory memory) {
     this.lake = lake;
+    this.memory = memory;
     long budget = Long.getLong("lakebeam.cache.bytes", Runtime.getRuntime().maxMemory() / 3);
     this.columns = new ColumnCache(budget);
     this.filters = new FilterCache(columns, 100_000);
@@ -98,6 +108,32 @@ public final class IndexService implements Closeable {
 
   public ColumnCache columnCache() {
     return columns;
+  }
+
+  /** The heap budget of the loaded indexes, and what they hold. */
+  public ServingMemory memory() {
+    return memory;
+  }
+
+  /**
+   * Pins a collection's indexes to the hot tier (full vectors on the heap, never demoted), or
+   * unpins them. Stored as the table property {@value #PINNED_PROPERTY}, so every server honours
+   * it.
+   *
+   * <pre>{@code
+   * lake.indexes().pin(lake.collection("docs"), true);
+   * }</pre>
+   */
+  public void pin(Collection collection, boolean pinned) {
+    collection.table().updateProperties().set(PINNED_PROPERTY, Boolean.toString(pinned)).commit();
+    collection.refreshMetadata();
+    for (VectorField field : collection.vectorFields().values()) {
+      evict(collection.name(), field.name());
+    }
+  }
+
+  private static boolean pinned(Collection collection) {
+    return Boolean.parseBoolean(collection.table().properties().get(PINNED_PROPERTY));
   }
 
   /** Builds a fresh index over every live row of a vector field, replacing any previous one. */
@@ -255,7 +291,7 @@ public final class IndexService implements Closeable {
         new IndexManifest(
             field, metric, params, state.snapshotId(), segments, System.currentTimeMillis());
     IndexRegistry.commit(collection.table(), manifest);
-    evict(collection.name(), field);
+    // The loaded index stays: the next search loads the new manifest and reuses its segments.
     return result(field, mode, manifest, skipped, skippedCount, rowsBuilt, rowsCarried, start);
   }
 
@@ -338,6 +374,15 @@ public final class IndexService implements Closeable {
       d.put("params", manifest.params());
       d.put("built_at", Instant.ofEpochMilli(manifest.builtAtMillis()).toString());
       d.put("building", building.containsKey(key(collection.name(), field.name())));
+      d.put("pinned", pinned(collection));
+      VectorIndex live = loaded.get(key(collection.name(), field.name()));
+      if (live != null && live.manifest().snapshotId() == manifest.snapshotId()) {
+        d.putAll(live.tiers());
+      } else {
+        // Not loaded by this server: its files are in the table's storage (and maybe the disk
+        // cache); the first search loads it.
+        d.put("tier", "cold");
+      }
       out.add(d);
     }
     return out;
@@ -350,7 +395,16 @@ public final class IndexService implements Closeable {
 
   /** Drops everything cached for a collection (after a drop or an external change). */
   public void forget(String collection) {
-    loaded.keySet().removeIf(k -> k.startsWith(collection + "\u0000"));
+    loaded
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = e.getKey().startsWith(collection + "\u0000");
+              if (gone) {
+                e.getValue().release();
+              }
+              return gone;
+            });
     states.keySet().removeIf(k -> k.equals(collection));
   }
 
@@ -369,8 +423,8 @@ public final class IndexService implements Closeable {
     Optional<String> located = IndexRegistry.locate(collection.table(), field);
     VectorIndex current = loaded.get(key);
     if (located.isEmpty()) {
-      if (current != null) {
-        loaded.remove(key);
+      if (current != null && loaded.remove(key, current)) {
+        current.release();
       }
       return null;
     }
@@ -384,16 +438,20 @@ public final class IndexService implements Closeable {
         return current;
       }
       IndexManifest manifest = IndexRegistry.read(collection.table(), path, field);
-      VectorIndex fresh = VectorIndex.load(collection.table().io(), path, manifest);
-      // A replaced index may still serve in-flight searches; its mapped files close with the JVM.
+      // Segments the new manifest shares with the loaded one are reused; a replaced index may
+      // still serve in-flight searches, so its mapped files close with the JVM.
+      VectorIndex fresh =
+          VectorIndex.load(
+              collection.table().io(), path, manifest, current, memory, pinned(collection));
       loaded.put(key, fresh);
       LOG.info(
-          "Loaded index {}.{} at snapshot {} ({} rows, {} segments)",
+          "Loaded index {}.{} at snapshot {} ({} rows, {} segments, {})",
           collection.name(),
           field,
           manifest.snapshotId(),
           manifest.rows(),
-          manifest.segments().size());
+          manifest.segments().size(),
+          fresh.tiers());
       return fresh;
     }
   }
@@ -420,6 +478,7 @@ public final class IndexService implements Closeable {
   private void evict(String collection, String field) {
     VectorIndex old = loaded.remove(key(collection, field));
     if (old != null) {
+      old.release();
       LOG.debug("Evicted index {}.{}", collection, field);
     }
   }

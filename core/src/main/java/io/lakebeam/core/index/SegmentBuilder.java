@@ -95,6 +95,7 @@ final class SegmentBuilder {
     String base = table.location() + "/lakebeam-index/" + field + "/segment-" + UUID.randomUUID();
     String graphPath = base + ".graph";
     String rowsPath = base + ".rows";
+    String pqPath = base + ".pq";
     RowMap rowMap =
         new RowMap(
             usedFiles,
@@ -102,36 +103,43 @@ final class SegmentBuilder {
             posOf.stream().mapToInt(Integer::intValue).toArray());
     Path graphScratch = scratchFor(graphPath);
     Path rowsScratch = scratchFor(rowsPath);
+    Path pqScratch = scratchFor(pqPath);
+    boolean quantized;
     try {
-      writeGraph(vectors, dimension, metric, params, graphScratch, collection + "." + field);
+      RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
+      writeGraph(ravv, metric, params, graphScratch, collection + "." + field);
+      quantized = SegmentQuantizer.write(ravv, metric, pqScratch, collection + "." + field);
       try (OutputStream out =
           new java.io.BufferedOutputStream(Files.newOutputStream(rowsScratch), 1 << 16)) {
         rowMap.write(out);
       }
       IndexFiles.publish(table.io(), rowsScratch, rowsPath);
+      if (quantized) {
+        IndexFiles.publish(table.io(), pqScratch, pqPath);
+      }
       IndexFiles.publish(table.io(), graphScratch, graphPath);
     } catch (IOException e) {
       throw LakebeamException.internal("Cannot write index segment " + base, e);
     } finally {
       deleteQuietly(graphScratch);
       deleteQuietly(rowsScratch);
+      deleteQuietly(pqScratch);
     }
     return new Built(
         new IndexManifest.SegmentRef(
-            graphPath, rowsPath, vectors.size(), usedFiles, metric == Metric.COSINE),
+            graphPath,
+            rowsPath,
+            vectors.size(),
+            usedFiles,
+            metric == Metric.COSINE,
+            quantized ? pqPath : null),
         skipped,
         skippedCount);
   }
 
   private static void writeGraph(
-      List<VectorFloat<?>> vectors,
-      int dimension,
-      Metric metric,
-      IndexParams params,
-      Path out,
-      String what)
+      RandomAccessVectorValues ravv, Metric metric, IndexParams params, Path out, String what)
       throws IOException {
-    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
     int threads = Runtime.getRuntime().availableProcessors();
     ImmutableGraphIndex graph = buildGraph(ravv, metric, params, threads, what);
     OnDiskGraphIndex.write(graph, ravv, out);

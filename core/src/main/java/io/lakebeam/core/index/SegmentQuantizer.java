@@ -1,0 +1,66 @@
+package io.lakebeam.core.index;
+
+import io.github.jbellis.jvector.disk.SimpleWriter;
+import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
+import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
+import io.github.jbellis.jvector.quantization.PQVectors;
+import io.github.jbellis.jvector.quantization.ProductQuantization;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.lakebeam.core.lake.Metric;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ForkJoinPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a segment's product-quantized codes, the hot tier's in-memory form: one byte per sub-space
+ * of {@value #DIMS_PER_SUBSPACE} dimensions (96 bytes for a 384-d vector, 1/16 of its float32 size)
+ * with 256 centroids per sub-space, trained on up to 128k of the segment's vectors. Searches score
+ * the graph walk from the codes and re-rank the beam exactly from the full vectors.
+ */
+final class SegmentQuantizer {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentQuantizer.class);
+
+  static final int DIMS_PER_SUBSPACE = 4;
+
+  /** Segments smaller than this are not quantized: the codes would not pay for the codebooks. */
+  static final int MIN_ROWS = 1_024;
+
+  /** Vectors narrower than this are not quantized. */
+  static final int MIN_DIMENSION = 16;
+
+  private SegmentQuantizer() {}
+
+  /**
+   * Writes the codes of {@code vectors} to {@code out}; false when the segment is not quantized.
+   */
+  static boolean write(RandomAccessVectorValues vectors, Metric metric, Path out, String what)
+      throws IOException {
+    if (vectors.size() < MIN_ROWS || vectors.dimension() < MIN_DIMENSION) {
+      return false;
+    }
+    long start = System.nanoTime();
+    int subspaces = Math.max(1, vectors.dimension() / DIMS_PER_SUBSPACE);
+    boolean center = metric.indexSimilarity() == VectorSimilarityFunction.EUCLIDEAN;
+    ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    try {
+      ProductQuantization pq =
+          ProductQuantization.compute(
+              vectors, subspaces, 256, center, KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
+      PQVectors codes = (PQVectors) pq.encodeAll(vectors, pool);
+      try (SimpleWriter writer = new SimpleWriter(out)) {
+        codes.write(writer);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    LOG.info(
+        "Quantized {}: {} vectors into {} bytes each in {} ms",
+        what,
+        vectors.size(),
+        subspaces,
+        (System.nanoTime() - start) / 1_000_000);
+    return true;
+  }
+}
