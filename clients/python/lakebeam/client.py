@@ -262,6 +262,21 @@ class LakebeamClient:
             "drop_index", collection_name, field=protocol.check_name(field, what="field")
         )
 
+    def pin_collection(self, collection_name: str, pinned: bool = True) -> dict[str, Any]:
+        """Keep a collection's indexes in the hot tier (full vectors in server memory, never
+        demoted when the server's ``--memory`` budget is full), or unpin them with
+        ``pinned=False``. Stored in the table, so every server honours it.
+
+        >>> client.pin_collection("docs")
+        {'collection': 'docs', 'pinned': True}
+        """
+        return self._collection_action("pin_collection", collection_name, pinned=bool(pinned))
+
+    def server_status(self) -> dict[str, Any]:
+        """Return the server's index memory budget, what the loaded indexes use, and how many
+        segments were demoted to the warm tier to stay within it."""
+        return dict(self._connection.action("server_status", {}))
+
     # Data ----------------------------------------------------------------------------------
 
     def insert(self, collection_name: str, data: Any) -> dict[str, Any]:

@@ -75,7 +75,15 @@ public final class TierBench {
     }
     List<Set<String>> truth = null;
     List<Map<String, Object>> results = new ArrayList<>();
-    for (String tier : List.of("hot", "hot-pq", "warm")) {
+    List<String> tiers = List.of(a.getOrDefault("tiers", "hot,hot-pq,warm").split(","));
+    Path truthFile = dir.resolve("truth-" + queries + ".txt");
+    if (Files.exists(truthFile)) {
+      truth = new ArrayList<>();
+      for (String line : Files.readAllLines(truthFile)) {
+        truth.add(new HashSet<>(List.of(line.split(" "))));
+      }
+    }
+    for (String tier : tiers) {
       long budget =
           switch (tier) {
             case "hot" -> Long.MAX_VALUE / 4;
@@ -83,7 +91,7 @@ public final class TierBench {
             default -> 0L;
           };
       System.setProperty("lakebeam.memory.bytes", Long.toString(budget));
-      System.setProperty("lakebeam.cache.bytes", Long.toString(64L << 20));
+      System.setProperty("lakebeam.cache.bytes", Long.toString(truth == null ? 1L << 30 : 64L << 20));
       System.gc();
       long heapBefore = usedHeap();
       try (Lakehouse lake = Lakehouse.open(dir.toString())) {
@@ -98,6 +106,9 @@ public final class TierBench {
             hits.forEach(h -> s.add(h.file() + "#" + h.pos()));
             truth.add(s);
           }
+          List<String> lines = new ArrayList<>();
+          truth.forEach(t -> lines.add(String.join(" ", t)));
+          Files.write(truthFile, lines);
         }
         long t = System.nanoTime();
         search(lake, c, q[0], ef);
