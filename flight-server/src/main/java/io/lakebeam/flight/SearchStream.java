@@ -89,14 +89,22 @@ final class SearchStream {
     SearchRequest request = request(c, ticket);
     List<List<SearchHit>> results = c.lakehouse().indexes().search(c, request);
     int total = results.stream().mapToInt(List::size).sum();
-    Map<String, Map<String, Object>> columnsByFile = new HashMap<>();
+    Map<String, ColumnCache.Rows> rowsByFile = new HashMap<>();
     if (!outputs.isEmpty()) {
-      ColumnCache cache = c.lakehouse().indexes().columnCache();
+      // point reads: only the row groups that hold a hit are read (and cached)
+      Map<String, List<Long>> positions = new HashMap<>();
       for (List<SearchHit> hits : results) {
         for (SearchHit h : hits) {
-          columnsByFile.computeIfAbsent(h.file(), f -> cache.columns(c.table(), f, outputs));
+          positions.computeIfAbsent(h.file(), f -> new ArrayList<>()).add(h.pos());
         }
       }
+      ColumnCache cache = c.lakehouse().indexes().columnCache();
+      positions.forEach(
+          (f, p) ->
+              rowsByFile.put(
+                  f,
+                  cache.rows(
+                      c.table(), f, outputs, p.stream().mapToLong(Long::longValue).toArray())));
     }
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema(c, outputs), allocator)) {
       root.allocateNew();
@@ -118,9 +126,7 @@ final class SearchStream {
           file.setSafe(row, h.file().getBytes(java.nio.charset.StandardCharsets.UTF_8));
           pos.setSafe(row, h.pos());
           for (int j = 0; j < outputs.size(); j++) {
-            Object col = columnsByFile.get(h.file()).get(outputs.get(j));
-            Object value =
-                col instanceof float[][] vs ? vs[(int) h.pos()] : ((Object[]) col)[(int) h.pos()];
+            Object value = rowsByFile.get(h.file()).get(outputs.get(j), h.pos());
             // by position: an output column may share its name with a result column ("rank")
             ArrowRows.set(root.getVector(FIXED_COLUMNS + j), row, value);
           }

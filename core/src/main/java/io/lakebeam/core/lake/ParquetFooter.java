@@ -11,10 +11,10 @@ import org.apache.parquet.io.DelegatingSeekableInputStream;
  * Reads the footer of a Parquet file through an Iceberg {@link InputFile} (local or object
  * storage).
  */
-final class ParquetFooter {
+public final class ParquetFooter {
   private ParquetFooter() {}
 
-  static ParquetMetadata read(InputFile file) throws IOException {
+  public static ParquetMetadata read(InputFile file) throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(new Adapter(file))) {
       return reader.getFooter();
     }

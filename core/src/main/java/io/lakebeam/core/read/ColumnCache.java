@@ -32,7 +32,15 @@ public final class ColumnCache {
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
 
+  private final LinkedHashMap<String, RowGroupLayout> layouts =
+      new LinkedHashMap<>(64, 0.75f, true);
+
   private record Entry(Object values, long bytes) {}
+
+  /** Values of chosen rows of one file, by column name and row position. */
+  public interface Rows {
+    Object get(String column, long pos);
+  }
 
   public ColumnCache(long maxBytes) {
     this.maxBytes = maxBytes;
@@ -69,6 +77,107 @@ public final class ColumnCache {
     return result;
   }
 
+  /**
+   * The values of {@code columns} at {@code positions} of a file. Reads only the row groups that
+   * hold those rows (point reads, cached per row group within the same byte budget), unless the
+   * whole columns are cached already or the file has a single row group.
+   */
+  public Rows rows(Table table, String file, List<String> columns, long[] positions) {
+    synchronized (this) {
+      Map<String, Object> whole = new HashMap<>();
+      for (String c : columns) {
+        Entry e = entries.get(key(file, c));
+        if (e != null) {
+          whole.put(c, e.values());
+        }
+      }
+      if (whole.size() == columns.size()) {
+        return (c, p) -> valueAt(whole.get(c), p);
+      }
+    }
+    RowGroupLayout layout = layout(table, file);
+    if (layout == null || layout.groups() <= 1) {
+      Map<String, Object> whole = columns(table, file, columns);
+      return (c, p) -> valueAt(whole.get(c), p);
+    }
+    Map<Integer, Map<String, Object>> groups = new HashMap<>();
+    for (long p : positions) {
+      groups.computeIfAbsent(layout.groupOf(p), g -> group(table, file, layout, g, columns));
+    }
+    return (c, p) -> {
+      int g = layout.groupOf(p);
+      return valueAt(groups.get(g).get(c), p - layout.firstRows()[g]);
+    };
+  }
+
+  private Map<String, Object> group(
+      Table table, String file, RowGroupLayout layout, int g, List<String> columns) {
+    Map<String, Object> result = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    synchronized (this) {
+      for (String c : columns) {
+        Entry e = entries.get(key(file, c) + '\u0000' + g);
+        if (e != null) {
+          result.put(c, e.values());
+        } else {
+          missing.add(c);
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<String, Object> loaded =
+          load(table, file, missing, layout.starts()[g], layout.lengths()[g]);
+      for (Object v : loaded.values()) {
+        int n = v instanceof float[][] f ? f.length : ((Object[]) v).length;
+        if (n != layout.rowsIn(g)) {
+          throw LakebeamException.internal(
+              String.format(
+                  "Row group %d of data file %s has %d rows, its footer says %d; the file changed"
+                      + " under the table",
+                  g, file, n, layout.rowsIn(g)),
+              null);
+        }
+      }
+      synchronized (this) {
+        loaded.forEach(
+            (c, v) -> {
+              long size = estimate(v);
+              if (entries.put(key(file, c) + '\u0000' + g, new Entry(v, size)) == null) {
+                bytes += size;
+              }
+            });
+        evict();
+      }
+      result.putAll(loaded);
+    }
+    return result;
+  }
+
+  private RowGroupLayout layout(Table table, String file) {
+    synchronized (this) {
+      RowGroupLayout l = layouts.get(file);
+      if (l != null) {
+        return l;
+      }
+    }
+    try {
+      RowGroupLayout l = RowGroupLayout.read(table.io(), file);
+      synchronized (this) {
+        layouts.put(file, l);
+        if (layouts.size() > 100_000) {
+          layouts.remove(layouts.keySet().iterator().next());
+        }
+      }
+      return l;
+    } catch (IOException | RuntimeException e) {
+      return null; // read whole columns instead, which reports a real read error
+    }
+  }
+
+  private static Object valueAt(Object column, long pos) {
+    return column instanceof float[][] vs ? vs[(int) pos] : ((Object[]) column)[(int) pos];
+  }
+
   /** Loads one vector column of a file as {@code float[][]} (null rows stay null), uncached. */
   public static float[][] readVectors(Table table, String file, String column) {
     return (float[][]) load(table, file, List.of(column)).get(column);
@@ -87,6 +196,11 @@ public final class ColumnCache {
   }
 
   private static Map<String, Object> load(Table table, String file, List<String> columns) {
+    return load(table, file, columns, -1, -1);
+  }
+
+  private static Map<String, Object> load(
+      Table table, String file, List<String> columns, long start, long length) {
     Schema projection = table.schema().select(columns);
     List<Types.NestedField> fields = projection.columns();
     boolean[] isList = new boolean[fields.size()];
@@ -95,7 +209,8 @@ public final class ColumnCache {
       isList[i] = fields.get(i).type().isListType();
       values.add(new ArrayList<>());
     }
-    try (CloseableIterable<Record> rows = DataFileReader.read(table, file, projection)) {
+    try (CloseableIterable<Record> rows =
+        DataFileReader.read(table, file, projection, start, length)) {
       for (Record r : rows) {
         for (int i = 0; i < isList.length; i++) {
           // Convert as we go: a file's worth of boxed lists would be many times its float size.

@@ -18,6 +18,15 @@ public final class DataFileReader {
   private DataFileReader() {}
 
   public static CloseableIterable<Record> read(Table table, String path, Schema projection) {
+    return read(table, path, projection, -1, -1);
+  }
+
+  /**
+   * Reads the rows of the row groups that start within {@code [start, start + length)} (byte
+   * offsets, as in a Parquet footer), or the whole file when {@code start} is negative.
+   */
+  public static CloseableIterable<Record> read(
+      Table table, String path, Schema projection, long start, long length) {
     Parquet.ReadBuilder builder =
         Parquet.read(table.io().newInputFile(path))
             .project(projection)
@@ -26,6 +35,9 @@ public final class DataFileReader {
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     if (mapping != null) {
       builder.withNameMapping(NameMappingParser.fromJson(mapping));
+    }
+    if (start >= 0) {
+      builder.split(start, length);
     }
     return builder.build();
   }
