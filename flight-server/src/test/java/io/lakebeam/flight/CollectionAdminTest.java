@@ -132,6 +132,8 @@ class CollectionAdminTest {
               "create_index",
               "refresh",
               "drop_index",
+              "pin_collection",
+              "server_status",
               "drop_collection",
               "get_context",
               "diff_context",
