@@ -25,15 +25,19 @@ import org.apache.iceberg.data.Record;
  * The serving tiers side by side on one index, in one process: the same collection searched with
  * full vectors on the heap ({@code hot}), product-quantized codes plus an exact re-rank ({@code
  * hot-pq}) and nothing per vector on the heap ({@code warm}, memory-mapped). Data: a seeded
- * Gaussian mixture (1,000 centres, unit-normalised, cosine), stored as a Lakebeam collection; truth
- * by exact search. Per tier: the first query (segment load), p50/p99 and QPS of one thread,
- * recall@10, heap bytes per vector held by the index, and the process RSS.
+ * Gaussian mixture (1,000 centres, N(0, 1) per dimension, rows spread N(0, 1) around their centre;
+ * cosine), stored as a Lakebeam collection; truth by exact search. Per tier: the first query
+ * (segment load), p50/p99 and QPS of one thread, recall@10, heap bytes per vector held by the
+ * index, and the process RSS.
  *
  * <pre>{@code
  * java -cp "$(cat bench/target/bench-classpath.txt)" io.lakebeam.bench.TierBench --rows 200000
  * }</pre>
  */
 public final class TierBench {
+  /** Spread of a row around its centre, per dimension (the centres are N(0, 1) per dimension). */
+  private static final float NOISE = 1.0f;
+
   private TierBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -91,7 +95,8 @@ public final class TierBench {
             default -> 0L;
           };
       System.setProperty("lakebeam.memory.bytes", Long.toString(budget));
-      System.setProperty("lakebeam.cache.bytes", Long.toString(truth == null ? 1L << 30 : 64L << 20));
+      System.setProperty(
+          "lakebeam.cache.bytes", Long.toString(truth == null ? 1L << 30 : 64L << 20));
       System.gc();
       long heapBefore = usedHeap();
       try (Lakehouse lake = Lakehouse.open(dir.toString())) {
@@ -167,7 +172,7 @@ public final class TierBench {
     float[] c = centres[rnd.nextInt(centres.length)];
     float[] v = new float[dim];
     for (int j = 0; j < dim; j++) {
-      v[j] = c[j] + 0.6f * (float) rnd.nextGaussian();
+      v[j] = c[j] + NOISE * (float) rnd.nextGaussian();
     }
     return v;
   }
