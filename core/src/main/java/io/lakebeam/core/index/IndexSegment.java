@@ -1,7 +1,6 @@
 package io.lakebeam.core.index;
 
 import io.github.jbellis.jvector.disk.ReaderSupplier;
-import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
@@ -64,15 +63,15 @@ final class IndexSegment implements Closeable {
   }
 
   static IndexSegment load(FileIO io, IndexManifest.SegmentRef ref) {
+    ReaderSupplier readers = null;
     try {
-      Path graphFile = IndexFiles.fetch(io, ref.graphPath());
       Path rowsFile = IndexFiles.fetch(io, ref.rowsPath());
       RowMap rows;
       try (InputStream in =
           new java.io.BufferedInputStream(Files.newInputStream(rowsFile), 1 << 16)) {
         rows = RowMap.read(in);
       }
-      ReaderSupplier readers = ReaderSupplierFactory.open(graphFile);
+      readers = IndexFiles.open(io, ref.graphPath());
       OnDiskGraphIndex graph = OnDiskGraphIndex.load(readers);
       if (graph.size(0) != rows.size()) {
         graph.close();
@@ -82,6 +81,7 @@ final class IndexSegment implements Closeable {
       }
       return new IndexSegment(ref, readers, graph, rows, heapVectors(graph));
     } catch (IOException | RuntimeException e) {
+      IndexFiles.closeQuietly(readers); // unpins a cached copy now, not at the next GC
       throw LakebeamException.internal(
           "Cannot load index segment " + ref.graphPath() + "; rebuild the index (create_index)", e);
     }
