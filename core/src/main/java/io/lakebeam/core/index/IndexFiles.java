@@ -1,5 +1,6 @@
 package io.lakebeam.core.index;
 
+import io.github.jbellis.jvector.disk.RandomAccessReader;
 import io.github.jbellis.jvector.disk.ReaderSupplier;
 import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.lakebeam.core.LakebeamException;
@@ -33,6 +34,9 @@ final class IndexFiles {
 
   /** System property: the block size of ranged reads of larger remote index files. */
   static final String BLOCK_PROPERTY = "lakebeam.disk.cache.block.bytes";
+
+  /** The first int of every graph file jVector writes (OnDiskGraphIndex.MAGIC). */
+  static final int GRAPH_MAGIC = 0xFFFF0D61;
 
   static final long DEFAULT_WHOLE_FILE_BYTES = 64L << 20;
   static final int DEFAULT_BLOCK_BYTES = 1 << 20;
@@ -98,6 +102,22 @@ final class IndexFiles {
    * }</pre>
    */
   static ReaderSupplier open(FileIO io, String location) throws IOException {
+    ReaderSupplier readers = openUnchecked(io, location);
+    if (location.endsWith(".graph")) {
+      try (RandomAccessReader r = readers.get()) {
+        if (r.length() < 8 || r.readInt() != GRAPH_MAGIC) {
+          throw new IOException(
+              "Cannot read " + location + ": it is not a jVector graph (corrupt or overwritten)");
+        }
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(readers);
+        throw e;
+      }
+    }
+    return readers;
+  }
+
+  private static ReaderSupplier openUnchecked(FileIO io, String location) throws IOException {
     Path local = localPath(location);
     if (local != null) {
       return ReaderSupplierFactory.open(local);

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.io.InputFile;
-import org.apache.iceberg.io.RangeReadable;
 import org.apache.iceberg.io.SeekableInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,20 +187,18 @@ final class RemoteBlocks implements ReaderSupplier {
     int len = (int) blockLength(block);
     byte[] buf = new byte[len];
     long start = block * blockSize;
+    // Seek and read, not RangeReadable.readFully: Iceberg 1.6's S3InputStream never releases
+    // the pooled HTTP connection of a positioned read, so the pool runs dry after 50 blocks.
     try (SeekableInputStream in = file.newStream()) {
-      if (in instanceof RangeReadable ranged) {
-        ranged.readFully(start, buf, 0, len);
-      } else {
-        in.seek(start);
-        int off = 0;
-        while (off < len) {
-          int n = in.read(buf, off, len - off);
-          if (n < 0) {
-            throw new EOFException(
-                "Cannot read block " + block + " of " + location + ": the file ends early");
-          }
-          off += n;
+      in.seek(start);
+      int off = 0;
+      while (off < len) {
+        int n = in.read(buf, off, len - off);
+        if (n < 0) {
+          throw new EOFException(
+              "Cannot read block " + block + " of " + location + ": the file ends early");
         }
+        off += n;
       }
     }
     Files.write(target, buf);

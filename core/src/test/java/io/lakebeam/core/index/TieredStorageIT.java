@@ -117,16 +117,16 @@ class TieredStorageIT {
       }
       System.setProperty(IndexFiles.WHOLE_FILE_PROPERTY, "64k");
       System.setProperty(IndexFiles.BLOCK_PROPERTY, "4k");
-      DiskCache cache = DiskCache.open(cacheDir.resolve("c"), 8 * 4096);
+      DiskCache cache = DiskCache.open(cacheDir.resolve("c"), 12 * 4096);
       DiskCache.useShared(cache);
       try (ReaderSupplier remote = IndexFiles.open(io, location);
           ReaderSupplier mapped = ReaderSupplierFactory.open(local);
           RandomAccessReader actual = remote.get();
           RandomAccessReader expected = mapped.get()) {
         assertThat(remote).isInstanceOf(RemoteBlocks.class);
-        RangedReaderTest.checkRandomReads(actual, expected, 400, 5);
+        RangedReaderTest.checkRandomReads(actual, expected, 250, 5);
       }
-      assertThat(cache.stats().usedBytes()).isLessThanOrEqualTo(8 * 4096);
+      assertThat(cache.stats().usedBytes()).isLessThanOrEqualTo(12 * 4096);
 
       System.setProperty(IndexFiles.WHOLE_FILE_PROPERTY, "1m"); // now a small file: whole
       DiskCache wholeCache = DiskCache.open(cacheDir.resolve("w"), 1 << 20);
