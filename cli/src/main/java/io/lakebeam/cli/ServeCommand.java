@@ -1,7 +1,9 @@
 package io.lakebeam.cli;
 
+import io.lakebeam.core.index.DiskCache;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.flight.LakebeamFlightServer;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +31,27 @@ final class ServeCommand implements Callable<Integer> {
       description = "Require 'authorization: Bearer <token>' (default: $LAKEBEAM_TOKEN)")
   String token;
 
+  @Option(
+      names = "--disk-cache",
+      paramLabel = "DIR",
+      description =
+          "Local directory caching index files of object-storage tables"
+              + " (default: -Dlakebeam.disk.cache.dir, $LAKEBEAM_CACHE_DIR or"
+              + " $TMPDIR/lakebeam-cache-$USER)")
+  Path diskCache;
+
+  @Option(
+      names = "--disk-cache-size",
+      paramLabel = "SIZE",
+      description =
+          "Most bytes the disk cache keeps, e.g. 512m, 20g or plain bytes (default: the smaller"
+              + " of 20g and 80% of the directory's free space)")
+  String diskCacheSize;
+
   @Override
   public Integer call() throws Exception {
     String t = token != null ? token : System.getenv("LAKEBEAM_TOKEN");
+    DiskCache cache = DiskCache.configureShared(diskCache, diskCacheSize);
     try (Lakehouse lake = lakehouse.open();
         LakebeamFlightServer server =
             LakebeamFlightServer.builder(lake).host(host).port(port).token(t).build().start()) {
@@ -52,6 +72,10 @@ final class ServeCommand implements Callable<Integer> {
               + " ("
               + lake.listCollections().size()
               + " collections)");
+      DiskCache.Stats disk = cache.stats();
+      System.out.printf(
+          "Disk cache: %s (budget %d bytes, %d in use)%n",
+          disk.dir(), disk.budgetBytes(), disk.usedBytes());
       System.out.flush();
       server.awaitTermination();
     }

@@ -225,6 +225,30 @@ public final class DiskCache {
     return c;
   }
 
+  /**
+   * Sets up the process-wide cache before a server loads any index ({@code lakebeam serve
+   * --disk-cache DIR --disk-cache-size 20g}).
+   *
+   * <pre>{@code
+   * DiskCache cache = DiskCache.configureShared(Path.of("/mnt/nvme/lakebeam"), "50g");
+   * }</pre>
+   *
+   * @param dir the directory, or null for the configured one ({@value #DIR_PROPERTY}, ...)
+   * @param size the budget ({@code 512m}, {@code 20g}, bytes), or null for the configured one or
+   *     the default
+   */
+  public static DiskCache configureShared(Path dir, String size) {
+    long budget = size != null ? parseSize(size) : 0;
+    if (dir != null) {
+      System.setProperty(DIR_PROPERTY, dir.toString());
+    }
+    if (size != null) {
+      System.setProperty(BYTES_PROPERTY, Long.toString(budget));
+    }
+    useShared(null);
+    return shared();
+  }
+
   /** Replaces the process-wide cache (tests; a server reconfigured before it serves). */
   static void useShared(DiskCache cache) {
     synchronized (DiskCache.class) {

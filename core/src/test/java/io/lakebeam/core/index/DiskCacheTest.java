@@ -218,6 +218,21 @@ class DiskCacheTest {
   }
 
   @Test
+  void theServerFlagsConfigureTheSharedCache() {
+    try {
+      DiskCache cache = DiskCache.configureShared(dir.resolve("served"), "1m");
+      assertThat(DiskCache.shared()).isSameAs(cache);
+      assertThat(cache.dir()).isEqualTo(dir.resolve("served"));
+      assertThat(cache.budget()).isEqualTo(1L << 20);
+      assertThat(System.getProperty(DiskCache.BYTES_PROPERTY)).isEqualTo("1048576");
+    } finally {
+      System.clearProperty(DiskCache.DIR_PROPERTY);
+      System.clearProperty(DiskCache.BYTES_PROPERTY);
+      DiskCache.useShared(null);
+    }
+  }
+
+  @Test
   void parsesSizes() {
     assertThat(DiskCache.parseSize("1048576")).isEqualTo(1L << 20);
     assertThat(DiskCache.parseSize("512m")).isEqualTo(512L << 20);
