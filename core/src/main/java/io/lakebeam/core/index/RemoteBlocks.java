@@ -4,11 +4,13 @@ import io.github.jbellis.jvector.disk.RandomAccessReader;
 import io.github.jbellis.jvector.disk.ReaderSupplier;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SeekableInputStream;
@@ -38,7 +40,9 @@ final class RemoteBlocks implements ReaderSupplier {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteBlocks.class);
 
   /** Blocks fetched ahead when a reader moves on to the next block. */
-  static final int READ_AHEAD_BLOCKS = 4;
+  static final int READ_AHEAD_BLOCKS = 8;
+
+  private static final Cleaner CLEANER = Cleaner.create();
 
   private static final ExecutorService PREFETCH =
       Executors.newFixedThreadPool(
@@ -57,6 +61,10 @@ final class RemoteBlocks implements ReaderSupplier {
   private final String keyPrefix;
   private final AtomicLong fetchedBlocks = new AtomicLong();
   private final AtomicLong fetchedBytes = new AtomicLong();
+  private final AtomicLong aheadTarget = new AtomicLong(-1);
+  private final AtomicBoolean aheadRunning = new AtomicBoolean();
+  private final ParkedStream stream = new ParkedStream();
+  private final Cleaner.Cleanable cleanable;
 
   /**
    * @param keyPrefix names this file's blocks in the cache; it must change when the file does
@@ -78,6 +86,7 @@ final class RemoteBlocks implements ReaderSupplier {
     this.blockSize = blockSize;
     this.cache = cache;
     this.keyPrefix = keyPrefix + "-" + length + "-b" + blockSize + ".";
+    this.cleanable = CLEANER.register(this, stream);
   }
 
   @Override
@@ -165,22 +174,33 @@ final class RemoteBlocks implements ReaderSupplier {
     }
   }
 
-  /** Fetches the blocks after {@code block} in the background, unless already cached. */
+  /**
+   * Fetches the blocks after {@code block} in the background, in order and through one stream, so a
+   * sequential scan costs one request, not one per block. At most one such task per file.
+   */
   void readAhead(long block) {
-    for (long b = block + 1; b <= block + READ_AHEAD_BLOCKS && b < blockCount(); b++) {
-      if (cache.contains(key(b))) {
-        continue;
-      }
-      long next = b;
-      PREFETCH.execute(
-          () -> {
-            try (DiskCache.Handle ignored = acquire(next)) {
-              // cached now
-            } catch (IOException | RuntimeException e) {
-              LOG.debug("Read-ahead of block {} of {} failed: {}", next, location, e.toString());
-            }
-          });
+    long last = Math.min(block + READ_AHEAD_BLOCKS, blockCount() - 1);
+    aheadTarget.accumulateAndGet(last, Math::max);
+    if (!aheadRunning.compareAndSet(false, true)) {
+      return;
     }
+    PREFETCH.execute(
+        () -> {
+          try {
+            for (long b = block + 1; b <= aheadTarget.get(); b++) {
+              if (cache.contains(key(b))) {
+                continue;
+              }
+              try (DiskCache.Handle ignored = acquire(b)) {
+                // cached now
+              }
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.debug("Read-ahead of {} stopped: {}", location, e.toString());
+          } finally {
+            aheadRunning.set(false);
+          }
+        });
   }
 
   private void fetch(long block, Path target) throws IOException {
@@ -189,8 +209,13 @@ final class RemoteBlocks implements ReaderSupplier {
     long start = block * blockSize;
     // Seek and read, not RangeReadable.readFully: Iceberg 1.6's S3InputStream never releases
     // the pooled HTTP connection of a positioned read, so the pool runs dry after 50 blocks.
-    try (SeekableInputStream in = file.newStream()) {
+    // A stream left where the previous block ended serves the next one in the same request.
+    SeekableInputStream in = stream.take(start);
+    if (in == null) {
+      in = file.newStream();
       in.seek(start);
+    }
+    try {
       int off = 0;
       while (off < len) {
         int n = in.read(buf, off, len - off);
@@ -200,9 +225,67 @@ final class RemoteBlocks implements ReaderSupplier {
         }
         off += n;
       }
+    } catch (IOException | RuntimeException e) {
+      ParkedStream.closeQuietly(in);
+      throw e;
     }
+    stream.park(in, start + len);
     Files.write(target, buf);
     fetchedBlocks.incrementAndGet();
     fetchedBytes.addAndGet(len);
+  }
+
+  /** Closes the open stream; blocks stay cached. */
+  @Override
+  public void close() {
+    cleanable.clean();
+  }
+
+  /**
+   * At most one open stream, left where its last block ended. It holds an HTTP connection, so it is
+   * closed with the supplier, or once the supplier is unreachable when nobody closes it.
+   */
+  private static final class ParkedStream implements Runnable {
+    private SeekableInputStream stream;
+    private long position = -1;
+
+    synchronized SeekableInputStream take(long at) {
+      if (stream == null || position != at) {
+        return null;
+      }
+      SeekableInputStream s = stream;
+      stream = null;
+      return s;
+    }
+
+    void park(SeekableInputStream s, long at) {
+      SeekableInputStream old;
+      synchronized (this) {
+        old = stream;
+        stream = s;
+        position = at;
+      }
+      closeQuietly(old);
+    }
+
+    @Override
+    public void run() {
+      SeekableInputStream old;
+      synchronized (this) {
+        old = stream;
+        stream = null;
+      }
+      closeQuietly(old);
+    }
+
+    static void closeQuietly(SeekableInputStream s) {
+      if (s != null) {
+        try {
+          s.close();
+        } catch (IOException | RuntimeException ignored) {
+          // a connection given up
+        }
+      }
+    }
   }
 }
