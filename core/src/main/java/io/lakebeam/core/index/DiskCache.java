@@ -410,8 +410,11 @@ public final class DiskCache {
               tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           synchronized (this) {
             Entry old = entries.get(key);
-            if (old != null) {
-              remove(old, false); // only an unpinned stale copy can still be here
+            if (old != null && old.pins == 0) {
+              remove(old, false); // a stale copy that nobody reads
+            } else if (old != null) {
+              entries.remove(key); // still mapped by its reader: forget it, keep its mapping
+              used -= old.size;
             }
             Entry e = new Entry(key, size, System.currentTimeMillis());
             entries.put(key, e);
