@@ -1,7 +1,9 @@
 package io.lakebeam.cli;
 
+import io.lakebeam.core.index.DiskCache;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.flight.LakebeamFlightServer;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,12 +39,30 @@ final class ServeCommand implements Callable<Integer> {
               + " memory-mapped files (default: 40% of the heap)")
   String memory;
 
+  @Option(
+      names = "--disk-cache",
+      paramLabel = "DIR",
+      description =
+          "Local directory caching index files of object-storage tables"
+              + " (default: -Dlakebeam.disk.cache.dir, $LAKEBEAM_CACHE_DIR or"
+              + " $TMPDIR/lakebeam-cache-$USER)")
+  Path diskCache;
+
+  @Option(
+      names = "--disk-cache-size",
+      paramLabel = "SIZE",
+      description =
+          "Most bytes the disk cache keeps, e.g. 512m, 20g or plain bytes (default: the smaller"
+              + " of 20g and 80% of the directory's free space)")
+  String diskCacheSize;
+
   @Override
   public Integer call() throws Exception {
     if (memory != null) {
-      System.setProperty("lakebeam.memory.bytes", Long.toString(ByteSize.parse(memory)));
+      System.setProperty("lakebeam.memory.bytes", Long.toString(DiskCache.parseSize(memory)));
     }
     String t = token != null ? token : System.getenv("LAKEBEAM_TOKEN");
+    DiskCache cache = DiskCache.configureShared(diskCache, diskCacheSize);
     try (Lakehouse lake = lakehouse.open();
         LakebeamFlightServer server =
             LakebeamFlightServer.builder(lake).host(host).port(port).token(t).build().start()) {
@@ -63,6 +83,10 @@ final class ServeCommand implements Callable<Integer> {
               + " ("
               + lake.listCollections().size()
               + " collections)");
+      DiskCache.Stats disk = cache.stats();
+      System.out.printf(
+          "Disk cache: %s (budget %d bytes, %d in use)%n",
+          disk.dir(), disk.budgetBytes(), disk.usedBytes());
       System.out.flush();
       server.awaitTermination();
     }

@@ -34,6 +34,14 @@ class CliTest {
   }
 
   @Test
+  void serveRejectsADiskCacheSizeItCannotRead() {
+    Run r =
+        run("serve", "--lakehouse", dir.resolve("lake").toString(), "--disk-cache-size", "lots");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("Cannot parse size: 'lots'").contains("512m, 20g");
+  }
+
+  @Test
   void registerIndexSearchDescribe() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     ParquetFixtures.write(data.resolve("a.parquet"), 0, 40, 8, 1);

@@ -122,7 +122,11 @@ class ServerCrashIT {
                 "--lakehouse",
                 dir.toString(),
                 "--port",
-                "0"));
+                "0",
+                "--disk-cache",
+                dir.resolve("disk-cache").toString(),
+                "--disk-cache-size",
+                "64m"));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 

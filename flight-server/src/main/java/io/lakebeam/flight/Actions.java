@@ -38,7 +38,8 @@ final class Actions {
               "{collection, pinned?: true} -> {collection, pinned}: keep its indexes hot (full"
                   + " vectors in memory, never demoted)"),
           new ActionType(
-              "server_status", "{} -> index memory budget and use, demotions, loaded tiers"),
+              "server_status",
+              "{} -> index memory budget and use, demotions; disk cache budget, use, hits, evictions"),
           new ActionType("drop_collection", "{collection, purge?} -> {dropped}"),
           new ActionType(
               "get_context",
@@ -138,7 +139,11 @@ final class Actions {
           return Map.of("collection", c.name(), "pinned", pinned);
         }
       case "server_status":
-        return Map.of("index_memory", lake.indexes().memory().toMap());
+        return Map.of(
+            "index_memory",
+            lake.indexes().memory().toMap(),
+            "disk_cache",
+            lake.indexes().diskCache().stats().toMap());
       case "drop_collection":
         {
           String name = body.string("collection");

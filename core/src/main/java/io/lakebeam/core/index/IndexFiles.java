@@ -1,6 +1,10 @@
 package io.lakebeam.core.index;
 
+import io.github.jbellis.jvector.disk.RandomAccessReader;
+import io.github.jbellis.jvector.disk.ReaderSupplier;
+import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.lakebeam.core.LakebeamException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,12 +18,29 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves index files between the table's location (local or object storage) and the local disk,
- * where jVector memory-maps them.
+ * where jVector memory-maps them, or reads remote ones in blocks through the {@link DiskCache}.
  */
 final class IndexFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexFiles.class);
+
+  /** System property: remote index files smaller than this are downloaded whole. */
+  static final String WHOLE_FILE_PROPERTY = "lakebeam.disk.cache.whole.file.bytes";
+
+  /** System property: the block size of ranged reads of larger remote index files. */
+  static final String BLOCK_PROPERTY = "lakebeam.disk.cache.block.bytes";
+
+  /** The first int of every graph file jVector writes (OnDiskGraphIndex.MAGIC). */
+  static final int GRAPH_MAGIC = 0xFFFF0D61;
+
+  static final long DEFAULT_WHOLE_FILE_BYTES = 64L << 20;
+  static final int DEFAULT_BLOCK_BYTES = 1 << 20;
+
   private IndexFiles() {}
 
   /** The local path of a location, or null when it is not on the local file system. */
@@ -52,27 +73,138 @@ final class IndexFiles {
     }
   }
 
-  /** A local copy of an index file: the file itself when local, else a cached download. */
+  /**
+   * A local copy of an index file: the file itself when local, else a download kept in the {@link
+   * DiskCache}. The copy is not pinned: read it at once (or use {@link #open}), since the cache may
+   * evict it when it needs the space.
+   */
   static Path fetch(FileIO io, String location) {
     Path local = localPath(location);
     if (local != null) {
       return local;
     }
-    Path cached = cacheDir().resolve(sha1(location));
-    if (Files.exists(cached)) {
-      return cached;
+    try (DiskCache.Handle h = fetchWhole(io, location)) {
+      return h.path();
     }
-    try {
-      Files.createDirectories(cached.getParent());
-      Path tmp = Files.createTempFile(cached.getParent(), "download", ".tmp");
-      try (InputStream in = io.newInputFile(location).newStream()) {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * A jVector reader over an index file. A local file is memory-mapped in place. A remote file
+   * smaller than {@value #WHOLE_FILE_PROPERTY} (64 MiB by default) is downloaded whole into the
+   * {@link DiskCache} and mapped there, pinned until the supplier is closed; a larger one is read
+   * in blocks ({@value #BLOCK_PROPERTY}, 1 MiB by default) by ranged requests, cached as they are
+   * read.
+   *
+   * <pre>{@code
+   * try (ReaderSupplier readers = IndexFiles.open(table.io(), ref.graphPath())) {
+   *   OnDiskGraphIndex graph = OnDiskGraphIndex.load(readers);
+   * }
+   * }</pre>
+   */
+  static ReaderSupplier open(FileIO io, String location) throws IOException {
+    ReaderSupplier readers = openUnchecked(io, location);
+    if (location.endsWith(".graph")) {
+      try (RandomAccessReader r = readers.get()) {
+        if (r.length() < 8 || r.readInt() != GRAPH_MAGIC) {
+          throw new IOException(
+              "Cannot read " + location + ": it is not a jVector graph (corrupt or overwritten)");
+        }
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(readers);
+        throw e;
       }
-      Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE);
-      return cached;
-    } catch (IOException e) {
-      throw LakebeamException.internal("Cannot download index file " + location, e);
     }
+    return readers;
+  }
+
+  private static ReaderSupplier openUnchecked(FileIO io, String location) throws IOException {
+    Path local = localPath(location);
+    if (local != null) {
+      return ReaderSupplierFactory.open(local);
+    }
+    DiskCache cache = DiskCache.shared();
+    DiskCache.Handle cached = cache.get(sha1(location));
+    if (cached != null) {
+      return PinnedReaders.open(cached);
+    }
+    InputFile file = io.newInputFile(location);
+    long length = file.getLength();
+    if (length < wholeFileBytes()) {
+      return PinnedReaders.open(fetchWhole(cache, file, location, length));
+    }
+    int block = blockBytes();
+    LOG.info(
+        "Reading {} ({}) by ranged requests in {} blocks through the disk cache {}",
+        location,
+        DiskCache.formatSize(length),
+        DiskCache.formatSize(block),
+        cache.dir());
+    return new RemoteBlocks(file, location, length, block, cache, sha1(location));
+  }
+
+  /** The remote file whole in the disk cache, pinned. */
+  private static DiskCache.Handle fetchWhole(FileIO io, String location) {
+    DiskCache cache = DiskCache.shared();
+    DiskCache.Handle cached = cache.get(sha1(location));
+    if (cached != null) {
+      return cached;
+    }
+    InputFile file = io.newInputFile(location);
+    return fetchWhole(cache, file, location, file.getLength());
+  }
+
+  private static DiskCache.Handle fetchWhole(
+      DiskCache cache, InputFile file, String location, long length) {
+    long start = System.nanoTime();
+    DiskCache.Handle h =
+        cache.acquire(
+            sha1(location),
+            length,
+            tmp -> {
+              try (InputStream in = file.newStream()) {
+                long copied = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                if (copied != length) {
+                  throw new EOFException(
+                      "Cannot download "
+                          + location
+                          + ": got "
+                          + copied
+                          + " of "
+                          + length
+                          + " bytes");
+                }
+              }
+              LOG.info(
+                  "Fetched {} ({}) into the disk cache {} in {} ms",
+                  location,
+                  DiskCache.formatSize(length),
+                  cache.dir(),
+                  (System.nanoTime() - start) / 1_000_000);
+            });
+    return h;
+  }
+
+  /** Closes readers of a segment that failed to load; null is fine. */
+  static void closeQuietly(ReaderSupplier readers) {
+    if (readers != null) {
+      try {
+        readers.close();
+      } catch (Exception ignored) {
+        // already failing
+      }
+    }
+  }
+
+  /** Remote files smaller than this many bytes are downloaded whole (default 64 MiB). */
+  static long wholeFileBytes() {
+    String v = System.getProperty(WHOLE_FILE_PROPERTY);
+    return v == null || v.isBlank() ? DEFAULT_WHOLE_FILE_BYTES : DiskCache.parseSize(v);
+  }
+
+  /** The block size of ranged reads (default 1 MiB; a power of two). */
+  static int blockBytes() {
+    String v = System.getProperty(BLOCK_PROPERTY);
+    return v == null || v.isBlank() ? DEFAULT_BLOCK_BYTES : (int) DiskCache.parseSize(v);
   }
 
   /** A scratch file in the local cache directory. */
@@ -94,7 +226,7 @@ final class IndexFiles {
             "lakebeam-cache-" + System.getProperty("user.name"));
   }
 
-  private static String sha1(String s) {
+  static String sha1(String s) {
     try {
       return HexFormat.of()
           .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));

@@ -87,24 +87,24 @@ final class IndexSegment implements Closeable {
   static IndexSegment load(
       FileIO io, IndexManifest.SegmentRef ref, ServingMemory memory, boolean pinned) {
     IndexSegment segment;
+    ReaderSupplier readers = null;
     try {
-      Path graphFile = IndexFiles.fetch(io, ref.graphPath());
       Path rowsFile = IndexFiles.fetch(io, ref.rowsPath());
       RowMap rows;
       try (InputStream in =
           new java.io.BufferedInputStream(Files.newInputStream(rowsFile), 1 << 16)) {
         rows = RowMap.read(in);
       }
-      ReaderSupplier readers = ReaderSupplierFactory.open(graphFile);
+      readers = IndexFiles.open(io, ref.graphPath());
       OnDiskGraphIndex graph = OnDiskGraphIndex.load(readers);
       if (graph.size(0) != rows.size()) {
         graph.close();
-        readers.close();
         throw new IOException(
             "graph has " + graph.size(0) + " nodes but its row map " + rows.size() + " rows");
       }
       segment = new IndexSegment(ref, readers, graph, rows, pinned);
     } catch (IOException | RuntimeException e) {
+      IndexFiles.closeQuietly(readers); // unpins a cached copy now, not at the next GC
       throw LakebeamException.internal(
           "Cannot load index segment " + ref.graphPath() + "; rebuild the index (create_index)", e);
     }

@@ -440,9 +440,14 @@ public final class IndexService implements Closeable {
       IndexManifest manifest = IndexRegistry.read(collection.table(), path, field);
       // Segments the new manifest shares with the loaded one are reused; a replaced index may
       // still serve in-flight searches, so its mapped files close with the JVM.
-      VectorIndex fresh =
-          VectorIndex.load(
-              collection.table().io(), path, manifest, current, memory, pinned(collection));
+      VectorIndex fresh;
+      try {
+        fresh =
+            VectorIndex.load(
+                collection.table().io(), path, manifest, current, memory, pinned(collection));
+      } catch (RuntimeException e) {
+        throw unloadable(collection.name(), field, e);
+      }
       loaded.put(key, fresh);
       LOG.info(
           "Loaded index {}.{} at snapshot {} ({} rows, {} segments, {})",
@@ -454,6 +459,29 @@ public final class IndexService implements Closeable {
           fresh.tiers());
       return fresh;
     }
+  }
+
+  /** A failure to load an index, naming the collection and field and how to repair it. */
+  private static LakebeamException unloadable(String collection, String field, RuntimeException e) {
+    String detail = e.getMessage();
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        detail = detail + ": " + t.getMessage();
+        break;
+      }
+    }
+    return new LakebeamException(
+        LakebeamException.Kind.INTERNAL,
+        String.format(
+            "Cannot load the index of %s.%s (%s); rebuild it with `lakebeam index build %s"
+                + " --field %s` (create_index)",
+            collection, field, detail, collection, field),
+        e);
+  }
+
+  /** The process-wide disk cache of index files of object-storage tables, for its figures. */
+  public DiskCache diskCache() {
+    return DiskCache.shared();
   }
 
   private interface Work {
