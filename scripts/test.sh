@@ -56,6 +56,12 @@ fi
 if [ "$bench" = 1 ]; then
   echo "==> Benchmarks at smoke size"
   bash "$ROOT/bench/run_smoke.sh"
+  # Serving tiers side by side in one process (hot, hot-pq, warm), 12,000 x 64 Gaussian mixture.
+  tier_dir="$(mktemp -d)"
+  "$LAKEBEAM_JDK/bin/java" "${LAKEBEAM_JVM_FLAGS[@]}" -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$(cat "$(bash "$ROOT/bench/build_java.sh")")" io.lakebeam.bench.TierBench \
+    --rows 12000 --dim 64 --queries 100 --lakehouse "$tier_dir" 2>/dev/null
+  rm -rf "$tier_dir"
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/read_bench.py" --corpus "$ROOT/bench/data/smoke/corpus" --repeat 1
   bash "$ROOT/bench/index_refresh.sh" "$ROOT/bench/data/smoke/corpus" 0.01 2>/dev/null | grep -v '^{'
   # End-to-end ingest on 16 real documents, Direct and Flink, re-run and broken files.

@@ -91,7 +91,7 @@ public final class TierBench {
       long budget =
           switch (tier) {
             case "hot" -> Long.MAX_VALUE / 4;
-            case "hot-pq" -> (long) rows * (dim / 4) + (4L << 20);
+            case "hot-pq" -> 2L * rows * (dim / 4) + (1L << 20); // the codes fit, full vectors not
             default -> 0L;
           };
       System.setProperty("lakebeam.memory.bytes", Long.toString(budget));
