@@ -5,6 +5,7 @@ The client splits a batch into tickets of at most ``_MAX_FLOATS_PER_TICKET`` flo
 """
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from lakebeam import LakebeamClient
@@ -74,3 +75,13 @@ def test_batch_stream_keeps_query_index_in_order(client, vectors, batch_name):
     assert table.column("query_index").to_pylist() == [i for i in range(600) for _ in range(2)]
     assert table.schema.field("query_index").nullable is False
     assert table.column("id").to_pylist()[::2] == ids.tolist()
+
+
+def test_parts_that_differ_in_nullability_are_joined():
+    from lakebeam.client import _concat_parts
+
+    strict = pa.schema([pa.field("query_index", pa.int32(), nullable=False)])
+    first = pa.table({"query_index": pa.array([0, 1], pa.int32())}, schema=strict)
+    second = pa.table({"query_index": pa.array([2], pa.int32())})
+    joined = _concat_parts([first, second])
+    assert joined.column("query_index").to_pylist() == [0, 1, 2]
