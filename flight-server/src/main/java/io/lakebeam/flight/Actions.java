@@ -47,10 +47,12 @@ final class Actions {
   private final Lakehouse lake;
   private final CollectionCache collections;
   private final ContextActions contexts;
+  private final IndexWarmup warmup;
 
-  Actions(Lakehouse lake, CollectionCache collections) {
+  Actions(Lakehouse lake, CollectionCache collections, IndexWarmup warmup) {
     this.lake = lake;
     this.collections = collections;
+    this.warmup = warmup;
     this.contexts = new ContextActions(lake, collections);
   }
 
@@ -103,6 +105,7 @@ final class Actions {
                       metric,
                       IndexParams.fromMap(body.optObject("params")));
           collections.fresh(c.name());
+          warmup.collection(c.name());
           return r.toMap();
         }
       case "refresh":
@@ -112,6 +115,9 @@ final class Actions {
           List<Map<String, Object>> indexes = new ArrayList<>();
           lake.indexes().refresh(c).forEach(r -> indexes.add(r.toMap()));
           collections.fresh(c.name());
+          if (!indexes.isEmpty()) {
+            warmup.collection(c.name());
+          }
           Map<String, Object> out = external(files);
           out.put("indexes", indexes);
           return out;
