@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +103,32 @@ class QueryPathTest {
       warmup.all();
       assertThat(warmup.awaitIdle(60, TimeUnit.SECONDS)).isTrue();
       assertThat(warmup.searchesRun()).isEqualTo(50);
+    }
+  }
+
+  @Test
+  void everyTicketOfASearchStreamsTheSchemaThatGetFlightInfoAnnounces() throws Exception {
+    // the Python client joins the streams of the tickets of one big batch: they must agree
+    try (FlightFixture f = FlightFixture.start(dir)) {
+      List<float[]> vectors = SearchTest.seed(f);
+      Map<String, Object> one = SearchTest.ticket(List.of(vectors.get(1)), 2, "id", "text");
+      Map<String, Object> many = SearchTest.ticket(FlightFixture.vectors(50, 3), 2, "id", "text");
+      Map<String, Object> none = SearchTest.ticket(List.of(vectors.get(1)), 2, "id", "text");
+      none.put("filter", "id < 0");
+      Schema announced =
+          f.client
+              .getInfo(FlightDescriptor.command(Json.bytes(one)))
+              .getSchemaOptional()
+              .orElseThrow();
+      assertThat(announced.findField("query_index").isNullable()).isFalse();
+      for (Map<String, Object> t : List.of(one, many, none)) {
+        try (FlightStream s = f.client.getStream(FlightFixture.ticket(t))) {
+          assertThat(s.getSchema()).isEqualTo(announced);
+          while (s.next()) {
+            assertThat(s.getRoot().getSchema()).isEqualTo(announced);
+          }
+        }
+      }
     }
   }
 
