@@ -496,10 +496,12 @@ class LakebeamClient:
             )
             part = self._connection.read_all(flight.Ticket(protocol.encode(request)))
             if start and QUERY_INDEX in part.column_names:
-                offset = pc.add(part.column(QUERY_INDEX), pa.scalar(start, pa.int32()))
-                part = part.set_column(part.column_names.index(QUERY_INDEX), QUERY_INDEX, offset)
+                i = part.column_names.index(QUERY_INDEX)
+                offset = pc.add(part.column(i), pa.scalar(start, pa.int32()))
+                # keep the server's field (not null): a bare name would make it nullable
+                part = part.set_column(i, part.schema.field(i), offset)
             parts.append(part)
-        return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
+        return _concat_parts(parts)
 
     def _read_plan(self, collection_name, filter, output_fields, limit, splits) -> ReadPlan:
         request = protocol.read_request(
@@ -532,3 +534,12 @@ class LakebeamClient:
             field = next(iter(vector_fields))
         metric = (vector_fields.get(field) or {}).get("metric") or "cosine"
         return field, metric
+
+
+def _concat_parts(parts: list[pa.Table]) -> pa.Table:
+    """Join the streams of the tickets of one search, whose schemas may differ in nullability."""
+    if len(parts) == 1:
+        return parts[0]
+    if all(p.schema.equals(parts[0].schema) for p in parts[1:]):
+        return pa.concat_tables(parts)
+    return pa.concat_tables(parts, promote_options="permissive")

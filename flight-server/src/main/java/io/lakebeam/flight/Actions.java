@@ -54,10 +54,12 @@ final class Actions {
   private final Lakehouse lake;
   private final CollectionCache collections;
   private final ContextActions contexts;
+  private final IndexWarmup warmup;
 
-  Actions(Lakehouse lake, CollectionCache collections) {
+  Actions(Lakehouse lake, CollectionCache collections, IndexWarmup warmup) {
     this.lake = lake;
     this.collections = collections;
+    this.warmup = warmup;
     this.contexts = new ContextActions(lake, collections);
   }
 
@@ -110,6 +112,7 @@ final class Actions {
                       metric,
                       IndexParams.fromMap(body.optObject("params")));
           collections.fresh(c.name());
+          warmup.collection(c.name());
           return r.toMap();
         }
       case "refresh":
@@ -119,6 +122,9 @@ final class Actions {
           List<Map<String, Object>> indexes = new ArrayList<>();
           lake.indexes().refresh(c).forEach(r -> indexes.add(r.toMap()));
           collections.fresh(c.name());
+          if (!indexes.isEmpty()) {
+            warmup.collection(c.name());
+          }
           Map<String, Object> out = external(files);
           out.put("indexes", indexes);
           return out;

@@ -3,6 +3,7 @@ package io.lakebeam.flight;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,10 @@ final class Json {
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  // resolved once: a TypeReference per call cost a type resolution per request
+  private static final ObjectReader MAP_READER =
+      MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {});
+
   private final Map<String, Object> map;
   private final String what;
 
@@ -31,8 +36,7 @@ final class Json {
       return new Json(new LinkedHashMap<>(), what);
     }
     try {
-      Map<String, Object> m =
-          MAPPER.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() {});
+      Map<String, Object> m = MAP_READER.readValue(body);
       if (m == null) {
         m = new LinkedHashMap<>();
       }

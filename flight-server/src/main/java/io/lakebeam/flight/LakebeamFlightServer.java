@@ -31,6 +31,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
   private final BufferAllocator allocator;
   private final ExecutorService executor;
   private final FlightServer server;
+  private final LakebeamProducer producer;
   private final String host;
 
   private LakebeamFlightServer(Builder b) {
@@ -47,7 +48,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    LakebeamProducer producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis);
+    this.producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis);
     FlightServer.Builder fb =
         FlightServer.builder(allocator, Location.forGrpcInsecure(b.host, b.port), producer)
             .executor(executor);
@@ -106,6 +107,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
 
   public LakebeamFlightServer start() throws IOException {
     server.start();
+    producer.warmIndexes();
     return this;
   }
 
@@ -128,6 +130,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
       server.awaitTermination(5, TimeUnit.SECONDS);
       server.close();
     } finally {
+      producer.close();
       executor.shutdown();
       if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
         executor.shutdownNow();

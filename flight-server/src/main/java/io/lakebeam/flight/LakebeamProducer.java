@@ -27,18 +27,22 @@ import org.apache.arrow.memory.BufferAllocator;
  * docs/flight-protocol.md}. Every failure becomes a Flight status; nothing a client sends can stop
  * the server.
  */
-final class LakebeamProducer extends NoOpFlightProducer {
+final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable {
   private final Lakehouse lake;
   private final BufferAllocator allocator;
   private final CollectionCache collections;
   private final Actions actions;
+  private final IndexWarmup warmup;
   private final int defaultSplits;
 
   LakebeamProducer(Lakehouse lake, BufferAllocator allocator, long refreshMillis) {
     this.lake = lake;
     this.allocator = allocator;
     this.collections = new CollectionCache(lake, refreshMillis);
-    this.actions = new Actions(lake, collections);
+    this.warmup =
+        new IndexWarmup(
+            lake, Integer.getInteger("lakebeam.warmup.searches", IndexWarmup.DEFAULT_SEARCHES));
+    this.actions = new Actions(lake, collections, warmup);
     this.defaultSplits = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
   }
 
@@ -163,6 +167,18 @@ final class LakebeamProducer extends NoOpFlightProducer {
   public void listActions(CallContext context, StreamListener<ActionType> listener) {
     Actions.TYPES.forEach(listener::onNext);
     listener.onCompleted();
+  }
+
+  /** Loads and warms every index in the background (at server start). */
+  void warmIndexes() {
+    warmup.all();
+  }
+
+  /** Stops the background work of the producer (index warm-up, metadata refresh). */
+  @Override
+  public void close() {
+    warmup.close();
+    collections.close();
   }
 
   /** A path descriptor ["name"] or a JSON command; both become a command object. */

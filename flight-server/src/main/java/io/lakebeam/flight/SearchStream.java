@@ -47,6 +47,10 @@ final class SearchStream {
     return new Schema(fields);
   }
 
+  private static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static SearchRequest request(Collection c, Json t) {
     float[][] queries;
     if (t.has("texts")) {
@@ -107,6 +111,10 @@ final class SearchStream {
                       c.table(), f, outputs, p.stream().mapToLong(Long::longValue).toArray())));
     }
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema(c, outputs), allocator)) {
+      // buffers for the rows there are, not the default ~4k rows per column (zeroed per query)
+      for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+        v.setInitialCapacity(Math.max(1, total));
+      }
       root.allocateNew();
       IntVector q = (IntVector) root.getVector(0);
       IntVector rank = (IntVector) root.getVector(1);
@@ -114,6 +122,7 @@ final class SearchStream {
       Float4Vector distance = (Float4Vector) root.getVector(3);
       VarCharVector file = (VarCharVector) root.getVector(4);
       BigIntVector pos = (BigIntVector) root.getVector(5);
+      Map<String, byte[]> fileBytes = new HashMap<>();
       int row = 0;
       for (int qi = 0; qi < results.size(); qi++) {
         List<SearchHit> hits = results.get(qi);
@@ -123,7 +132,7 @@ final class SearchStream {
           rank.setSafe(row, r);
           score.setSafe(row, h.score());
           distance.setSafe(row, h.distance());
-          file.setSafe(row, h.file().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          file.setSafe(row, fileBytes.computeIfAbsent(h.file(), SearchStream::utf8));
           pos.setSafe(row, h.pos());
           for (int j = 0; j < outputs.size(); j++) {
             Object value = rowsByFile.get(h.file()).get(outputs.get(j), h.pos());

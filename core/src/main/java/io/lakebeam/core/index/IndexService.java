@@ -44,6 +44,9 @@ public final class IndexService implements Closeable {
   /** Segments beyond this many are merged on refresh. */
   static final int MAX_SEGMENTS = 8;
 
+  /** Batches of at least this many query vectors are searched in parallel over the cores. */
+  static final int PARALLEL_MIN_QUERIES = 32;
+
   private final Lakehouse lake;
   private final ColumnCache columns;
   private final FilterCache filters;
@@ -326,7 +329,36 @@ public final class IndexService implements Closeable {
     SearchExecution exec =
         new SearchExecution(
             table, state, index, field, metric, filter, filterColumns, columns, filters);
-    return exec.run(request.queries(), request.topK(), Math.max(ef, request.topK()));
+    return runBatch(
+        exec, request.queries(), field.dimension(), request.topK(), Math.max(ef, request.topK()));
+  }
+
+  /**
+   * Runs a batch of queries; from {@link #PARALLEL_MIN_QUERIES} queries on, in slices over the
+   * cores (the common fork-join pool and the caller), each slice planning its segments once.
+   */
+  private static List<List<SearchHit>> runBatch(
+      SearchExecution exec, float[][] q, int dimension, int k, int ef) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    // a query of the wrong dimension: the serial run reports it, naming the query
+    boolean valid = java.util.Arrays.stream(q).allMatch(v -> v.length == dimension);
+    if (q.length < PARALLEL_MIN_QUERIES || cores < 2 || !valid) {
+      return exec.run(q, k, ef);
+    }
+    int slices =
+        Math.min(2 * cores, (q.length + PARALLEL_MIN_QUERIES / 2 - 1) / (PARALLEL_MIN_QUERIES / 2));
+    int per = (q.length + slices - 1) / slices;
+    return java.util.stream.IntStream.range(0, slices)
+        .parallel()
+        .mapToObj(
+            i ->
+                exec.run(
+                    java.util.Arrays.copyOfRange(
+                        q, Math.min(q.length, i * per), Math.min(q.length, (i + 1) * per)),
+                    k,
+                    ef))
+        .flatMap(List::stream)
+        .toList();
   }
 
   /**

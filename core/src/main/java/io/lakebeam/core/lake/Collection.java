@@ -38,6 +38,10 @@ public final class Collection {
   private final Lakehouse lake;
   private final String name;
   private final Table table;
+  // vector fields of the properties map they were parsed from: a search asks on every request
+  private volatile ParsedFields parsedFields;
+
+  private record ParsedFields(Map<String, String> properties, Map<String, VectorField> fields) {}
 
   Collection(Lakehouse lake, String name, Table table) {
     this.lake = lake;
@@ -76,8 +80,18 @@ public final class Collection {
     return s == null ? -1 : s.snapshotId();
   }
 
+  /** The vector fields, parsed once per version of the table's properties (read-only). */
   public Map<String, VectorField> vectorFields() {
-    return VectorField.fromProperties(table.properties());
+    Map<String, String> properties = table.properties();
+    ParsedFields p = parsedFields;
+    if (p == null || p.properties() != properties) {
+      p =
+          new ParsedFields(
+              properties,
+              java.util.Collections.unmodifiableMap(VectorField.fromProperties(properties)));
+      parsedFields = p;
+    }
+    return p.fields();
   }
 
   /** A vector field by name, or NOT_FOUND naming the vector fields that exist. */
