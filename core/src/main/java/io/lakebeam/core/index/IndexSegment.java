@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.io.FileIO;
 
@@ -65,6 +66,12 @@ final class IndexSegment implements Closeable {
   private final ConcurrentLinkedDeque<GraphSearcher> searchers = new ConcurrentLinkedDeque<>();
   private volatile Resident resident = Resident.WARM;
   private volatile long lastUsed;
+
+  /** The loaded indexes that hold this segment (a refresh's index shares unchanged segments). */
+  private final AtomicInteger holders = new AtomicInteger(1);
+
+  private volatile boolean closed;
+
   private ServingMemory memory;
 
   private IndexSegment(
@@ -202,8 +209,8 @@ final class IndexSegment implements Closeable {
     return r.bytes();
   }
 
-  /** Demotes and gives the bytes back to the budget: the segment is no longer served. */
-  void release() {
+  /** Demotes and gives the bytes back to the budget: the segment is no longer served hot. */
+  void releaseMemory() {
     long freed = demoteToWarm();
     if (memory != null) {
       memory.release(this, freed);
@@ -259,6 +266,18 @@ final class IndexSegment implements Closeable {
     }
   }
 
+  /** Another loaded index holds this segment too. */
+  void hold() {
+    holders.incrementAndGet();
+  }
+
+  /** An index that held this segment is gone; the last one closes the segment and its files. */
+  void unhold() {
+    if (holders.decrementAndGet() == 0) {
+      closeQuietly();
+    }
+  }
+
   private GraphSearcher borrow() {
     GraphSearcher searcher = searchers.pollFirst();
     return searcher != null ? searcher : new GraphSearcher(graph);
@@ -272,9 +291,14 @@ final class IndexSegment implements Closeable {
     }
   }
 
+  boolean closed() {
+    return closed;
+  }
+
   @Override
   public void close() throws IOException {
-    release();
+    closed = true;
+    releaseMemory();
     GraphSearcher s;
     while ((s = searchers.pollFirst()) != null) {
       s.close();

@@ -9,7 +9,6 @@ import io.lakebeam.core.lake.VectorField;
 import io.lakebeam.core.read.ColumnCache;
 import io.lakebeam.core.read.TableState;
 import java.io.Closeable;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -320,17 +319,36 @@ public final class IndexService implements Closeable {
     Expression filter = FilterParser.parse(request.filter(), table.schema());
     List<String> filterColumns = FilterParser.columns(filter);
     TableState state = state(collection);
-    VectorIndex index = index(collection, field.name());
-    Metric metric = index == null ? field.metric() : index.manifest().metricValue();
-    int ef =
-        request.ef() > 0
-            ? request.ef()
-            : (index == null ? 0 : index.manifest().paramsValue().efSearch());
-    SearchExecution exec =
-        new SearchExecution(
-            table, state, index, field, metric, filter, filterColumns, columns, filters);
-    return runBatch(
-        exec, request.queries(), field.dimension(), request.topK(), Math.max(ef, request.topK()));
+    VectorIndex index = acquire(collection, field.name());
+    try {
+      Metric metric = index == null ? field.metric() : index.manifest().metricValue();
+      int ef =
+          request.ef() > 0
+              ? request.ef()
+              : (index == null ? 0 : index.manifest().paramsValue().efSearch());
+      SearchExecution exec =
+          new SearchExecution(
+              table, state, index, field, metric, filter, filterColumns, columns, filters);
+      return runBatch(
+          exec, request.queries(), field.dimension(), request.topK(), Math.max(ef, request.topK()));
+    } finally {
+      if (index != null) {
+        index.release();
+      }
+    }
+  }
+
+  /** The field's loaded index, acquired for one search (released by the caller), or null. */
+  private VectorIndex acquire(Collection collection, String field) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      VectorIndex index = index(collection, field);
+      if (index == null || index.tryAcquire()) {
+        return index;
+      }
+      // retired between the lookup and the acquire: the next lookup finds its successor
+    }
+    throw LakebeamException.internal(
+        "Cannot acquire the index of " + collection.name() + "." + field + "; retry", null);
   }
 
   /**
@@ -433,7 +451,8 @@ public final class IndexService implements Closeable {
             e -> {
               boolean gone = e.getKey().startsWith(collection + "\u0000");
               if (gone) {
-                e.getValue().release();
+                e.getValue().releaseMemory();
+                e.getValue().retire();
               }
               return gone;
             });
@@ -456,7 +475,8 @@ public final class IndexService implements Closeable {
     VectorIndex current = loaded.get(key);
     if (located.isEmpty()) {
       if (current != null && loaded.remove(key, current)) {
-        current.release();
+        current.releaseMemory();
+        current.retire();
       }
       return null;
     }
@@ -470,8 +490,8 @@ public final class IndexService implements Closeable {
         return current;
       }
       IndexManifest manifest = IndexRegistry.read(collection.table(), path, field);
-      // Segments the new manifest shares with the loaded one are reused; a replaced index may
-      // still serve in-flight searches, so its mapped files close with the JVM.
+      // Segments the new manifest shares with the loaded one are reused; the replaced index
+      // closes the rest once the searches still running on it are done.
       VectorIndex fresh;
       try {
         fresh =
@@ -481,6 +501,9 @@ public final class IndexService implements Closeable {
         throw unloadable(collection.name(), field, e);
       }
       loaded.put(key, fresh);
+      if (current != null) {
+        current.retire(); // closes what fresh does not share once its searches are done
+      }
       LOG.info(
           "Loaded index {}.{} at snapshot {} ({} rows, {} segments, {})",
           collection.name(),
@@ -538,7 +561,8 @@ public final class IndexService implements Closeable {
   private void evict(String collection, String field) {
     VectorIndex old = loaded.remove(key(collection, field));
     if (old != null) {
-      old.release();
+      old.releaseMemory();
+      old.retire();
       LOG.debug("Evicted index {}.{}", collection, field);
     }
   }
@@ -575,11 +599,7 @@ public final class IndexService implements Closeable {
 
   private static void closeQuietly(VectorIndex index) {
     if (index != null) {
-      try {
-        index.close();
-      } catch (IOException ignored) {
-        // best effort
-      }
+      index.close();
     }
   }
 

@@ -10,14 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.io.FileIO;
 
-/** A loaded index: its manifest and memory-mapped segments. Thread-safe, immutable. */
+/**
+ * A loaded index: its manifest and memory-mapped segments. Thread-safe. Searches {@link
+ * #tryAcquire() acquire} it; once {@link #retire() retired} (replaced, dropped) it closes the
+ * segments no newer index shares when the last search releases it, so mapped files and disk-cache
+ * pins do not outlive their use.
+ */
 final class VectorIndex implements Closeable {
   private final String manifestPath;
   private final IndexManifest manifest;
   private final List<IndexSegment> segments;
   private final Set<String> coveredFiles;
+  private final AtomicInteger refs = new AtomicInteger(1); // the owner's, until retired
+  private final AtomicBoolean retired = new AtomicBoolean();
 
   private VectorIndex(String manifestPath, IndexManifest manifest, List<IndexSegment> segments) {
     this.manifestPath = manifestPath;
@@ -48,22 +57,27 @@ final class VectorIndex implements Closeable {
         if (s.pinned() == pinned && wanted.contains(key(s.ref()))) {
           reusable.put(key(s.ref()), s);
         } else {
-          s.release(); // before loading, so the new segments get its room
+          s.releaseMemory(); // before loading, so the new segments get its room
         }
       }
     }
     List<IndexSegment> segments = new ArrayList<>();
     List<IndexSegment> fresh = new ArrayList<>();
+    List<IndexSegment> held = new ArrayList<>();
     try {
       for (IndexManifest.SegmentRef ref : manifest.segments()) {
         IndexSegment s = reusable.remove(key(ref));
-        if (s == null) {
+        if (s != null) {
+          s.hold();
+          held.add(s);
+        } else {
           s = IndexSegment.load(io, ref, memory, pinned);
           fresh.add(s);
         }
         segments.add(s);
       }
     } catch (RuntimeException e) {
+      held.forEach(IndexSegment::unhold);
       for (IndexSegment s : fresh) {
         try {
           s.close();
@@ -80,9 +94,35 @@ final class VectorIndex implements Closeable {
     return ref.graphPath() + "\u0000" + ref.rowsPath();
   }
 
-  /** Releases every segment from the memory budget (the index was dropped or replaced). */
+  /** Releases every segment from the memory budget (the index was dropped). */
+  void releaseMemory() {
+    segments.forEach(IndexSegment::releaseMemory);
+  }
+
+  /** Takes a reference for a search; false when the index was retired and closed meanwhile. */
+  boolean tryAcquire() {
+    int n;
+    do {
+      n = refs.get();
+      if (n == 0) {
+        return false;
+      }
+    } while (!refs.compareAndSet(n, n + 1));
+    return true;
+  }
+
+  /** Gives back a search's (or the owner's) reference; the last one closes the segments. */
   void release() {
-    segments.forEach(IndexSegment::release);
+    if (refs.decrementAndGet() == 0) {
+      segments.forEach(IndexSegment::unhold);
+    }
+  }
+
+  /** No longer served: closes when the searches still running on it are done. */
+  void retire() {
+    if (retired.compareAndSet(false, true)) {
+      release();
+    }
   }
 
   /** JSON-ready tiers: segments and rows per tier, and heap bytes held. */
@@ -124,10 +164,9 @@ final class VectorIndex implements Closeable {
     return coveredFiles;
   }
 
+  /** Retires the index (see {@link #retire()}). */
   @Override
-  public void close() throws IOException {
-    for (IndexSegment s : segments) {
-      s.close();
-    }
+  public void close() {
+    retire();
   }
 }
