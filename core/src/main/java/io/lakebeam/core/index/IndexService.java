@@ -425,6 +425,17 @@ public final class IndexService implements Closeable {
       d.put("built_at", Instant.ofEpochMilli(manifest.builtAtMillis()).toString());
       d.put("building", building.containsKey(key(collection.name(), field.name())));
       d.put("pinned", pinned(collection));
+      boolean local =
+          manifest.segments().stream().allMatch(r -> IndexFiles.localPath(r.graphPath()) != null);
+      d.put("storage", local ? "local" : "object-store");
+      if (!local) {
+        // segments whose graph file the disk cache holds whole (others are read by ranged blocks)
+        d.put(
+            "disk_cached_segments",
+            manifest.segments().stream()
+                .filter(r -> diskCache().contains(IndexFiles.sha1(r.graphPath())))
+                .count());
+      }
       VectorIndex live = loaded.get(key(collection.name(), field.name()));
       if (live != null && live.manifest().snapshotId() == manifest.snapshotId()) {
         d.putAll(live.tiers());

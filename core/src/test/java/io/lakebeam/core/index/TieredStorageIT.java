@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.io.FileIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +86,12 @@ class TieredStorageIT {
     List<List<SearchHit>> whole = searchFresh(DiskCache.open(cacheDir.resolve("whole"), 1L << 30));
     DiskCache wholeCache = DiskCache.shared();
     assertThat(wholeCache.stats().misses()).isEqualTo(2); // .graph and .rows, whole
+    try (Lakehouse lake = Lakehouse.open(config)) {
+      Map<String, Object> d = lake.indexes().describe(lake.collection("docs")).get(0);
+      assertThat(d)
+          .containsEntry("storage", "object-store")
+          .containsEntry("disk_cached_segments", 1L);
+    }
 
     System.setProperty(IndexFiles.WHOLE_FILE_PROPERTY, "1");
     System.setProperty(IndexFiles.BLOCK_PROPERTY, "16k");
