@@ -196,7 +196,10 @@ class LakebeamClient:
         -------
         dict
             ``added_files``, ``removed_files``, ``rejected`` and ``indexes`` (one entry per
-            index: ``field``, ``rows_added``, ``rows_removed``, ``seconds``, ``mode``).
+            index: ``field``, ``mode`` (``incremental``, ``carried`` or ``metadata``),
+            ``rows_indexed``, ``rows_built`` (vectors put into a new segment), ``rows_carried``
+            (rows re-pointed to files a write-back rewrote, without re-indexing), ``rows_skipped``,
+            ``segments``, ``snapshot_id``, ``seconds``).
         """
         return self._collection_action("refresh", collection_name)
 
@@ -239,8 +242,8 @@ class LakebeamClient:
         Returns
         -------
         dict
-            ``field``, ``rows_indexed``, ``rows_skipped``, ``skipped``, ``seconds``,
-            ``snapshot_id``.
+            ``field``, ``mode``, ``rows_indexed``, ``rows_built``, ``rows_carried``,
+            ``rows_skipped``, ``skipped``, ``segments``, ``seconds``, ``snapshot_id``.
         """
         name = protocol.check_name(collection_name, what="collection name")
         if field is None or metric is None:
