@@ -501,6 +501,8 @@ public final class IndexService implements Closeable {
         return current;
       }
       IndexManifest manifest = IndexRegistry.read(collection.table(), path, field);
+      // the pinned property as committed now: a caller may hold metadata from before a pin
+      collection.refreshMetadata();
       // Segments the new manifest shares with the loaded one are reused; the replaced index
       // closes the rest once the searches still running on it are done.
       VectorIndex fresh;
@@ -569,7 +571,8 @@ public final class IndexService implements Closeable {
     }
   }
 
-  private void evict(String collection, String field) {
+  /** Synchronized with loads: a load that began before a pin cannot land after its eviction. */
+  private synchronized void evict(String collection, String field) {
     VectorIndex old = loaded.remove(key(collection, field));
     if (old != null) {
       old.releaseMemory();
