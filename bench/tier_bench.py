@@ -22,10 +22,10 @@ What it does, in one run:
    recall@10 / p50 / p99 / QPS (one client) per ef.
 4. LanceDB (``lancedb`` package): the same Parquet files read from S3Proxy into a table at
    ``s3://lance/db`` on the same S3Proxy, an IVF_PQ index (cosine), then a fresh Python process
-   per measurement: first query, first 100, then recall@10 / p50 / p99 / QPS per setting, RSS.
+   for the queries: first query, first 100, then recall@10 / p50 / p99 / QPS per setting, RSS.
 
 Prints one JSON line per system/tier and a ratio table; writes
-``bench/results/tier-<rows>-<time>.json``. ``--smoke``: 20,000 rows, 50 queries (< 2 minutes).
+``bench/results/tier-<rows>-<time>.json``. ``--smoke``: 10,000 rows, 50 queries (< 2 minutes).
 
 Usage::
 
@@ -66,7 +66,7 @@ CENTRES = 1000
 NOISE = 0.05  # per-dimension std of the noise around a unit centre: noise norm ~ 0.98
 INDEX_DEFAULTS = {"index_type": "HNSW (jVector)", "m": 16, "ef_construction": 100,
                   "ef_search": 64, "alpha": 1.2, "neighbor_overflow": 1.2, "metric": "cosine"}
-LANCE_SETTINGS = [(10, 10), (20, 10), (40, 20), (80, 40)]  # (nprobes, refine_factor)
+LANCE_SETTINGS = "10x10,20x10"  # nprobes x refine_factor; ~130 ms a query over S3Proxy
 
 
 def log(msg: str) -> None:
@@ -394,7 +394,7 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
         rows = int(idx.get("rows_indexed", args.rows))
         build = {"system": "lakebeam", "tier": "build", "rows": rows,
                  "register_s": round(register_s, 2), "build_s": round(build_s, 2),
-                 "build_vps": round(rows / build_s, 1),
+                 "build_vps": round(rows / build_s, 1), "loadavg": os.getloadavg(),
                  "server_build_s": idx.get("seconds"), "params": INDEX_DEFAULTS,
                  "rss": proc_memory(srv.proc.pid)}
     finally:
@@ -446,6 +446,7 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
                 except Exception as e:  # noqa: BLE001
                     log(f"cannot unpin: {e}")
             srv.close()
+        row["loadavg"] = os.getloadavg()
         emit(row)
         results.append(row)
     return results
@@ -534,7 +535,7 @@ def run_lance(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> lis
     np.save(os.path.join(work, "gt.npy"), gt)
     cfg = {"uri": "s3://lance/db", "storage_options": s3.lance_options(), "endpoint": s3.endpoint,
            "queries": os.path.join(work, "queries.npy"), "gt": os.path.join(work, "gt.npy"),
-           "settings": LANCE_SETTINGS, "deadline": deadline}
+           "settings": args.lance_settings, "deadline": deadline}
     cfg_path = os.path.join(work, "lance.json")
     json.dump(cfg, open(cfg_path, "w"))
     results = []
@@ -555,14 +556,14 @@ def run_lance(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> lis
     build = {"system": "lancedb", "tier": "build", **worker("build")}
     emit(build)
     results.append(build)
-    for label in ("first process", "second process"):
-        if time.time() > deadline:
-            results.append({"system": "lancedb", "tier": label, "skipped": "time cap"})
-            break
-        log(f"LanceDB: {label} (fresh)")
-        row = {"system": "lancedb", "tier": label, **worker("query")}
-        emit(row)
-        results.append(row)
+    if time.time() > deadline:
+        results.append({"system": "lancedb", "tier": "fresh process", "skipped": "time cap"})
+        return results
+    log("LanceDB: queries from a fresh process")
+    row = {"system": "lancedb", "tier": "fresh process", **worker("query"),
+           "loadavg": os.getloadavg()}
+    emit(row)
+    results.append(row)
     return results
 
 
@@ -612,8 +613,7 @@ def print_table(rows: list[dict], builds: dict) -> None:
         print(" | ".join(str(r.get(c)) for c in cols))
     for name, b in builds.items():
         print(f"build {name}: {b.get('build_s')} s, {b.get('build_vps')} vectors/s")
-    lance = next((r for r in rows if r["system"] == "lancedb" and r["tier"] == "first process"),
-                 None)
+    lance = next((r for r in rows if r["system"] == "lancedb"), None)
     if lance:
         print("\nratio Lakebeam / LanceDB (< 1: Lakebeam lower/faster for times and RSS)")
         for r in rows:
@@ -639,18 +639,22 @@ def main() -> int:
     ap.add_argument("--ef-default", type=int, default=64, help="ef of the first 100 queries")
     ap.add_argument("--hot-efs", default="64,100,150,200")
     ap.add_argument("--warm-efs", default="64,100,200")
+    ap.add_argument("--lance-settings", default=LANCE_SETTINGS,
+                    help="LanceDB IVF_PQ settings, nprobes x refine_factor (default %(default)s)")
     ap.add_argument("--time-cap", type=float, default=1800,
                     help="seconds; phases not started by then are skipped (default 1800)")
     ap.add_argument("--skip-lance", action="store_true")
-    ap.add_argument("--smoke", action="store_true", help="20,000 rows, 50 queries")
+    ap.add_argument("--smoke", action="store_true",
+                    help="10,000 rows in 2 files, 50 queries, one setting each (< 2 minutes)")
     ap.add_argument("--work", default=None, help="scratch directory (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = ap.parse_args()
     if args.smoke:
-        args.rows, args.queries, args.per_file = 20_000, 50, 10_000
-        args.hot_efs, args.warm_efs = "64,200", "64"
+        args.rows, args.queries, args.per_file = 10_000, 50, 5_000
+        args.hot_efs, args.warm_efs, args.lance_settings = "64", "64", "20x10"
     args.hot_efs = [int(x) for x in args.hot_efs.split(",")]
     args.warm_efs = [int(x) for x in args.warm_efs.split(",")]
+    args.lance_settings = [[int(v) for v in x.split("x")] for x in args.lance_settings.split(",")]
     start = time.time()
     deadline = start + args.time_cap
     work = args.work or tempfile.mkdtemp(prefix="tier-bench-", dir=os.path.join(HERE, "data")
