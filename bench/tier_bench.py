@@ -575,20 +575,16 @@ def emit(row: dict) -> None:
     print(json.dumps(row), flush=True)
 
 
-def best(sweep_rows, at_least=0.0):
-    ok = [r for r in sweep_rows or [] if r["recall_at_10"] >= at_least]
-    return min(ok, key=lambda r: r["p50_ms"]) if ok else None
-
-
 def summary(results: list[dict]) -> list[dict]:
-    """One row per system/tier for the table: the sweep's point with recall closest above 0.9
-    (else the best recall)."""
+    """One row per system/tier for the table: the cheapest setting (first in the sweep) with
+    recall@10 >= 0.95, else the one with the best recall."""
     out = []
     for r in results:
-        if r.get("tier") == "build" or r.get("skipped"):
+        if r.get("tier") in ("build", None) or r.get("skipped"):
             continue
         sw = r.get("sweep") or []
-        pick = best(sw, 0.9) or (max(sw, key=lambda x: x["recall_at_10"]) if sw else None)
+        ok = [x for x in sw if x["recall_at_10"] >= 0.95]
+        pick = ok[0] if ok else (max(sw, key=lambda x: x["recall_at_10"]) if sw else None)
         rss = (r.get("after_sweep") or {}).get("rss", {})
         idx = ((r.get("after_sweep") or {}).get("indexes") or [{}])[0]
         out.append({"system": r["system"], "tier": r["tier"], "tier_seen": idx.get("tier"),
@@ -671,6 +667,14 @@ def main() -> int:
     log(f"tier bench: {meta['data']} work={work}")
     s3 = S3Proxy(work)
     results: list[dict] = []
+    loads: list[float] = []
+    stop = threading.Event()
+
+    def sample_load():
+        while not stop.wait(10):
+            loads.append(os.getloadavg()[0])
+
+    threading.Thread(target=sample_load, daemon=True).start()
     try:
         t0 = time.perf_counter()
         data, queries = make_data(args.rows, args.queries, args.seed)
@@ -694,7 +698,11 @@ def main() -> int:
                 results.append({"system": "lancedb", "error": str(e)[-2000:]})
     finally:
         s3.close()
+        stop.set()
         meta["loadavg_end"] = os.getloadavg()
+        if loads:
+            meta["load_1min_during"] = {"min": min(loads), "mean": round(sum(loads) / len(loads), 2),
+                                        "max": max(loads), "samples": len(loads)}
         meta["wall_s"] = round(time.time() - start, 1)
         rows = summary(results)
         builds = {r["system"]: r for r in results if r.get("tier") == "build"
