@@ -156,8 +156,14 @@ class S3Proxy:
                     "jclouds.provider=filesystem\n"
                     f"jclouds.filesystem.basedir={blobs}\n")
         self.log_path = os.path.join(workdir, "s3proxy.log")
+        logback = os.path.join(workdir, "s3proxy-logback.xml")
+        with open(logback, "w") as f:  # without a configuration logback logs every Jetty event
+            f.write('<configuration><appender name="O" class="ch.qos.logback.core.ConsoleAppender">'
+                    '<encoder><pattern>%d %level %logger - %msg%n</pattern></encoder></appender>'
+                    '<root level="WARN"><appender-ref ref="O"/></root></configuration>\n')
         java = os.path.join(java_home(), "bin", "java")
-        self.proc = subprocess.Popen([java, "-Xmx512m", "-cp", s3proxy_classpath(),
+        self.proc = subprocess.Popen([java, "-Xmx512m", f"-Dlogback.configurationFile={logback}",
+                                      "-cp", s3proxy_classpath(),
                                       "org.gaul.s3proxy.Main", "--properties", props],
                                      stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
         deadline = time.time() + 90
@@ -655,7 +661,8 @@ def main() -> int:
     deadline = start + args.time_cap
     work = args.work or tempfile.mkdtemp(prefix="tier-bench-", dir=os.path.join(HERE, "data")
                                          if os.path.isdir(os.path.join(HERE, "data")) else None)
-    os.makedirs(work, exist_ok=True)
+    work = os.path.abspath(work)  # S3Proxy's filesystem backend fails multipart uploads under a
+    os.makedirs(work, exist_ok=True)  # relative basedir (it joins the prefix twice)
     meta = {"date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "host": platform.node(), "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(),
             "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
