@@ -66,7 +66,7 @@ CENTRES = 1000
 NOISE = 0.05  # per-dimension std of the noise around a unit centre: noise norm ~ 0.98
 INDEX_DEFAULTS = {"index_type": "HNSW (jVector)", "m": 16, "ef_construction": 100,
                   "ef_search": 64, "alpha": 1.2, "neighbor_overflow": 1.2, "metric": "cosine"}
-LANCE_SETTINGS = "10x10,20x10"  # nprobes x refine_factor; ~130 ms a query over S3Proxy
+LANCE_SETTINGS = "10x10,20x10,40x20"  # nprobes x refine_factor
 
 
 def log(msg: str) -> None:
