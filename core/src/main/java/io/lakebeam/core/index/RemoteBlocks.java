@@ -8,8 +8,12 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.io.InputFile;
@@ -63,6 +67,8 @@ final class RemoteBlocks implements ReaderSupplier {
   private final AtomicLong fetchedBytes = new AtomicLong();
   private final AtomicLong aheadTarget = new AtomicLong(-1);
   private final AtomicBoolean aheadRunning = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile Future<?> ahead;
   private final ParkedStream stream = new ParkedStream();
   private final Cleaner.Cleanable cleanable;
 
@@ -184,23 +190,30 @@ final class RemoteBlocks implements ReaderSupplier {
     if (!aheadRunning.compareAndSet(false, true)) {
       return;
     }
-    PREFETCH.execute(
-        () -> {
-          try {
-            for (long b = block + 1; b <= aheadTarget.get(); b++) {
-              if (cache.contains(key(b))) {
-                continue;
-              }
-              try (DiskCache.Handle ignored = acquire(b)) {
-                // cached now
-              }
-            }
-          } catch (IOException | RuntimeException e) {
-            LOG.debug("Read-ahead of {} stopped: {}", location, e.toString());
-          } finally {
-            aheadRunning.set(false);
-          }
-        });
+    synchronized (this) {
+      if (closed) {
+        aheadRunning.set(false);
+        return;
+      }
+      ahead =
+          PREFETCH.submit(
+              () -> {
+                try {
+                  for (long b = block + 1; b <= aheadTarget.get() && !closed; b++) {
+                    if (cache.contains(key(b))) {
+                      continue;
+                    }
+                    try (DiskCache.Handle ignored = acquire(b)) {
+                      // cached now
+                    }
+                  }
+                } catch (IOException | RuntimeException e) {
+                  LOG.debug("Read-ahead of {} stopped: {}", location, e.toString());
+                } finally {
+                  aheadRunning.set(false);
+                }
+              });
+    }
   }
 
   private void fetch(long block, Path target) throws IOException {
@@ -235,9 +248,26 @@ final class RemoteBlocks implements ReaderSupplier {
     fetchedBytes.addAndGet(len);
   }
 
-  /** Closes the open stream; blocks stay cached. */
+  /**
+   * Stops the read-ahead, waits for the block it is fetching (so no write reaches the cache after
+   * this returns) and closes the open stream; blocks stay cached.
+   */
   @Override
   public void close() {
+    Future<?> running;
+    synchronized (this) {
+      closed = true;
+      running = ahead;
+    }
+    if (running != null) {
+      try {
+        running.get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.debug("Read-ahead of {} did not stop cleanly: {}", location, e.toString());
+      }
+    }
     cleanable.clean();
   }
 

@@ -49,7 +49,8 @@ class RangedReaderTest {
     Path file = randomFile(dir, 200_000 + 13, 1);
     DiskCache cache = DiskCache.open(dir.resolve("cache"), 6 * BLOCK); // far below the file
     RemoteBlocks blocks = blocks(file, cache);
-    try (ReaderSupplier mapped = ReaderSupplierFactory.open(file);
+    try (blocks;
+        ReaderSupplier mapped = ReaderSupplierFactory.open(file);
         RandomAccessReader expected = mapped.get();
         RandomAccessReader actual = blocks.get()) {
       checkRandomReads(actual, expected, 2_000, 7);
@@ -67,7 +68,8 @@ class RangedReaderTest {
     DiskCache cache = DiskCache.open(dir.resolve("cache"), 1 << 20);
     RemoteBlocks blocks = blocks(file, cache);
     byte[] all = Files.readAllBytes(file);
-    try (RandomAccessReader r = blocks.get()) {
+    try (blocks;
+        RandomAccessReader r = blocks.get()) {
       ByteBuffer got = ByteBuffer.allocate(all.length);
       while (got.hasRemaining()) {
         int n = Math.min(got.remaining(), 1000);
@@ -88,7 +90,8 @@ class RangedReaderTest {
     DiskCache cache = DiskCache.open(dir.resolve("cache"), 20 * BLOCK);
     RemoteBlocks blocks = blocks(file, cache);
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (ReaderSupplier mapped = ReaderSupplierFactory.open(file)) {
+    try (blocks;
+        ReaderSupplier mapped = ReaderSupplierFactory.open(file)) {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         long seed = 100 + t;
@@ -115,7 +118,8 @@ class RangedReaderTest {
   void readingPastTheEndSaysTheFileIsTruncated() throws Exception {
     Path file = randomFile(dir, 3 * BLOCK + 2, 4);
     RemoteBlocks blocks = blocks(file, DiskCache.open(dir.resolve("cache"), 1 << 20));
-    try (RandomAccessReader r = blocks.get()) {
+    try (blocks;
+        RandomAccessReader r = blocks.get()) {
       r.seek(3 * BLOCK);
       assertThatThrownBy(r::readInt)
           .isInstanceOf(EOFException.class)
@@ -131,8 +135,8 @@ class RangedReaderTest {
   void aDamagedCacheFileIsFetchedAgain() throws Exception {
     Path file = randomFile(dir, 2 * BLOCK, 5);
     DiskCache cache = DiskCache.open(dir.resolve("cache"), 1 << 20);
-    RemoteBlocks blocks = blocks(file, cache);
-    try (RandomAccessReader r = blocks.get()) {
+    try (RemoteBlocks blocks = blocks(file, cache);
+        RandomAccessReader r = blocks.get()) {
       r.readInt();
     }
     try (var files = Files.list(dir.resolve("cache"))) {
@@ -141,8 +145,8 @@ class RangedReaderTest {
       }
     }
     byte[] all = Files.readAllBytes(file);
-    RemoteBlocks again = blocks(file, cache);
-    try (RandomAccessReader r = again.get()) {
+    try (RemoteBlocks again = blocks(file, cache);
+        RandomAccessReader r = again.get()) {
       r.seek(BLOCK - 8);
       byte[] got = new byte[16];
       r.readFully(got);
