@@ -83,6 +83,6 @@ final class FilterLexer {
 
   private static LakebeamException fail(String s, int pos, String message) {
     return LakebeamException.invalid(
-        "Cannot parse filter \"%s\" at position %d: %s", s, pos + 1, message);
+        "Cannot parse filter \"%s\" at position %d: %s", FilterParser.shown(s), pos + 1, message);
   }
 }

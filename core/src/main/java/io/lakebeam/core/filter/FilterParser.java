@@ -26,10 +26,14 @@ import org.apache.iceberg.types.Types;
  * BETWEEN lit AND lit}.
  */
 public final class FilterParser {
+  /** Most levels of parentheses and NOT a filter may nest. */
+  public static final int MAX_NESTING = 64;
+
   private final java.util.Map<String, Integer> columnPositions = new java.util.HashMap<>();
   private final List<Token> tokens;
   private final String text;
   private int i;
+  private int depth;
 
   private FilterParser(String text) {
     this.text = text;
@@ -66,7 +70,7 @@ public final class FilterParser {
       if (f == null) {
         throw LakebeamException.invalid(
             "Cannot apply filter \"%s\" at position %d: no column '%s'; columns are %s",
-            filter,
+            shown(filter),
             positions.getOrDefault(column, 0) + 1,
             column,
             schema.columns().stream().map(Types.NestedField::name).toList());
@@ -74,13 +78,14 @@ public final class FilterParser {
       if (!f.type().isPrimitiveType()) {
         throw LakebeamException.invalid(
             "Cannot apply filter \"%s\": column '%s' is %s; filters apply to scalar columns",
-            filter, column, f.type());
+            shown(filter), column, f.type());
       }
     }
     try {
       Binder.bind(schema.asStruct(), e, true);
     } catch (ValidationException | IllegalArgumentException | UnsupportedOperationException ex) {
-      throw LakebeamException.invalid("Cannot apply filter \"%s\": %s", filter, ex.getMessage());
+      throw LakebeamException.invalid(
+          "Cannot apply filter \"%s\": %s", shown(filter), ex.getMessage());
     }
   }
 
@@ -102,15 +107,30 @@ public final class FilterParser {
 
   private Expression parseUnary() {
     if (acceptKeyword("NOT")) {
-      return Expressions.not(parseUnary());
+      enter();
+      Expression inner = Expressions.not(parseUnary());
+      depth--;
+      return inner;
     }
     if (peek().kind() == Token.Kind.LPAREN) {
       next();
+      enter();
       Expression inner = parseOr();
       expect(Token.Kind.RPAREN, "')'");
+      depth--;
       return inner;
     }
     return parsePredicate();
+  }
+
+  /** One more level of parentheses or NOT; deeper than {@link #MAX_NESTING} is an error. */
+  private void enter() {
+    if (++depth > MAX_NESTING) {
+      throw error(
+          "parentheses and NOT are nested more than "
+              + MAX_NESTING
+              + " levels deep; flatten the filter (a IN (...) list, or AND/OR chains)");
+    }
   }
 
   private Expression parsePredicate() {
@@ -267,6 +287,11 @@ public final class FilterParser {
 
   private LakebeamException error(String message, Token at) {
     return LakebeamException.invalid(
-        "Cannot parse filter \"%s\" at position %d: %s", text, at.position() + 1, message);
+        "Cannot parse filter \"%s\" at position %d: %s", shown(text), at.position() + 1, message);
+  }
+
+  /** The filter as error messages show it: at most 200 characters. */
+  static String shown(String filter) {
+    return filter.length() <= 200 ? filter : filter.substring(0, 200) + "...";
   }
 }

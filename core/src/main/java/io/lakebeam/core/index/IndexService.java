@@ -67,7 +67,7 @@ public final class IndexService implements Closeable {
     this.memory = memory;
     long budget = Long.getLong("lakebeam.cache.bytes", Runtime.getRuntime().maxMemory() / 3);
     this.columns = new ColumnCache(budget);
-    this.filters = new FilterCache(columns, 100_000);
+    this.filters = FilterCache.fromSystemProperties(columns);
   }
 
   /**
@@ -322,6 +322,7 @@ public final class IndexService implements Closeable {
     VectorIndex index = acquire(collection, field.name());
     try {
       Metric metric = index == null ? field.metric() : index.manifest().metricValue();
+      checkNorms(field, metric, request.queries());
       int ef =
           request.ef() > 0
               ? request.ef()
@@ -334,6 +335,24 @@ public final class IndexService implements Closeable {
     } finally {
       if (index != null) {
         index.release();
+      }
+    }
+  }
+
+  /** Under cosine a zero query vector has no direction: its scores would all be NaN. */
+  private static void checkNorms(VectorField field, Metric metric, float[][] queries) {
+    if (metric != Metric.COSINE) {
+      return;
+    }
+    for (int i = 0; i < queries.length; i++) {
+      boolean zero = true;
+      for (float x : queries[i]) {
+        zero &= x == 0f;
+      }
+      if (zero) {
+        throw LakebeamException.invalid(
+            "Cannot search field '%s': query vector %d has zero norm; cosine is undefined",
+            field.name(), i);
       }
     }
   }
