@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Serve search and batch reads over Arrow Flight.")
 final class ServeCommand implements Callable<Integer> {
   @Mixin LakehouseOption lakehouse;
+  @Mixin ServerLimitsOptions limits;
 
   @Option(
       names = "--host",
@@ -61,11 +62,18 @@ final class ServeCommand implements Callable<Integer> {
     if (memory != null) {
       System.setProperty("lakebeam.memory.bytes", Long.toString(DiskCache.parseSize(memory)));
     }
+    limits.applySystemProperties();
     String t = token != null ? token : System.getenv("LAKEBEAM_TOKEN");
     DiskCache cache = DiskCache.configureShared(diskCache, diskCacheSize);
     try (Lakehouse lake = lakehouse.open();
         LakebeamFlightServer server =
-            LakebeamFlightServer.builder(lake).host(host).port(port).token(t).build().start()) {
+            LakebeamFlightServer.builder(lake)
+                .host(host)
+                .port(port)
+                .token(t)
+                .limits(limits.limits())
+                .build()
+                .start()) {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

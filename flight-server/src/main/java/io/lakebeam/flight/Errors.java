@@ -33,6 +33,13 @@ final class Errors {
       }
       return status.withDescription(e.getMessage()).toRuntimeException();
     }
+    if (t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+      return CallStatus.RESOURCE_EXHAUSTED
+          .withDescription(
+              "Cannot allocate Arrow memory for this call: the server's Arrow memory is in use up"
+                  + " to its limit (lakebeam serve --arrow-memory); retry later, or ask for less")
+          .toRuntimeException();
+    }
     if (t instanceof IllegalArgumentException) {
       return CallStatus.INVALID_ARGUMENT.withDescription(t.getMessage()).toRuntimeException();
     }

@@ -69,6 +69,27 @@ final class Json {
     return map;
   }
 
+  /**
+   * This request with every key checked against {@code allowed}: an unknown key fails with {@code
+   * INVALID_ARGUMENT} naming the closest known key.
+   */
+  Json allowOnly(java.util.Set<String> allowed) {
+    for (String key : map.keySet()) {
+      if (!allowed.contains(key)) {
+        String close = RequestKeys.closest(key, allowed);
+        String shown = key.length() <= 64 ? key : key.substring(0, 64) + "...";
+        throw Errors.invalid(
+            "Cannot read %s: unknown key '%s'; %s",
+            what,
+            shown.replaceAll("[^\\x20-\\x7e]", "?"),
+            close != null
+                ? "did you mean '" + close + "'?"
+                : "known keys are " + new java.util.TreeSet<>(allowed));
+      }
+    }
+    return this;
+  }
+
   boolean has(String key) {
     return map.get(key) != null;
   }

@@ -35,7 +35,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
   private final String host;
 
   private LakebeamFlightServer(Builder b) {
-    this.allocator = new RootAllocator(Long.MAX_VALUE);
+    this.allocator = new RootAllocator(b.limits.arrowMemoryBytes());
     this.host = b.host;
     // Our own executor for the producer's work (DoGet/DoPut bodies), so that close() can wait for
     // it: gRPC's termination does not wait for it, and closing the allocator under a running
@@ -48,10 +48,12 @@ public final class LakebeamFlightServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis);
+    this.producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis, b.limits);
     FlightServer.Builder fb =
         FlightServer.builder(allocator, Location.forGrpcInsecure(b.host, b.port), producer)
-            .executor(executor);
+            .executor(executor)
+            .maxInboundMessageSize(b.limits.maxMessageBytes())
+            .backpressureThreshold(b.limits.streamBufferBytes());
     if (b.token != null && !b.token.isEmpty()) {
       fb.headerAuthenticator(new BearerTokenAuthenticator(b.token));
     }
@@ -69,6 +71,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
     private int port = 8815;
     private String token;
     private long refreshMillis = 1000;
+    private ServerLimits limits = ServerLimits.defaults();
 
     private Builder(Lakehouse lake) {
       this.lake = lake;
@@ -100,6 +103,12 @@ public final class LakebeamFlightServer implements AutoCloseable {
       return this;
     }
 
+    /** What requests may ask of the server; default {@link ServerLimits#defaults()}. */
+    public Builder limits(ServerLimits limits) {
+      this.limits = java.util.Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
     public LakebeamFlightServer build() {
       return new LakebeamFlightServer(this);
     }
@@ -117,6 +126,21 @@ public final class LakebeamFlightServer implements AutoCloseable {
 
   public String uri() {
     return "grpc://" + host + ":" + port();
+  }
+
+  /** The most Arrow memory the server holds at once ({@link ServerLimits#arrowMemoryBytes()}). */
+  long allocatorLimit() {
+    return allocator.getLimit();
+  }
+
+  /** Calls doing work now; the others wait for a turn (see {@link ServerLimits}). */
+  int callsRunning() {
+    return producer.callsRunning();
+  }
+
+  /** Calls waiting for a turn now. */
+  int callsWaiting() {
+    return producer.callsWaiting();
   }
 
   public void awaitTermination() throws InterruptedException {

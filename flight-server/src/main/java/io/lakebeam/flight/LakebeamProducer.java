@@ -34,9 +34,14 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   private final Actions actions;
   private final IndexWarmup warmup;
   private final int defaultSplits;
+  private final ServerLimits limits;
+  private final CallGate gate;
 
-  LakebeamProducer(Lakehouse lake, BufferAllocator allocator, long refreshMillis) {
+  LakebeamProducer(
+      Lakehouse lake, BufferAllocator allocator, long refreshMillis, ServerLimits limits) {
     this.lake = lake;
+    this.limits = limits;
+    this.gate = new CallGate(limits);
     this.allocator = allocator;
     this.collections = new CollectionCache(lake, refreshMillis);
     this.warmup =
@@ -63,18 +68,20 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   @Override
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
-    try {
+    try (CallGate.Turn turn = gate.enter(context, "GetFlightInfo")) {
       Json cmd = command(descriptor);
       String type = cmd.has("type") ? cmd.string("type") : "read";
       checkType(type);
+      cmd.allowOnly(type.equals("read") ? RequestKeys.READ_COMMAND : RequestKeys.SEARCH);
       Collection c = collections.get(cmd.string("collection"));
       switch (type) {
         case "read":
+          limits.checkFilter(cmd.optString("filter"));
           return ReadStream.plan(c, cmd, descriptor, defaultSplits);
         case "search":
           List<String> outputs = cmd.optStrings("output_fields");
           // Fail here rather than on the DoGet of the ticket handed out.
-          SearchStream.check(c, SearchStream.request(c, cmd), outputs);
+          SearchStream.check(c, SearchStream.request(c, cmd, limits), outputs);
           return new FlightInfo(
               SearchStream.schema(c, outputs),
               descriptor,
@@ -101,14 +108,18 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-    try {
+    try (CallGate.Turn turn = gate.enter(context, "DoGet")) {
       Json t = Json.parse(ticket.getBytes(), "ticket");
       String type = t.string("type");
       checkType(type);
+      t.allowOnly(type.equals("read") ? RequestKeys.READ_TICKET : RequestKeys.SEARCH);
       Collection c = collections.get(t.string("collection"));
       switch (type) {
-        case "search" -> SearchStream.run(c, t, allocator, listener);
-        case "read" -> ReadStream.run(c, t, allocator, listener);
+        case "search" -> SearchStream.run(c, t, allocator, listener, limits, turn);
+        case "read" -> {
+          limits.checkFilter(t.optString("filter"));
+          ReadStream.run(c, t, allocator, listener, turn);
+        }
         default -> throw unknownType(type);
       }
     } catch (Throwable e) {
@@ -120,11 +131,11 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   public Runnable acceptPut(
       CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
     return () -> {
-      try {
+      try (CallGate.Turn turn = gate.enter(context, "DoPut")) {
         // getRoot() first: it fails when the client broke off the call before its first message,
         // while getDescriptor() would wait forever (Flight sets only the root's future on error).
         stream.getRoot();
-        Json cmd = command(stream.getDescriptor());
+        Json cmd = command(stream.getDescriptor()).allowOnly(RequestKeys.INSERT);
         if (cmd.has("type") && !cmd.string("type").equals("insert")) {
           throw CallStatus.UNIMPLEMENTED
               .withDescription(
@@ -151,11 +162,13 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   @Override
   public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
-    try {
-      Object result =
-          actions.run(
-              action.getType(),
-              Json.parse(action.getBody(), "action '" + action.getType() + "' body"));
+    try (CallGate.Turn turn = gate.enter(context, "action '" + action.getType() + "'")) {
+      Json body = Json.parse(action.getBody(), "action '" + action.getType() + "' body");
+      java.util.Set<String> keys = RequestKeys.ACTIONS.get(action.getType());
+      if (keys != null) {
+        body.allowOnly(keys);
+      }
+      Object result = actions.run(action.getType(), body);
       listener.onNext(new Result(Json.bytes(result)));
       listener.onCompleted();
     } catch (Throwable t) {
@@ -167,6 +180,15 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   public void listActions(CallContext context, StreamListener<ActionType> listener) {
     Actions.TYPES.forEach(listener::onNext);
     listener.onCompleted();
+  }
+
+  /** Calls working now (at most {@code --max-concurrent-calls}). */
+  int callsRunning() {
+    return gate.running();
+  }
+
+  int callsWaiting() {
+    return gate.waiting();
   }
 
   /** Loads and warms every index in the background (at server start). */

@@ -53,7 +53,8 @@ final class NativeParquetScan {
       List<String> columns,
       VectorSchemaRoot out,
       BufferAllocator allocator,
-      ServerStreamListener listener) {
+      ServerStreamListener listener,
+      StreamFlow flow) {
     if (disabled) {
       return -1;
     }
@@ -82,6 +83,9 @@ final class NativeParquetScan {
             }
             checked = true;
           }
+          if (!flow.ready()) {
+            return sent; // cancelled: the caller sees it and stops
+          }
           try (ArrowRecordBatch records = new VectorUnloader(batch).getRecordBatch()) {
             new VectorLoader(out).load(records);
           }
@@ -96,6 +100,8 @@ final class NativeParquetScan {
           e.toString());
       disabled = true;
       return -1;
+    } catch (org.apache.arrow.flight.FlightRuntimeException e) {
+      throw e; // the call's own status (its time ran out): not a reason to fall back
     } catch (Exception e) {
       if (sent > 0) {
         // Rows already went out: falling back would send them twice.

@@ -118,7 +118,11 @@ final class ReadStream {
   }
 
   static void run(
-      Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
+      Collection c,
+      Json ticket,
+      BufferAllocator allocator,
+      ServerStreamListener listener,
+      CallGate.Turn turn) {
     List<String> columns = columns(c, ticket);
     long snapshotId = ticket.optLong("snapshot_id", c.snapshotId());
     String filter = ticket.optString("filter");
@@ -138,6 +142,7 @@ final class ReadStream {
     for (int i = 0; i < columns.size(); i++) {
       positions[i] = projection.columns().indexOf(projection.findField(columns.get(i)));
     }
+    StreamFlow flow = new StreamFlow(listener, turn, "the read of '" + c.name() + "'");
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema(c, columns), allocator)) {
       listener.start(root);
       int rowInBatch = 0;
@@ -156,10 +161,12 @@ final class ReadStream {
         BitSet deleted = state.deletedPositions(file);
         if (deleted == null && evaluator == null && limit == Integer.MAX_VALUE) {
           if (rowInBatch > 0) {
-            flush(root, rowInBatch, listener);
+            if (!flush(root, rowInBatch, listener, flow)) {
+              return;
+            }
             rowInBatch = 0;
           }
-          long n = NativeParquetScan.stream(file, columns, root, allocator, listener);
+          long n = NativeParquetScan.stream(file, columns, root, allocator, listener, flow);
           if (n >= 0) {
             emitted += (int) n;
             root.allocateNew();
@@ -183,27 +190,36 @@ final class ReadStream {
             rowInBatch++;
             emitted++;
             if (rowInBatch == BATCH_ROWS) {
-              flush(root, rowInBatch, listener);
+              if (!flush(root, rowInBatch, listener, flow)) {
+                return;
+              }
               rowInBatch = 0;
             }
           }
         } catch (IOException e) {
           throw LakebeamException.internal("Cannot read " + file, e);
         }
-        if (listener.isCancelled()) {
+        if (flow.cancelled()) {
           return;
         }
+        turn.checkTime("the read of '" + c.name() + "'");
       }
-      if (rowInBatch > 0 || emitted == 0) {
-        flush(root, rowInBatch, listener);
+      if ((rowInBatch > 0 || emitted == 0) && !flush(root, rowInBatch, listener, flow)) {
+        return;
       }
       listener.completed();
     }
   }
 
-  private static void flush(VectorSchemaRoot root, int rows, ServerStreamListener listener) {
+  /** Sends a batch once the client can take it; false when the client cancelled the call. */
+  private static boolean flush(
+      VectorSchemaRoot root, int rows, ServerStreamListener listener, StreamFlow flow) {
+    if (!flow.ready()) {
+      return false;
+    }
     root.setRowCount(rows);
     listener.putNext();
     root.allocateNew();
+    return true;
   }
 }

@@ -51,21 +51,23 @@ final class SearchStream {
     return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  static SearchRequest request(Collection c, Json t) {
+  static SearchRequest request(Collection c, Json t, ServerLimits limits) {
+    int topK = t.optInt("top_k", 10);
+    int ef = t.optInt("ef", 0);
+    String filter = t.optString("filter");
+    limits.checkFilter(filter);
     float[][] queries;
     if (t.has("texts")) {
-      queries = QueryEmbedder.embed(c, t.optString("field"), t.optStrings("texts"));
+      List<String> texts = t.optStrings("texts");
+      limits.checkSearch(texts.size(), topK, ef); // before the costly embedding
+      queries = QueryEmbedder.embed(c, t.optString("field"), texts);
     } else if (t.has("vectors_f32")) {
       queries = t.packedVectors("vectors_f32", "dim");
     } else {
       queries = t.vectors("vectors");
     }
-    return new SearchRequest(
-        t.optString("field"),
-        queries,
-        t.optInt("top_k", 10),
-        t.optInt("ef", 0),
-        t.optString("filter"));
+    limits.checkSearch(queries.length, topK, ef);
+    return new SearchRequest(t.optString("field"), queries, topK, ef, filter);
   }
 
   /**
@@ -87,11 +89,20 @@ final class SearchStream {
   }
 
   static void run(
-      Collection c, Json ticket, BufferAllocator allocator, ServerStreamListener listener) {
+      Collection c,
+      Json ticket,
+      BufferAllocator allocator,
+      ServerStreamListener listener,
+      ServerLimits limits,
+      CallGate.Turn turn) {
     List<String> outputs = ticket.optStrings("output_fields");
     c.checkColumns(outputs);
-    SearchRequest request = request(c, ticket);
+    SearchRequest request = request(c, ticket, limits);
+    StreamFlow flow = new StreamFlow(listener, turn, "the search of '" + c.name() + "'");
     List<List<SearchHit>> results = c.lakehouse().indexes().search(c, request);
+    if (flow.cancelled()) {
+      return;
+    }
     int total = results.stream().mapToInt(List::size).sum();
     Map<String, ColumnCache.Rows> rowsByFile = new HashMap<>();
     if (!outputs.isEmpty()) {
@@ -143,7 +154,24 @@ final class SearchStream {
         }
       }
       root.setRowCount(total);
+      long bytes = 0;
+      for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+        bytes += v.getBufferSize();
+      }
+      if (bytes > limits.maxResultBytes()) {
+        throw org.apache.arrow.flight.CallStatus.RESOURCE_EXHAUSTED
+            .withDescription(
+                String.format(
+                    "Cannot send a search result of %d bytes: the server's limit is %d (lakebeam"
+                        + " serve --max-result-bytes); ask for fewer queries, a smaller top_k or"
+                        + " fewer output_fields",
+                    bytes, limits.maxResultBytes()))
+            .toRuntimeException();
+      }
       listener.start(root);
+      if (!flow.ready()) {
+        return;
+      }
       listener.putNext();
       listener.completed();
     }

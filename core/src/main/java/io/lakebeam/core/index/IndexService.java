@@ -345,6 +345,9 @@ public final class IndexService implements Closeable {
       return;
     }
     for (int i = 0; i < queries.length; i++) {
+      if (queries[i].length != field.dimension()) {
+        continue; // the dimension check names it
+      }
       boolean zero = true;
       for (float x : queries[i]) {
         zero &= x == 0f;
