@@ -199,7 +199,8 @@ SAFE_NAMES = ["fuzz_scratch", "fuzz_external", "nope", "", "a" * 300, "../x", "n
 
 
 def mutate(base: dict, rnd: random.Random, kind: str, scratch: str) -> dict:
-    req = dict(base)
+    req = json.loads(json.dumps(base).replace("fuzz_scratch", rnd.worker_scratch)
+                     .replace("fuzz_external", rnd.worker_scratch + "_ext"))
     for _ in range(rnd.randint(1, 3)):
         op = rnd.randrange(9)
         keys = list(req)
@@ -228,14 +229,14 @@ def mutate(base: dict, rnd: random.Random, kind: str, scratch: str) -> dict:
                  {"m": -1}, {"m": 10**9}, {"ef_construction": 10**9}, {"x": 1}, ["/etc/passwd"]])
         else:
             req[rnd.choice(["collection", "name", "topic", "table", "field"])] = rnd.choice(
-                SAFE_NAMES + [bad_value(rnd)])
+                [n.replace("fuzz_scratch", rnd.worker_scratch) for n in SAFE_NAMES] + [bad_value(rnd)])
     if "src" in req and isinstance(req["src"], str):
         req["src"] = rnd.choice([os.path.join(scratch, "*.parquet"),
                                  os.path.join(scratch, "junk.parquet"),
                                  os.path.join(scratch, "missing", "*.parquet"), ""])
     if kind.startswith("action:") and req.get("collection") == COLLECTION and kind in (
             "action:drop_collection", "action:drop_index"):
-        req["collection"] = "fuzz_scratch"
+        req["collection"] = rnd.worker_scratch
     return req
 
 
@@ -299,7 +300,7 @@ def one(client: fl.FlightClient, rnd: random.Random, scratch: str, actions: dict
             body = encode(mutate(base, rnd, kind, scratch), rnd)
             client.get_flight_info(fl.FlightDescriptor.for_command(body), options)
         elif kind == "doput:insert":
-            base = {"v": 1, "type": "insert", "collection": "fuzz_scratch"}
+            base = {"v": 1, "type": "insert", "collection": rnd.worker_scratch}
             body = encode(mutate(base, rnd, kind, scratch), rnd)
             table = pa.table({"id": pa.array([1, 2], pa.int64())}) if rnd.random() < 0.7 else \
                 pa.table({"nope": pa.array(["a"]), "id": pa.array(["x"])})
@@ -354,6 +355,7 @@ def main() -> int:
         def worker(w: int) -> None:
             nonlocal crashed
             rnd = random.Random(args.seed * 1000 + w)
+            rnd.worker_scratch = f"fuzz_scratch_{w}"  # its own: drops race only its own calls
             client = fl.connect(uri)
             n = total // args.workers + (1 if w < total % args.workers else 0)
             for i in range(n):

@@ -49,7 +49,7 @@ public final class PackageTable {
   private PackageTable() {}
 
   /** Column types of the table, in order. */
-  static Map<String, String> schema() {
+  public static Map<String, String> schema() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put(NAME, "string not null");
     s.put(TOPIC, "string not null");

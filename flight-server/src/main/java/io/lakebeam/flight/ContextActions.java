@@ -77,6 +77,15 @@ final class ContextActions {
               + " 'lakebeam context build SPEC.yaml' (or pass the spec's 'table')",
           name);
     }
-    return collections.get(name);
+    Collection c = collections.get(name);
+    for (String column : io.lakebeam.contextpackages.PackageTable.schema().keySet()) {
+      if (c.schema().findField(column) == null) {
+        throw Errors.invalid(
+            "Cannot read context packages from '%s': it is not a packages table (no column '%s');"
+                + " pass the 'table' of a context spec, or leave it out for %s",
+            name, column, ContextSpec.DEFAULT_TABLE);
+      }
+    }
+    return c;
   }
 }

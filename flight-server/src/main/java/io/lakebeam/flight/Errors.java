@@ -12,9 +12,50 @@ final class Errors {
 
   private Errors() {}
 
+  /**
+   * Longest status description sent: a longer one (a message that quotes a huge value) would make
+   * the status trailers exceed what clients accept (8 KiB in gRPC), and the call would fail with a
+   * transport error instead.
+   */
+  static final int MAX_DESCRIPTION = 2_000;
+
   static FlightRuntimeException toFlight(Throwable t) {
+    FlightRuntimeException f = toStatus(t);
+    String d = f.status().description();
+    if (d == null || d.length() <= MAX_DESCRIPTION) {
+      return f;
+    }
+    return f.status()
+        .code()
+        .toStatus()
+        .withDescription(
+            d.substring(0, MAX_DESCRIPTION) + "... (cut at " + MAX_DESCRIPTION + " characters)")
+        .withCause(f.getCause())
+        .toRuntimeException();
+  }
+
+  private static FlightRuntimeException toStatus(Throwable t) {
     if (t instanceof FlightRuntimeException f) {
       return f;
+    }
+    if (t instanceof org.apache.iceberg.exceptions.AlreadyExistsException) {
+      return CallStatus.ALREADY_EXISTS
+          .withDescription(t.getMessage() + "; another call created it first")
+          .toRuntimeException();
+    }
+    if (t instanceof org.apache.iceberg.exceptions.NoSuchTableException
+        || t instanceof org.apache.iceberg.exceptions.NoSuchNamespaceException) {
+      return CallStatus.NOT_FOUND
+          .withDescription(t.getMessage() + "; another call may have dropped it")
+          .toRuntimeException();
+    }
+    if (t instanceof org.apache.iceberg.exceptions.CommitFailedException) {
+      return CallStatus.UNAVAILABLE
+          .withDescription(
+              "Cannot commit: another call changed the table at the same time ("
+                  + t.getMessage()
+                  + "); retry")
+          .toRuntimeException();
     }
     if (t instanceof LakebeamException e) {
       CallStatus status =

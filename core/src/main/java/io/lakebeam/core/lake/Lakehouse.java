@@ -120,10 +120,18 @@ public final class Lakehouse implements Closeable {
     return indexes;
   }
 
+  /** Longest collection name: its parts become directory names, which file systems cap at 255. */
+  public static final int MAX_NAME_LENGTH = 128;
+
   /** Maps {@code "docs"} to {@code default.docs} and {@code "corpus.chunks"} to itself. */
   public static TableIdentifier identifier(String collection) {
     if (collection == null || collection.isBlank()) {
       throw LakebeamException.invalid("Cannot use an empty collection name");
+    }
+    if (collection.length() > MAX_NAME_LENGTH) {
+      throw LakebeamException.invalid(
+          "Cannot use a collection name of %d characters: use at most %d",
+          collection.length(), MAX_NAME_LENGTH);
     }
     if (!collection.matches("[A-Za-z0-9_][A-Za-z0-9_.\\-]*") || collection.endsWith(".")) {
       throw LakebeamException.invalid(
