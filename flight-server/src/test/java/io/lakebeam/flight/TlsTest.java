@@ -8,6 +8,7 @@ import io.lakebeam.core.lake.Lakehouse;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.FlightClient;
@@ -16,12 +17,26 @@ import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and mutual TLS on a real server on 127.0.0.1 with certificates made at test time. */
 class TlsTest {
   @TempDir Path dir;
+  @TempDir static Path certs;
+  private static SelfSignedCertificate server;
+  private static SelfSignedCertificate client;
+  private static SelfSignedCertificate stranger;
+
+  @BeforeAll
+  static void makeCertificates() throws Exception {
+    Map<String, SelfSignedCertificate> made =
+        SelfSignedCertificate.create(certs, List.of("server", "client", "stranger"));
+    server = made.get("server");
+    client = made.get("client");
+    stranger = made.get("stranger");
+  }
 
   private static byte[] listCollections(FlightClient client) {
     return client.doAction(new Action("list_collections", Json.bytes(Map.of()))).next().getBody();
@@ -29,8 +44,6 @@ class TlsTest {
 
   @Test
   void tlsServerAcceptsClientsThatTrustItsCertificateOnly() throws Exception {
-    SelfSignedCertificate server = SelfSignedCertificate.create(dir, "server");
-    SelfSignedCertificate other = SelfSignedCertificate.create(dir, "other");
     try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString());
         LakebeamFlightServer s =
             LakebeamFlightServer.builder(lake)
@@ -46,7 +59,7 @@ class TlsTest {
               FlightClient.builder(allocator, tls).useTls().trustedCertificates(trust).build()) {
         assertThat(new String(listCollections(client))).contains("collections");
       }
-      try (InputStream trust = Files.newInputStream(other.cert());
+      try (InputStream trust = Files.newInputStream(stranger.cert());
           FlightClient wrongTrust =
               FlightClient.builder(allocator, tls).useTls().trustedCertificates(trust).build()) {
         assertFlightError(() -> listCollections(wrongTrust), FlightStatusCode.UNAVAILABLE);
@@ -61,9 +74,6 @@ class TlsTest {
 
   @Test
   void mutualTlsRejectsClientsWithoutATrustedCertificate() throws Exception {
-    SelfSignedCertificate server = SelfSignedCertificate.create(dir, "server");
-    SelfSignedCertificate client = SelfSignedCertificate.create(dir, "client");
-    SelfSignedCertificate stranger = SelfSignedCertificate.create(dir, "stranger");
     try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString());
         LakebeamFlightServer s =
             LakebeamFlightServer.builder(lake)
@@ -98,8 +108,8 @@ class TlsTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("Cannot read the TLS certificate chain")
           .hasMessageContaining("nope.pem");
-      SelfSignedCertificate ca = SelfSignedCertificate.create(dir, "ca");
-      assertThatThrownBy(() -> LakebeamFlightServer.builder(lake).tlsClientCa(ca.cert()).build())
+      assertThatThrownBy(
+              () -> LakebeamFlightServer.builder(lake).tlsClientCa(client.cert()).build())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("add --tls-cert FILE --tls-key FILE");
     }
@@ -108,17 +118,17 @@ class TlsTest {
   private static FlightClient tlsClient(
       BufferAllocator allocator,
       Location location,
-      SelfSignedCertificate server,
-      SelfSignedCertificate client)
+      SelfSignedCertificate serverCert,
+      SelfSignedCertificate clientCert)
       throws Exception {
     FlightClient.Builder b = FlightClient.builder(allocator, location).useTls();
-    try (InputStream trust = Files.newInputStream(server.cert())) {
+    try (InputStream trust = Files.newInputStream(serverCert.cert())) {
       b.trustedCertificates(trust);
-      if (client == null) {
+      if (clientCert == null) {
         return b.build();
       }
-      try (InputStream cert = Files.newInputStream(client.cert());
-          InputStream key = Files.newInputStream(client.key())) {
+      try (InputStream cert = Files.newInputStream(clientCert.cert());
+          InputStream key = Files.newInputStream(clientCert.key())) {
         b.clientCertificate(cert, key);
         return b.build();
       }
