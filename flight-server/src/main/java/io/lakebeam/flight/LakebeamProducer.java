@@ -34,12 +34,18 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   private final Actions actions;
   private final IndexWarmup warmup;
   private final int defaultSplits;
+  private final Authorizer access;
   private final ServerLimits limits;
   private final CallGate gate;
 
   LakebeamProducer(
-      Lakehouse lake, BufferAllocator allocator, long refreshMillis, ServerLimits limits) {
+      Lakehouse lake,
+      BufferAllocator allocator,
+      long refreshMillis,
+      Authorizer access,
+      ServerLimits limits) {
     this.lake = lake;
+    this.access = access;
     this.limits = limits;
     this.gate = new CallGate(limits);
     this.allocator = allocator;
@@ -56,6 +62,9 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
     try {
       for (String name : lake.listCollections()) {
+        if (!access.canRead(context, name)) {
+          continue;
+        }
         Collection c = collections.get(name);
         FlightDescriptor d = FlightDescriptor.path(name);
         listener.onNext(ReadStream.plan(c, Json.parse(null, "listing"), d, 1));
@@ -72,6 +81,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       Json cmd = command(descriptor);
       String type = cmd.has("type") ? cmd.string("type") : "read";
       checkType(type);
+      access.check(context, type, cmd.string("collection"));
       cmd.allowOnly(type.equals("read") ? RequestKeys.READ_COMMAND : RequestKeys.SEARCH);
       Collection c = collections.get(cmd.string("collection"));
       switch (type) {
@@ -112,6 +122,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       Json t = Json.parse(ticket.getBytes(), "ticket");
       String type = t.string("type");
       checkType(type);
+      access.check(context, type, t.string("collection"));
       t.allowOnly(type.equals("read") ? RequestKeys.READ_TICKET : RequestKeys.SEARCH);
       Collection c = collections.get(t.string("collection"));
       switch (type) {
@@ -145,6 +156,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
                       + " command {\"type\": \"insert\", \"collection\": \"docs\"}")
               .toRuntimeException();
         }
+        access.check(context, "insert", cmd.string("collection"));
         Collection c = collections.get(cmd.string("collection"));
         Map<String, Object> result = Inserts.write(c, stream);
         collections.fresh(c.name());
@@ -164,11 +176,16 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
     try (CallGate.Turn turn = gate.enter(context, "action '" + action.getType() + "'")) {
       Json body = Json.parse(action.getBody(), "action '" + action.getType() + "' body");
+      access.checkAction(context, action.getType(), body);
       java.util.Set<String> keys = RequestKeys.ACTIONS.get(action.getType());
       if (keys != null) {
         body.allowOnly(keys);
       }
-      Object result = actions.run(action.getType(), body);
+      // list_collections lists only what the caller may read
+      Object result =
+          action.getType().equals("list_collections")
+              ? Map.of("collections", readable(context, lake.listCollections()))
+              : actions.run(action.getType(), body);
       listener.onNext(new Result(Json.bytes(result)));
       listener.onCompleted();
     } catch (Throwable t) {
@@ -189,6 +206,10 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   int callsWaiting() {
     return gate.waiting();
+  }
+
+  private List<String> readable(CallContext context, List<String> names) {
+    return names.stream().filter(n -> access.canRead(context, n)).toList();
   }
 
   /** Loads and warms every index in the background (at server start). */
