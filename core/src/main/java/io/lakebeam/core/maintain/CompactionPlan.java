@@ -64,6 +64,7 @@ public final class CompactionPlan {
   private final List<DataFile> written = new ArrayList<>();
   private final List<RewriteLineage.Entry> lineage = new ArrayList<>();
   private long deletedRows;
+  private int groupsWritten;
 
   CompactionPlan(
       Collection collection,
@@ -127,7 +128,13 @@ public final class CompactionPlan {
           deletedRows += dropped.length;
         }
         writer.close();
-        written.add(writer.toDataFile());
+        DataFile out = writer.toDataFile();
+        if (out.recordCount() > 0) {
+          written.add(out);
+        } else {
+          table.io().deleteFile(target); // every row of the group was deleted
+        }
+        groupsWritten++;
       } catch (IOException | RuntimeException e) {
         closeQuietly(writer);
         table.io().deleteFile(target);
@@ -148,7 +155,7 @@ public final class CompactionPlan {
    *     deleted; plan again)
    */
   Committed commit() {
-    if (written.size() != groups.size()) {
+    if (groupsWritten != groups.size()) {
       throw new IllegalStateException("writeFiles() first");
     }
     Table table = collection.table();

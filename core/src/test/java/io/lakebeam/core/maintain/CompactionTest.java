@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakebeam.core.TestData;
 import io.lakebeam.core.index.IndexParams;
-import io.lakebeam.core.index.IndexService;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
@@ -39,44 +38,25 @@ class CompactionTest {
   static final int FILES = 4;
   static final int PER_FILE = 2_500;
   static final int ROWS = FILES * PER_FILE;
+
+  /** Rows per file where the graph walk is not the point: faster to index. */
+  static final int SMALL_PER_FILE = 500;
+
   static final int K = 10;
   @TempDir Path dir;
 
   @Test
-  void smallFilesBecomeOneAndSearchReturnsTheSameIds() throws IOException {
+  void positionDeletesAreAppliedAndOnlyUnindexedRowsAreIndexedAfresh() throws IOException {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
-      Collection c = indexed(lake);
-      float[][] q = queries(20, 3);
-      List<List<Long>> before = ids(lake, c, q);
-
-      Compaction.Result r = Compaction.of(c).run();
-
-      assertThat(r.filesRewritten()).isEqualTo(FILES);
-      assertThat(r.filesWritten()).isEqualTo(1);
-      assertThat(r.rowsWritten()).isEqualTo(ROWS);
-      TableState state = TableState.of(c.refreshMetadata().table());
-      assertThat(state.files()).hasSize(1);
-      assertThat(state.liveRowCount()).isEqualTo(ROWS);
-      assertThat(allIds(c)).hasSize(ROWS);
-      IndexService.BuildResult index = r.indexes().get(0);
-      assertThat(index.mode()).isEqualTo("carried");
-      assertThat(index.rowsCarried()).isEqualTo(ROWS);
-      assertThat(index.rowsBuilt()).isZero();
-      assertThat(ids(lake, c, q)).isEqualTo(before).isEqualTo(exactIds(lake, c, q));
-      // nothing left to do: a second run commits nothing
-      assertThat(Compaction.of(c).run().filesRewritten()).isZero();
-    }
-  }
-
-  @Test
-  void positionDeletesAreAppliedAndTheirFilesRemoved() throws IOException {
-    try (Lakehouse lake = Lakehouse.open(dir.toString())) {
-      Collection c = indexed(lake);
+      Collection c = indexed(lake, SMALL_PER_FILE);
+      int small = FILES * SMALL_PER_FILE;
       Set<String> gone = new HashSet<>();
-      for (int id = 0; id < ROWS; id += 7) {
+      for (int id = 0; id < small; id += 7) {
         gone.add("row " + id);
       }
       KeyedCommit.into(c).replacingKeys("text", gone).commit("delete-1", List.of());
+      TestData.insert(c, small, 100, DIM, 50); // two files the index does not cover yet
+      TestData.insert(c, small + 100, 100, DIM, 51);
       c.refreshMetadata();
       float[][] q = queries(20, 4);
       List<List<Long>> afterDelete = ids(lake, c, q);
@@ -86,10 +66,15 @@ class CompactionTest {
 
       assertThat(r.deletedRowsApplied()).isEqualTo(gone.size());
       assertThat(r.deleteFilesRemoved()).isEqualTo(1);
-      assertThat(r.rowsWritten()).isEqualTo(ROWS - gone.size());
+      assertThat(r.rowsWritten()).isEqualTo(small + 200 - gone.size());
+      // indexed and unindexed files are not merged: the first are carried, the others built
+      assertThat(r.filesWritten()).isEqualTo(2);
       assertThat(filesWithDeletes(c)).isZero();
-      assertThat(allIds(c)).hasSize(ROWS - gone.size()).noneMatch(id -> id % 7 == 0);
-      assertThat(r.indexes().get(0).rowsCarried()).isEqualTo(ROWS - gone.size());
+      assertThat(allIds(c))
+          .hasSize(small + 200 - gone.size())
+          .noneMatch(id -> id < small && id % 7 == 0);
+      assertThat(r.indexes().get(0).rowsCarried()).isEqualTo(small - gone.size());
+      assertThat(r.indexes().get(0).rowsBuilt()).isEqualTo(200);
       assertThat(ids(lake, c, q)).isEqualTo(afterDelete).isEqualTo(exactIds(lake, c, q));
     }
   }
@@ -136,6 +121,26 @@ class CompactionTest {
   }
 
   @Test
+  void aFileWhoseRowsAreAllDeletedLeavesNoEmptyFile() throws IOException {
+    try (Lakehouse lake = Lakehouse.open(dir.toString())) {
+      Collection c = lake.createCollection("docs", TestData.schema(DIM), Metric.COSINE, false);
+      TestData.insert(c, 0, 10, DIM, 1);
+      Set<String> all = new HashSet<>();
+      for (int id = 0; id < 10; id++) {
+        all.add("row " + id);
+      }
+      KeyedCommit.into(c).replacingKeys("text", all).commit("delete-all", List.of());
+
+      Compaction.Result r = Compaction.of(c).run();
+
+      assertThat(r.filesRewritten()).isEqualTo(1);
+      assertThat(r.filesWritten()).isZero();
+      assertThat(r.deleteFilesRemoved()).isEqualTo(1);
+      assertThat(TableState.of(c.refreshMetadata().table()).files()).isEmpty();
+    }
+  }
+
+  @Test
   void rejectsATinyTargetSize() throws IOException {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
       Collection c = lake.createCollection("docs", TestData.schema(DIM), Metric.COSINE, false);
@@ -154,9 +159,13 @@ class CompactionTest {
   }
 
   static Collection indexed(Lakehouse lake) {
+    return indexed(lake, PER_FILE);
+  }
+
+  static Collection indexed(Lakehouse lake, int perFile) {
     Collection c = lake.createCollection("docs", TestData.schema(DIM), Metric.COSINE, false);
     for (int f = 0; f < FILES; f++) {
-      TestData.insert(c, f * PER_FILE, PER_FILE, DIM, 10 + f);
+      TestData.insert(c, f * perFile, perFile, DIM, 10 + f);
     }
     c.refreshMetadata();
     lake.indexes().build(c, "embedding", null, IndexParams.defaults());
