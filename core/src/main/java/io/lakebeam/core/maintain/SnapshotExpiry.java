@@ -36,8 +36,11 @@ import org.apache.iceberg.Table;
  * snapshots no longer pinned are removed by the next run. Immutable.
  */
 public final class SnapshotExpiry {
-  /** Prefix of the tags that keep pinned snapshots. */
+  /** Prefix of the tags that keep snapshots pinned by {@link #withPins} (context packages). */
   public static final String PIN_TAG_PREFIX = "lakebeam-pin-";
+
+  /** Prefix of the tags that keep the snapshots vector indexes were built on. */
+  public static final String INDEX_PIN_TAG_PREFIX = "lakebeam-index-pin-";
 
   /** Default retention: snapshots older than this are expired. */
   public static final Duration DEFAULT_OLDER_THAN = Duration.ofDays(7);
@@ -48,7 +51,7 @@ public final class SnapshotExpiry {
   private final Collection collection;
   private final Duration olderThan;
   private final int retainLast;
-  private final Set<Long> pins;
+  private final Set<Long> pins; // null: not given, the existing pin tags stay
 
   private SnapshotExpiry(
       Collection collection, Duration olderThan, int retainLast, Set<Long> pins) {
@@ -60,7 +63,7 @@ public final class SnapshotExpiry {
 
   /** Expiry of {@code collection} with the defaults: older than 7 days, the last 5 kept. */
   public static SnapshotExpiry of(Collection collection) {
-    return new SnapshotExpiry(collection, DEFAULT_OLDER_THAN, DEFAULT_RETAIN_LAST, Set.of());
+    return new SnapshotExpiry(collection, DEFAULT_OLDER_THAN, DEFAULT_RETAIN_LAST, null);
   }
 
   /** Expires snapshots older than {@code age} (default 7 days; zero or more). */
@@ -80,7 +83,11 @@ public final class SnapshotExpiry {
     return new SnapshotExpiry(collection, olderThan, n, pins);
   }
 
-  /** Also keeps these snapshots (ids that are not snapshots of this table are ignored). */
+  /**
+   * Keeps these snapshots too (ids that are not snapshots of this table are ignored): the complete
+   * set of outside pins, since the tags of snapshots pinned by an earlier run and not given here
+   * are removed. Without it (the default), earlier pins stay.
+   */
   public SnapshotExpiry withPins(Set<Long> snapshotIds) {
     return new SnapshotExpiry(collection, olderThan, retainLast, Set.copyOf(snapshotIds));
   }
@@ -103,23 +110,34 @@ public final class SnapshotExpiry {
       return new Result(List.of(), 0, Set.of(), 0);
     }
     Set<Long> pinned = new TreeSet<>();
-    for (long id : pins) {
+    for (long id : pins == null ? Set.<Long>of() : pins) {
       if (table.snapshot(id) != null) {
         pinned.add(id);
       }
     }
+    Set<Long> indexPins = new TreeSet<>();
     int retain = retainLast;
     for (long indexed : IndexReferences.pinnedSnapshots(table).values()) {
       if (table.snapshot(indexed) == null) {
         continue;
       }
-      pinned.add(indexed);
+      indexPins.add(indexed);
       int distance = ancestorDistance(table, current, indexed);
       if (distance >= 0) {
         retain = Math.max(retain, distance + 1);
       }
     }
-    tagPins(table, pinned);
+    tagPins(table, PIN_TAG_PREFIX, pinned, pins != null);
+    tagPins(table, INDEX_PIN_TAG_PREFIX, indexPins, true);
+    table
+        .refs()
+        .forEach(
+            (name, ref) -> {
+              if (name.startsWith(PIN_TAG_PREFIX)) {
+                pinned.add(ref.snapshotId());
+              }
+            });
+    pinned.addAll(indexPins);
     Set<Long> before = new HashSet<>();
     table.snapshots().forEach(s -> before.add(s.snapshotId()));
     AtomicLong deleted = new AtomicLong();
@@ -156,20 +174,23 @@ public final class SnapshotExpiry {
     return -1;
   }
 
-  /** One metadata commit: a tag per pinned snapshot, none for snapshots no longer pinned. */
-  private static void tagPins(Table table, Set<Long> pinned) {
+  /**
+   * One metadata commit: a tag {@code prefix<id>} per pinned snapshot and, when {@code prune}, none
+   * for snapshots no longer pinned.
+   */
+  private static void tagPins(Table table, String prefix, Set<Long> pinned, boolean prune) {
     Map<String, SnapshotRef> refs = table.refs();
     ManageSnapshots update = table.manageSnapshots();
     boolean changed = false;
     for (Map.Entry<String, SnapshotRef> r : refs.entrySet()) {
-      if (r.getKey().startsWith(PIN_TAG_PREFIX) && !pinned.contains(r.getValue().snapshotId())) {
+      if (prune && r.getKey().startsWith(prefix) && !pinned.contains(r.getValue().snapshotId())) {
         update.removeTag(r.getKey());
         changed = true;
       }
     }
     for (long id : pinned) {
-      if (!refs.containsKey(PIN_TAG_PREFIX + id)) {
-        update.createTag(PIN_TAG_PREFIX + id, id);
+      if (!refs.containsKey(prefix + id)) {
+        update.createTag(prefix + id, id);
         changed = true;
       }
     }
