@@ -4,6 +4,7 @@ import static io.lakebeam.core.maintain.CompactionTest.FILES;
 import static io.lakebeam.core.maintain.CompactionTest.ROWS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakebeam.core.TestData;
 import io.lakebeam.core.index.IndexService;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
@@ -47,6 +48,31 @@ class CompactionCarryOverTest {
           .isEqualTo(CompactionTest.exactIds(lake, c, q));
       // nothing left to do: a second run commits nothing
       assertThat(Compaction.of(c).run().filesRewritten()).isZero();
+    }
+  }
+
+  @Test
+  void aMergedFileWithRowsNoSegmentCoversIsIndexedAfreshNotCarried() throws IOException {
+    try (Lakehouse lake = Lakehouse.open(dir.toString())) {
+      Collection c = CompactionTest.indexed(lake, CompactionTest.SMALL_PER_FILE);
+      int indexed = FILES * CompactionTest.SMALL_PER_FILE;
+      List<float[]> added = TestData.insert(c, indexed, 50, CompactionTest.DIM, 77);
+      c.refreshMetadata();
+      // merge indexed and unindexed files into one, as no planner of ours would
+      CompactionPlan plan =
+          new CompactionPlan(c, c.snapshotId(), List.of(c.liveFiles()), java.util.Set.of());
+      plan.writeFiles();
+      plan.commit();
+
+      IndexService.BuildResult r = lake.indexes().refresh(c.refreshMetadata()).get(0);
+
+      assertThat(r.rowsCarried()).isZero();
+      assertThat(r.rowsIndexed()).isEqualTo(indexed + 50);
+      float[][] q = {added.get(0), added.get(17), added.get(49)};
+      List<List<Long>> hits = CompactionTest.ids(lake, c, q);
+      assertThat(hits.stream().map(h -> h.get(0)).toList())
+          .containsExactly((long) indexed, indexed + 17L, indexed + 49L);
+      assertThat(hits).isEqualTo(CompactionTest.exactIds(lake, c, q));
     }
   }
 }
