@@ -91,6 +91,30 @@ class OrphanFilesTest {
     }
   }
 
+  @Test
+  void aCompactionKilledBeforeItsCommitLeavesOnlyOrphansThatGcRemoves() throws IOException {
+    try (Lakehouse lake = Lakehouse.open(dir.toString())) {
+      Collection c = indexed(lake);
+      long snapshot = c.snapshotId();
+      CompactionPlan killed = Compaction.of(c).plan();
+      killed.writeFiles(); // ... and the process dies here
+
+      assertThat(c.refreshMetadata().snapshotId()).isEqualTo(snapshot);
+      OrphanFiles.Result r = OrphanFiles.of(c).olderThan(Duration.ZERO).run();
+      assertThat(r.count("data")).isEqualTo(1);
+      assertThat(r.count("index")).isZero();
+      Compaction.Result rerun = Compaction.of(c).run();
+      assertThat(rerun.filesRewritten()).isEqualTo(2);
+      assertThat(CompactionTest.allIds(c)).hasSize(200).doesNotHaveDuplicates();
+      // left now: the row map and manifest of the index before its carry-over, no data file
+      OrphanFiles.Result after = OrphanFiles.of(c).olderThan(Duration.ZERO).run();
+      assertThat(after.count("data")).isZero();
+      assertThat(after.files())
+          .extracting(OrphanFiles.Orphan::location)
+          .allMatch(l -> l.endsWith(".rows") || l.endsWith(".puffin"));
+    }
+  }
+
   private static SearchRequest query() {
     return new SearchRequest(null, new float[][] {TestData.vector(new Random(1), DIM)}, 5, 0, null);
   }
