@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ final class MaintainCommand {
       description =
           "Rewrite small data files into larger ones and apply position deletes (one commit per"
               + " collection); indexes are carried over to the new files.")
-  static final class Compact implements java.util.concurrent.Callable<Integer> {
+  static final class Compact implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
     @Mixin Targets targets;
 
@@ -152,7 +153,7 @@ final class MaintainCommand {
       description =
           "Expire old snapshots and delete the files only they referenced, keeping every snapshot"
               + " an index or a context package pins.")
-  static final class Expire implements java.util.concurrent.Callable<Integer> {
+  static final class Expire implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
     @Mixin Targets targets;
 
@@ -205,7 +206,7 @@ final class MaintainCommand {
       description =
           "Remove orphan data files (from killed jobs) and index files no index references, older"
               + " than a safety age.")
-  static final class Gc implements java.util.concurrent.Callable<Integer> {
+  static final class Gc implements Callable<Integer> {
     @Mixin LakehouseOption lakehouse;
     @Mixin Targets targets;
 
