@@ -213,7 +213,7 @@ public final class Collection {
       return new ExternalFiles.Result(name, 0, 0, 0, List.of());
     }
     table.refresh();
-    List<String> matched = ExternalFiles.resolve(lake.io(), source());
+    List<String> matched = lake.sourceRoots().resolve(lake.io(), source());
     Map<String, DataFile> live = new HashMap<>();
     liveFiles().forEach(f -> live.put(f.path().toString(), f));
     Set<String> matchedSet = new HashSet<>(matched);

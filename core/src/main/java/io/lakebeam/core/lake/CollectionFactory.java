@@ -78,7 +78,8 @@ final class CollectionFactory {
           "Collection '%s' already exists; use refresh to pick up new files, or drop it first",
           name);
     }
-    List<String> files = ExternalFiles.resolve(lake.io(), src);
+    String source = lake.sourceRoots().check(src);
+    List<String> files = lake.sourceRoots().resolve(lake.io(), source);
     // The first file that reads as Parquet gives the columns; the mapping declares and checks
     // types.
     Schema fileSchema = null;
@@ -88,19 +89,17 @@ final class CollectionFactory {
         fileSchema = ExternalFiles.schemaOf(lake.io(), f);
         break;
       } catch (IOException | RuntimeException e) {
-        unreadable.add(
-            new ExternalFiles.Rejected(
-                f, "not a readable Parquet file (" + ExternalFiles.firstLine(e) + ")"));
+        unreadable.add(new ExternalFiles.Rejected(f, ExternalFiles.NOT_PARQUET));
       }
     }
     if (fileSchema == null) {
       throw LakebeamException.invalid(
           "Cannot register '%s': none of its %d files is a readable Parquet file (first: %s)",
-          src, files.size(), unreadable.get(0).reason());
+          src, files.size(), unreadable.get(0).file());
     }
     Map<String, String> mapping = schemaMapping == null ? Map.of() : schemaMapping;
     Map<String, String> props = baseProperties("external");
-    props.put(SOURCE, src);
+    props.put(SOURCE, source);
     List<Types.NestedField> fields = new ArrayList<>();
     List<String> required = new ArrayList<>(mapping.keySet());
     Map<String, FieldType> declared = new LinkedHashMap<>();

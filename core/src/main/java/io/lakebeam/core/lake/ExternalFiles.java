@@ -38,6 +38,12 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 public final class ExternalFiles {
   private ExternalFiles() {}
 
+  /**
+   * Why a file that is not Parquet is left out: nothing more, so that no error shows a file's size
+   * or bytes.
+   */
+  static final String NOT_PARQUET = "not a Parquet file";
+
   /** A file left out, and why. */
   public record Rejected(String file, String reason) {}
 
@@ -172,7 +178,7 @@ public final class ExternalFiles {
     try {
       footer = ParquetFooter.read(in);
     } catch (IOException | RuntimeException e) {
-      return new Rejected(file, "not a readable Parquet file (" + firstLine(e) + ")");
+      return new Rejected(file, NOT_PARQUET);
     }
     Schema fileSchema = ParquetSchemaUtil.convert(footer.getFileMetaData().getSchema());
     for (Types.NestedField field : tableSchema.columns()) {
