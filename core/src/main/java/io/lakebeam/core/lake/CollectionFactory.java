@@ -103,7 +103,11 @@ final class CollectionFactory {
     List<Types.NestedField> fields = new ArrayList<>();
     List<String> required = new ArrayList<>(mapping.keySet());
     Map<String, FieldType> declared = new LinkedHashMap<>();
-    mapping.forEach((col, type) -> declared.put(col, FieldType.parse(type)));
+    mapping.forEach(
+        (col, type) -> {
+          checkColumnName(col);
+          declared.put(col, FieldType.parse(type));
+        });
     for (String col : declared.keySet()) {
       if (fileSchema.findField(col) == null) {
         throw LakebeamException.invalid(
@@ -138,6 +142,7 @@ final class CollectionFactory {
     Schema schema = freshSchema(fields);
     for (Types.NestedField f : schema.columns()) {
       if (FieldType.isVectorCompatible(f.type())) {
+        checkColumnName(f.name()); // vector columns name index properties
         required.add(f.name());
       }
     }
@@ -205,11 +210,21 @@ final class CollectionFactory {
         raw, new java.util.concurrent.atomic.AtomicInteger(0)::incrementAndGet);
   }
 
-  private static void checkColumnName(String name) {
-    if (name == null || name.isBlank() || name.startsWith("_")) {
+  /** Letters, digits, '_' and '-', not leading '_' or '-', at most 128 characters. */
+  static final java.util.regex.Pattern COLUMN_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+
+  static void checkColumnName(String name) {
+    if (name != null && name.startsWith("_")) {
       throw LakebeamException.invalid(
-          "Cannot use column name '%s': names must be non-empty and not start with '_'"
+          "Cannot use column name '%s': names must not start with '_'"
               + " (reserved for _score, _distance, _file, _pos)",
+          name);
+    }
+    if (name == null || !COLUMN_NAME.matcher(name).matches()) {
+      throw LakebeamException.invalid(
+          "Cannot use column name '%s': use 1 to 128 letters, digits, '_' and '-', starting with a"
+              + " letter or digit (e.g. embedding_v2)",
           name);
     }
   }
