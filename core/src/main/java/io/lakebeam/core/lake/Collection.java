@@ -1,7 +1,6 @@
 package io.lakebeam.core.lake;
 
 import io.lakebeam.core.LakebeamException;
-import io.lakebeam.core.read.DataFileReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateProperties;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
@@ -244,48 +242,6 @@ public final class Collection {
     }
     long rows = added.stream().mapToLong(DataFile::recordCount).sum();
     return new ExternalFiles.Result(name, added.size(), removed.size(), rows, rejected);
-  }
-
-  /** Records the dimension of list-of-float columns that no mapping declared, from their data. */
-  void inferVectorFields() {
-    Map<String, VectorField> known = vectorFields();
-    UpdateProperties update = null;
-    for (Types.NestedField f : table.schema().columns()) {
-      if (!FieldType.isVectorCompatible(f.type()) || known.containsKey(f.name())) {
-        continue;
-      }
-      int dim = firstVectorDimension(f.name());
-      if (dim > 0) {
-        if (update == null) {
-          update = table.updateProperties();
-        }
-        Map<String, String> props = new HashMap<>();
-        CollectionFactory.addVectorProperties(
-            props, new VectorField(f.name(), dim, Metric.COSINE, null));
-        props.forEach(update::set);
-      }
-    }
-    if (update != null) {
-      update.commit();
-    }
-  }
-
-  private int firstVectorDimension(String column) {
-    Schema projection = table.schema().select(column);
-    for (DataFile file : liveFiles()) {
-      try (CloseableIterable<Record> rows =
-          DataFileReader.read(table, file.path().toString(), projection)) {
-        for (Record r : rows) {
-          Object v = r.getField(column);
-          if (v instanceof List<?> list && !list.isEmpty()) {
-            return list.size();
-          }
-        }
-      } catch (IOException e) {
-        throw LakebeamException.internal("Cannot read " + file.path(), e);
-      }
-    }
-    return 0;
   }
 
   /** A JSON-ready description: schema, vector fields, counts and indexes. */

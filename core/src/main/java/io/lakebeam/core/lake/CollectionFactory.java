@@ -7,13 +7,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
@@ -171,18 +174,26 @@ final class CollectionFactory {
           rejected.get(0).reason(),
           strict ? " (strict mode: fix or remove the files, or register without strict)" : "");
     }
+    VectorInference.addInferred(lake.io(), schema, nameMapping, dataFiles, props);
     lake.ensureNamespace(id.namespace());
-    Table table =
-        lake.catalog()
-            .buildTable(id, schema)
-            .withPartitionSpec(PartitionSpec.unpartitioned())
-            .withProperties(props)
-            .create();
-    Collection collection = new Collection(lake, name, table);
-    org.apache.iceberg.AppendFiles append = table.newAppend();
-    dataFiles.forEach(append::appendFile);
-    append.commit();
-    collection.inferVectorFields();
+    // One commit: the table, its properties and its files appear together or not at all, so a
+    // crash or a failure leaves no half-made collection in the way of a second attempt.
+    try {
+      Transaction create =
+          lake.catalog()
+              .buildTable(id, schema)
+              .withPartitionSpec(PartitionSpec.unpartitioned())
+              .withProperties(props)
+              .createTransaction();
+      AppendFiles append = create.newAppend();
+      dataFiles.forEach(append::appendFile);
+      append.commit();
+      create.commitTransaction();
+    } catch (AlreadyExistsException e) {
+      throw LakebeamException.alreadyExists(
+          "Collection '%s' already exists (created concurrently); use refresh, or drop it first",
+          name);
+    }
     long rows = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     return new ExternalFiles.Result(name, dataFiles.size(), 0, rows, rejected);
   }
