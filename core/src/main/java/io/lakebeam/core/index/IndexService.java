@@ -215,12 +215,17 @@ public final class IndexService implements Closeable {
           List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
           List<IndexManifest.SegmentRef> keep = new ArrayList<>();
           List<String> rebuild = new ArrayList<>(added);
+          Set<String> readded = // external files overwritten in place: their positions moved
+              collection.isExternal()
+                  ? ReaddedFiles.since(collection.table(), old.snapshotId())
+                  : Set.of();
           for (IndexManifest.SegmentRef s : carried.segments()) {
             long liveFiles = s.files().stream().filter(state::isLive).count();
             if (liveFiles == 0) {
               continue; // every row of the segment is gone
             }
-            if (liveFiles * 2 < s.files().size()) {
+            if (liveFiles * 2 < s.files().size()
+                || s.files().stream().anyMatch(readded::contains)) {
               s.files().stream().filter(state::isLive).forEach(rebuild::add);
             } else {
               keep.add(s);
