@@ -58,4 +58,32 @@ class ExternalSourceActionTest {
       assertThat(ok).containsEntry("added_files", 1);
     }
   }
+
+  @Test
+  void refreshServesTheNewRowsOfAFileOverwrittenInPlace() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path a = ParquetFixtures.write(data.resolve("a.parquet"), 0, 20, 8, 1);
+    try (FlightFixture f = FlightFixture.startAllowing(dir, List.of(data.toString()))) {
+      f.action("create_external_collection", Map.of("collection", "ext", "src", data.toString()));
+      f.action("create_index", Map.of("collection", "ext"));
+      Map<String, Object> t =
+          FlightFixture.searchTicket("ext", List.of(ParquetFixtures.vector(1, 4, 8)), 1);
+      t.put("output_fields", List.of("text"));
+      assertThat(f.search(t))
+          .singleElement()
+          .satisfies(r -> assertThat(r).containsEntry("text", "row 4"));
+
+      Path next = ParquetFixtures.write(dir.resolve("next.parquet"), 100, 30, 8, 5);
+      Files.move(next, a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Map<String, Object> refreshed = f.action("refresh", Map.of("collection", "ext"));
+      assertThat(refreshed).containsEntry("added_files", 1).containsEntry("removed_files", 1);
+
+      Map<String, Object> q =
+          FlightFixture.searchTicket("ext", List.of(ParquetFixtures.vector(5, 4, 8)), 1);
+      q.put("output_fields", List.of("text"));
+      assertThat(f.search(q))
+          .singleElement()
+          .satisfies(r -> assertThat(r).containsEntry("text", "row 104"));
+    }
+  }
 }
