@@ -55,6 +55,7 @@ class SourceConfinementTest {
       assertRefused(lake, outside.toString());
       assertRefused(lake, "/");
       assertRefused(lake, "/**");
+      assertRefused(lake, "*");
       assertRefused(lake, "file:" + outside.resolve("passwd"));
       assertRefused(lake, "file://" + outside + "/*");
       assertRefused(lake, data + "/../outside/passwd");

@@ -91,12 +91,13 @@ public final class SourceRoots {
     }
     String s = stripFileScheme(src);
     int glob = firstGlobChar(s);
-    String literal = glob < 0 ? s : s.substring(0, Math.max(s.lastIndexOf('/', glob), 0));
-    String pattern = glob < 0 ? "" : s.substring(s.lastIndexOf('/', glob) + 1);
+    int slash = glob < 0 ? s.length() : s.lastIndexOf('/', glob);
+    String literal = slash < 0 ? "." : slash == 0 ? "/" : s.substring(0, slash);
+    String pattern = glob < 0 ? "" : s.substring(slash + 1);
     if (Arrays.asList(pattern.split("/")).contains("..")) {
       throw refused(src);
     }
-    Path base = Paths.get(literal.isEmpty() ? "." : literal).toAbsolutePath().normalize();
+    Path base = Paths.get(literal).toAbsolutePath().normalize();
     if (!underLocalRoot(base, false) || !underLocalRoot(realPathOrSelf(base), true)) {
       throw refused(src);
     }
