@@ -75,12 +75,19 @@ class ExternalSourceActionTest {
 
       Path next = ParquetFixtures.write(dir.resolve("next.parquet"), 100, 30, 8, 5);
       Files.move(next, a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Map<String, Object> read = Map.of("type", "read", "collection", "ext");
+      assertFlightError(
+          () -> f.get(FlightFixture.ticket(read)),
+          FlightStatusCode.INVALID_ARGUMENT,
+          "changed or disappeared since it was registered",
+          "refresh 'ext'");
       Map<String, Object> refreshed = f.action("refresh", Map.of("collection", "ext"));
       assertThat(refreshed).containsEntry("added_files", 1).containsEntry("removed_files", 1);
 
       Map<String, Object> q =
           FlightFixture.searchTicket("ext", List.of(ParquetFixtures.vector(5, 4, 8)), 1);
       q.put("output_fields", List.of("text"));
+      assertThat(f.get(FlightFixture.ticket(read))).hasSize(30);
       assertThat(f.search(q))
           .singleElement()
           .satisfies(r -> assertThat(r).containsEntry("text", "row 104"));

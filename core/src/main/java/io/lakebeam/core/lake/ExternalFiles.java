@@ -210,6 +210,30 @@ public final class ExternalFiles {
     }
   }
 
+  /**
+   * Fails when an external file no longer has the size it was registered with (it was overwritten
+   * in place), instead of reading rows that do not match the table's metadata.
+   *
+   * <pre>{@code
+   * ExternalFiles.checkUnchanged(lake.io(), dataFile, "docs");
+   * }</pre>
+   */
+  public static void checkUnchanged(FileIO io, DataFile file, String collection) {
+    String path = file.path().toString();
+    long now;
+    try {
+      now = io.newInputFile(path).getLength();
+    } catch (RuntimeException e) {
+      now = -1;
+    }
+    if (now != file.fileSizeInBytes()) {
+      throw LakebeamException.invalid(
+          "Cannot read %s: it changed or disappeared since it was registered; refresh '%s' to"
+              + " register it again",
+          path, collection);
+    }
+  }
+
   static boolean compatible(Type expected, Type actual) {
     if (expected.isListType() && actual.isListType()) {
       return compatible(expected.asListType().elementType(), actual.asListType().elementType());
