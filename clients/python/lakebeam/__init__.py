@@ -8,6 +8,8 @@ Examples
 [pyarrow.Table ...]
 """
 
+import os
+
 from lakebeam.client import DEFAULT_URI, LakebeamClient
 from lakebeam.collection import Collection
 from lakebeam.context import Citation, ContextPackage
@@ -45,7 +47,29 @@ __all__ = [
 
 
 def connect(
-    uri: str = DEFAULT_URI, *, token: str | None = None, timeout: float | None = None
+    uri: str = DEFAULT_URI,
+    *,
+    token: str | None = None,
+    timeout: float | None = None,
+    tls_root_certs: str | bytes | os.PathLike[str] | None = None,
+    cert_chain: str | bytes | os.PathLike[str] | None = None,
+    private_key: str | bytes | os.PathLike[str] | None = None,
+    disable_server_verification: bool = False,
 ) -> LakebeamClient:
-    """Return a :class:`LakebeamClient` for ``uri`` (LanceDB-style spelling)."""
-    return LakebeamClient(uri, token=token, timeout=timeout)
+    """Return a :class:`LakebeamClient` for ``uri`` (LanceDB-style spelling).
+
+    Examples
+    --------
+    >>> import lakebeam
+    >>> client = lakebeam.connect("grpc+tls://lake.example.com:8815",  # doctest: +SKIP
+    ...                           tls_root_certs="server-cert.pem", token="s3cret")
+    """
+    return LakebeamClient(
+        uri,
+        token=token,
+        timeout=timeout,
+        tls_root_certs=tls_root_certs,
+        cert_chain=cert_chain,
+        private_key=private_key,
+        disable_server_verification=disable_server_verification,
+    )

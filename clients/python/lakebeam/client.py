@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.flight as flight
 
 from lakebeam import protocol
-from lakebeam.connection import Connection
+from lakebeam.connection import Connection, PemSource
 from lakebeam.context import ContextPackage
 from lakebeam.errors import InvalidArgumentError
 from lakebeam.reader import DEFAULT_MAX_WORKERS, ReadPlan
@@ -47,6 +47,13 @@ class LakebeamClient:
         Seconds each call may take; no limit when omitted.
     max_workers : int, default 8
         Endpoints :meth:`query` and :meth:`read_batches` read at once.
+    tls_root_certs : str, bytes or path, optional
+        For ``grpc+tls://``: PEM certificates to trust, as text or a file path (a server started
+        with ``--tls-cert`` on a self-signed certificate needs it); the system's roots otherwise.
+    cert_chain, private_key : str, bytes or path, optional
+        This client's PEM certificate and key, for a server started with ``--tls-client-ca``.
+    disable_server_verification : bool, default False
+        Skip the server certificate check (testing only).
 
     Examples
     --------
@@ -67,11 +74,23 @@ class LakebeamClient:
         token: str | None = None,
         timeout: float | None = None,
         max_workers: int = DEFAULT_MAX_WORKERS,
+        tls_root_certs: PemSource | None = None,
+        cert_chain: PemSource | None = None,
+        private_key: PemSource | None = None,
+        disable_server_verification: bool = False,
     ) -> None:
         if token is None:
             token = os.environ.get("LAKEBEAM_TOKEN") or None
         self._max_workers = protocol.check_int(max_workers, what="max_workers", minimum=1)
-        self._connection = Connection(uri, token=token, timeout=timeout)
+        self._connection = Connection(
+            uri,
+            token=token,
+            timeout=timeout,
+            tls_root_certs=tls_root_certs,
+            cert_chain=cert_chain,
+            private_key=private_key,
+            disable_server_verification=disable_server_verification,
+        )
 
     @property
     def uri(self) -> str:

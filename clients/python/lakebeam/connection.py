@@ -6,9 +6,10 @@ A :class:`Connection` is safe to use from several threads at once, as a ``Flight
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Union
 
 import pyarrow as pa
 import pyarrow.flight as flight
@@ -19,6 +20,24 @@ from lakebeam.errors import translating_errors
 __all__ = ["Connection", "normalise_uri"]
 
 _REUSE_CONNECTION = "arrow-flight-reuse-connection://?"
+
+PemSource = Union[str, bytes, "os.PathLike[str]"]
+"""PEM text (``bytes``, or ``str`` starting with ``-----BEGIN``) or the path of a PEM file."""
+
+
+def read_pem(source: PemSource | None, *, what: str) -> bytes | None:
+    """Return the PEM bytes of ``source``: PEM content as given, or the file it names."""
+    if source is None:
+        return None
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str) and source.lstrip().startswith("-----BEGIN"):
+        return source.encode()
+    try:
+        with open(os.fspath(source), "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise ValueError(f"Cannot read {what} {source!r}: {exc.strerror}; give a PEM file") from exc
 
 
 def normalise_uri(uri: str) -> str:
@@ -40,18 +59,43 @@ class Connection:
         Sent as ``authorization: Bearer <token>`` on every call.
     timeout : float, optional
         Seconds each call may take; no limit when omitted.
+    tls_root_certs : str, bytes or path, optional
+        For ``grpc+tls://``: the PEM certificates to trust (e.g. a self-signed server
+        certificate); the system's roots when omitted.
+    cert_chain, private_key : str, bytes or path, optional
+        For a server started with ``--tls-client-ca`` (mutual TLS): this client's PEM
+        certificate and key.
+    disable_server_verification : bool, default False
+        Accept any server certificate (testing only: anyone in between can read the token).
     """
 
-    def __init__(self, uri: str, *, token: str | None = None, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        token: str | None = None,
+        timeout: float | None = None,
+        tls_root_certs: PemSource | None = None,
+        cert_chain: PemSource | None = None,
+        private_key: PemSource | None = None,
+        disable_server_verification: bool = False,
+    ) -> None:
         if timeout is not None and not timeout > 0:
             raise ValueError(
                 f"Cannot use timeout {timeout!r}: it must be a positive number of seconds"
             )
         self.uri = normalise_uri(uri)
+        self._tls = _tls_options(
+            self.uri,
+            tls_root_certs=tls_root_certs,
+            cert_chain=cert_chain,
+            private_key=private_key,
+            disable_server_verification=disable_server_verification,
+        )
         headers = [] if token is None else [(b"authorization", f"Bearer {token}".encode())]
         self.options = flight.FlightCallOptions(headers=headers, timeout=timeout)
         with translating_errors(self.uri):
-            self._client = flight.connect(self.uri)
+            self._client = flight.connect(self.uri, **self._tls)
         self._others: dict[str, flight.FlightClient] = {}
         self._lock = threading.Lock()
 
@@ -130,8 +174,39 @@ class Connection:
             return self._client
         with self._lock:
             if uris[0] not in self._others:
-                self._others[uris[0]] = flight.connect(uris[0])
+                tls = self._tls if uris[0].startswith("grpc+tls") else {}
+                self._others[uris[0]] = flight.connect(uris[0], **tls)
             return self._others[uris[0]]
+
+
+def _tls_options(
+    uri: str,
+    *,
+    tls_root_certs: PemSource | None,
+    cert_chain: PemSource | None,
+    private_key: PemSource | None,
+    disable_server_verification: bool,
+) -> dict[str, Any]:
+    """The ``flight.connect`` keyword arguments for TLS; none for a plaintext URI."""
+    asked = tls_root_certs is not None or cert_chain is not None or private_key is not None
+    if not uri.startswith("grpc+tls://"):
+        if asked or disable_server_verification:
+            raise ValueError(
+                f"Cannot use TLS options with {uri}: connect to 'grpc+tls://host:port' instead"
+            )
+        return {}
+    if (cert_chain is None) != (private_key is None):
+        raise ValueError("Cannot use a client certificate without its key: give both "
+                         "cert_chain and private_key")
+    options: dict[str, Any] = {}
+    if tls_root_certs is not None:
+        options["tls_root_certs"] = read_pem(tls_root_certs, what="tls_root_certs")
+    if cert_chain is not None:
+        options["cert_chain"] = read_pem(cert_chain, what="cert_chain")
+        options["private_key"] = read_pem(private_key, what="private_key")
+    if disable_server_verification:
+        options["disable_server_verification"] = True
+    return options
 
 
 def _location_uri(location: Any) -> str:

@@ -32,6 +32,35 @@ final class ServeCommand implements Callable<Integer> {
   String token;
 
   @Option(
+      names = "--auth-config",
+      paramLabel = "FILE",
+      description =
+          "JSON file of tokens with read/write/admin per namespace, reloaded when it changes"
+              + " (see docs/configuration.md); the --token stays an admin of every namespace")
+  Path authConfig;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "PEM certificate chain: serve grpc+tls:// (needs --tls-key)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PKCS#8 PEM private key")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description = "PEM CA certificates: mutual TLS, only clients with a certificate they signed")
+  Path tlsClientCa;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "Allow a non-loopback --host without TLS or without a token (refused by default)")
+  boolean insecure;
+
+  @Option(
       names = "--memory",
       description =
           "Heap budget for loaded indexes (e.g. 2g, 512m): full vectors or quantized codes;"
@@ -71,9 +100,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     String t = token != null ? token : System.getenv("LAKEBEAM_TOKEN");
     DiskCache cache = DiskCache.configureShared(diskCache, diskCacheSize);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException(
+          "Cannot serve TLS with only one of --tls-cert and --tls-key: give both");
+    }
     try (Lakehouse lake = lakehouse.open(allowSources);
-        LakebeamFlightServer server =
-            LakebeamFlightServer.builder(lake).host(host).port(port).token(t).build().start()) {
+        LakebeamFlightServer server = server(lake, t).start()) {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
@@ -100,5 +132,20 @@ final class ServeCommand implements Callable<Integer> {
       server.awaitTermination();
     }
     return 0;
+  }
+
+  private LakebeamFlightServer server(Lakehouse lake, String token) {
+    LakebeamFlightServer.Builder b =
+        LakebeamFlightServer.builder(lake).host(host).port(port).token(token).insecure(insecure);
+    if (authConfig != null) {
+      b.authConfig(authConfig);
+    }
+    if (tlsCert != null) {
+      b.tls(tlsCert, tlsKey);
+    }
+    if (tlsClientCa != null) {
+      b.tlsClientCa(tlsClientCa);
+    }
+    return b.build();
   }
 }

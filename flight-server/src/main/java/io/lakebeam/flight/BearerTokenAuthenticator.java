@@ -1,21 +1,21 @@
 package io.lakebeam.flight;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.function.Supplier;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
 
 /**
- * Accepts calls that carry {@code authorization: Bearer <token>} with the configured token. The
- * scheme name is case-insensitive (RFC 7235); the token is compared in constant time.
+ * Accepts calls that carry {@code authorization: Bearer <token>} with a token of the current {@link
+ * AccessConfig}; the call's peer identity is the token's name. The scheme name is case-insensitive
+ * (RFC 7235); tokens are compared by their SHA-256 digests.
  */
 final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
   private static final String SCHEME = "Bearer ";
-  private final byte[] expected;
+  private final Supplier<AccessConfig> tokens;
 
-  BearerTokenAuthenticator(String token) {
-    this.expected = token.getBytes(StandardCharsets.UTF_8);
+  BearerTokenAuthenticator(Supplier<AccessConfig> tokens) {
+    this.tokens = tokens;
   }
 
   @Override
@@ -33,10 +33,11 @@ final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
               "Cannot authenticate: the authorization header must read 'Bearer <token>'")
           .toRuntimeException();
     }
-    byte[] given = value.substring(SCHEME.length()).getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(expected, given)) {
+    AccessConfig.Principal p = tokens.get().byToken(value.substring(SCHEME.length()));
+    if (p == null) {
       throw CallStatus.UNAUTHENTICATED.withDescription("Wrong token").toRuntimeException();
     }
-    return () -> "token";
+    String name = p.name();
+    return () -> name;
   }
 }

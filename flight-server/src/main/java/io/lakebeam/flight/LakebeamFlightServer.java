@@ -2,10 +2,13 @@ package io.lakebeam.flight;
 
 import io.lakebeam.core.lake.Lakehouse;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -34,7 +37,12 @@ public final class LakebeamFlightServer implements AutoCloseable {
   private final LakebeamProducer producer;
   private final String host;
 
-  private LakebeamFlightServer(Builder b) {
+  private final boolean tls;
+
+  private LakebeamFlightServer(Builder b) throws IOException {
+    Supplier<AccessConfig> tokens = b.tokens();
+    this.tls = b.tlsCert != null;
+    BindCheck.check(b.host, tls, tokens != null, b.insecure);
     this.allocator = new RootAllocator(Long.MAX_VALUE);
     this.host = b.host;
     // Our own executor for the producer's work (DoGet/DoPut bodies), so that close() can wait for
@@ -48,12 +56,20 @@ public final class LakebeamFlightServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.producer = new LakebeamProducer(b.lake, allocator, b.refreshMillis);
+    this.producer =
+        new LakebeamProducer(b.lake, allocator, b.refreshMillis, new Authorizer(tokens));
+    Location location =
+        tls ? Location.forGrpcTls(b.host, b.port) : Location.forGrpcInsecure(b.host, b.port);
     FlightServer.Builder fb =
-        FlightServer.builder(allocator, Location.forGrpcInsecure(b.host, b.port), producer)
-            .executor(executor);
-    if (b.token != null && !b.token.isEmpty()) {
-      fb.headerAuthenticator(new BearerTokenAuthenticator(b.token));
+        FlightServer.builder(allocator, location, producer).executor(executor);
+    if (tls) {
+      fb.useTls(b.tlsCert.toFile(), b.tlsKey.toFile());
+      if (b.tlsClientCa != null) {
+        fb.useMTlsClientVerification(b.tlsClientCa.toFile());
+      }
+    }
+    if (tokens != null) {
+      fb.headerAuthenticator(new BearerTokenAuthenticator(tokens));
     }
     this.server = fb.build();
   }
@@ -62,12 +78,20 @@ public final class LakebeamFlightServer implements AutoCloseable {
     return new Builder(lake);
   }
 
-  /** Options of a server; defaults: host 127.0.0.1, port 8815, no token, 1 s metadata refresh. */
+  /**
+   * Options of a server; defaults: host 127.0.0.1, port 8815, no TLS, no token, 1 s metadata
+   * refresh. A host other than loopback needs TLS and a token, or {@link #insecure}.
+   */
   public static final class Builder {
     private final Lakehouse lake;
     private String host = "127.0.0.1";
     private int port = 8815;
     private String token;
+    private Path authConfig;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsClientCa;
+    private boolean insecure;
     private long refreshMillis = 1000;
 
     private Builder(Lakehouse lake) {
@@ -88,9 +112,40 @@ public final class LakebeamFlightServer implements AutoCloseable {
       return this;
     }
 
-    /** Requires {@code authorization: Bearer <token>} on every call when non-empty. */
+    /**
+     * Requires {@code authorization: Bearer <token>} on every call when non-empty; this token is an
+     * admin of every namespace (beside those of {@link #authConfig}).
+     */
     public Builder token(String token) {
       this.token = token;
+      return this;
+    }
+
+    /**
+     * Tokens with {@code read}/{@code write}/{@code admin} per namespace from a JSON file, reloaded
+     * when it changes (see docs/configuration.md, <em>Tokens and roles</em>); default none.
+     */
+    public Builder authConfig(Path file) {
+      this.authConfig = file;
+      return this;
+    }
+
+    /** Serves {@code grpc+tls://} with a PEM certificate chain and PKCS#8 PEM private key. */
+    public Builder tls(Path certChain, Path privateKey) {
+      this.tlsCert = readable(certChain, "TLS certificate chain");
+      this.tlsKey = readable(privateKey, "TLS private key");
+      return this;
+    }
+
+    /** Mutual TLS: accepts only clients whose certificate this PEM CA bundle signed. */
+    public Builder tlsClientCa(Path caCerts) {
+      this.tlsClientCa = readable(caCerts, "TLS client CA");
+      return this;
+    }
+
+    /** Allows a non-loopback host without TLS or without a token (default false). */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
       return this;
     }
 
@@ -100,8 +155,38 @@ public final class LakebeamFlightServer implements AutoCloseable {
       return this;
     }
 
+    /** Builds the server; fails on a non-loopback host without TLS and tokens (unless insecure). */
     public LakebeamFlightServer build() {
-      return new LakebeamFlightServer(this);
+      if (tlsClientCa != null && tlsCert == null) {
+        throw new IllegalArgumentException(
+            "Cannot verify client certificates without TLS: add --tls-cert FILE --tls-key FILE");
+      }
+      try {
+        return new LakebeamFlightServer(this);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("Cannot set up TLS: " + e.getMessage(), e);
+      }
+    }
+
+    /** The tokens the server accepts, or null for a server without authentication. */
+    private Supplier<AccessConfig> tokens() {
+      String admin = token == null || token.isEmpty() ? null : token;
+      if (authConfig != null) {
+        return AccessConfigFile.load(authConfig, admin);
+      }
+      if (admin != null) {
+        AccessConfig config = AccessConfig.adminToken(admin);
+        return () -> config;
+      }
+      return null;
+    }
+
+    private static Path readable(Path file, String what) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException(
+            "Cannot read the " + what + " " + file + ": give a readable PEM file");
+      }
+      return file;
     }
   }
 
@@ -116,7 +201,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
   }
 
   public String uri() {
-    return "grpc://" + host + ":" + port();
+    return (tls ? "grpc+tls://" : "grpc://") + host + ":" + port();
   }
 
   public void awaitTermination() throws InterruptedException {

@@ -34,9 +34,12 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   private final Actions actions;
   private final IndexWarmup warmup;
   private final int defaultSplits;
+  private final Authorizer access;
 
-  LakebeamProducer(Lakehouse lake, BufferAllocator allocator, long refreshMillis) {
+  LakebeamProducer(
+      Lakehouse lake, BufferAllocator allocator, long refreshMillis, Authorizer access) {
     this.lake = lake;
+    this.access = access;
     this.allocator = allocator;
     this.collections = new CollectionCache(lake, refreshMillis);
     this.warmup =
@@ -51,6 +54,9 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
     try {
       for (String name : lake.listCollections()) {
+        if (!access.canRead(context, name)) {
+          continue;
+        }
         Collection c = collections.get(name);
         FlightDescriptor d = FlightDescriptor.path(name);
         listener.onNext(ReadStream.plan(c, Json.parse(null, "listing"), d, 1));
@@ -67,6 +73,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       Json cmd = command(descriptor);
       String type = cmd.has("type") ? cmd.string("type") : "read";
       checkType(type);
+      access.check(context, type, cmd.string("collection"));
       Collection c = collections.get(cmd.string("collection"));
       switch (type) {
         case "read":
@@ -105,6 +112,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       Json t = Json.parse(ticket.getBytes(), "ticket");
       String type = t.string("type");
       checkType(type);
+      access.check(context, type, t.string("collection"));
       Collection c = collections.get(t.string("collection"));
       switch (type) {
         case "search" -> SearchStream.run(c, t, allocator, listener);
@@ -134,6 +142,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
                       + " command {\"type\": \"insert\", \"collection\": \"docs\"}")
               .toRuntimeException();
         }
+        access.check(context, "insert", cmd.string("collection"));
         Collection c = collections.get(cmd.string("collection"));
         Map<String, Object> result = Inserts.write(c, stream);
         collections.fresh(c.name());
@@ -152,10 +161,13 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   @Override
   public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
     try {
+      Json body = Json.parse(action.getBody(), "action '" + action.getType() + "' body");
+      access.checkAction(context, action.getType(), body);
+      // list_collections lists only what the caller may read
       Object result =
-          actions.run(
-              action.getType(),
-              Json.parse(action.getBody(), "action '" + action.getType() + "' body"));
+          action.getType().equals("list_collections")
+              ? Map.of("collections", readable(context, lake.listCollections()))
+              : actions.run(action.getType(), body);
       listener.onNext(new Result(Json.bytes(result)));
       listener.onCompleted();
     } catch (Throwable t) {
@@ -167,6 +179,10 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   public void listActions(CallContext context, StreamListener<ActionType> listener) {
     Actions.TYPES.forEach(listener::onNext);
     listener.onCompleted();
+  }
+
+  private List<String> readable(CallContext context, List<String> names) {
+    return names.stream().filter(n -> access.canRead(context, n)).toList();
   }
 
   /** Loads and warms every index in the background (at server start). */
