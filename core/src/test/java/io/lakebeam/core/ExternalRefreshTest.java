@@ -1,6 +1,7 @@
 package io.lakebeam.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakebeam.core.index.IndexParams;
 import io.lakebeam.core.index.SearchHit;
@@ -73,6 +74,12 @@ class ExternalRefreshTest {
           .satisfies(v -> assertThat(((Object[]) v)[0].toString()).isEqualTo("row 0"));
 
       overwrite(a, 100, 30, 5); // new rows, new size, same path
+      float[] row25 = ParquetFixtures.vector(5, 25, DIM);
+      SearchRequest query = new SearchRequest(null, new float[][] {row25}, 40, 0, null);
+      // before the refresh: a clear error, not rows at positions of the old bytes
+      assertThatThrownBy(() -> lake.indexes().search(c, query))
+          .hasMessageContaining("changed or disappeared since it was registered")
+          .hasMessageContaining("refresh 'ext'");
       ExternalFiles.Result r = c.refreshExternal();
       assertThat(r.addedFiles()).isEqualTo(1);
       assertThat(r.removedFiles()).isEqualTo(1);
@@ -84,11 +91,7 @@ class ExternalRefreshTest {
           .satisfies(b -> assertThat(b.mode()).isEqualTo("incremental"));
 
       // the index points at the new bytes, and cached columns are the new ones
-      float[] row25 = ParquetFixtures.vector(5, 25, DIM);
-      List<SearchHit> hits =
-          lake.indexes()
-              .search(c, new SearchRequest(null, new float[][] {row25}, 40, 0, null))
-              .get(0);
+      List<SearchHit> hits = lake.indexes().search(c, query).get(0);
       assertThat(hits.get(0).pos()).isEqualTo(25);
       assertThat(hits).hasSize(30);
       assertThat(lake.indexes().columnCache().columns(c.table(), file, List.of("text")))

@@ -3,6 +3,7 @@ package io.lakebeam.core.index;
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.filter.FilterParser;
 import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.lake.VectorField;
@@ -334,8 +335,19 @@ public final class IndexService implements Closeable {
       SearchExecution exec =
           new SearchExecution(
               table, state, index, field, metric, filter, filterColumns, columns, filters);
-      return runBatch(
-          exec, request.queries(), field.dimension(), request.topK(), Math.max(ef, request.topK()));
+      List<List<SearchHit>> hits =
+          runBatch(
+              exec,
+              request.queries(),
+              field.dimension(),
+              request.topK(),
+              Math.max(ef, request.topK()));
+      if (collection.isExternal()) {
+        Set<String> files = new HashSet<>();
+        hits.forEach(q -> q.forEach(h -> files.add(h.file())));
+        ExternalFiles.checkLocalUnchanged(state.files(), files, collection.name());
+      }
+      return hits;
     } finally {
       if (index != null) {
         index.release();

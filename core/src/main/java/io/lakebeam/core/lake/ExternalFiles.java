@@ -9,6 +9,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -227,11 +228,38 @@ public final class ExternalFiles {
       now = -1;
     }
     if (now != file.fileSizeInBytes()) {
-      throw LakebeamException.invalid(
-          "Cannot read %s: it changed or disappeared since it was registered; refresh '%s' to"
-              + " register it again",
-          path, collection);
+      throw changed(path, collection);
     }
+  }
+
+  /**
+   * {@link #checkUnchanged} for the local files among {@code paths} (a stat each, cheap enough for
+   * every search); object-storage files are checked on refresh and on batch reads only.
+   */
+  public static void checkLocalUnchanged(
+      Map<String, DataFile> registered, java.util.Collection<String> paths, String collection) {
+    for (String path : paths) {
+      DataFile file = registered.get(path);
+      if (file == null || SourceRoots.isObjectUri(path)) {
+        continue;
+      }
+      long now;
+      try {
+        now = Files.size(Paths.get(SourceRoots.stripFileScheme(path)));
+      } catch (IOException e) {
+        now = -1;
+      }
+      if (now != file.fileSizeInBytes()) {
+        throw changed(path, collection);
+      }
+    }
+  }
+
+  private static LakebeamException changed(String path, String collection) {
+    return LakebeamException.invalid(
+        "Cannot read %s: it changed or disappeared since it was registered; refresh '%s' to"
+            + " register it again",
+        path, collection);
   }
 
   static boolean compatible(Type expected, Type actual) {
