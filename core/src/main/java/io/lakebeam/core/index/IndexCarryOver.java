@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -249,13 +248,7 @@ final class IndexCarryOver {
         fileOf[o] = renumber[fileOf[o]];
       }
     }
-    String rowsPath =
-        table.location()
-            + "/lakebeam-index/"
-            + field
-            + "/segment-"
-            + UUID.randomUUID()
-            + "-carried.rows";
+    String rowsPath = IndexRegistry.newSegmentBase(table, field) + "-carried.rows";
     writeRows(table, new RowMap(files, fileOf, posOf), rowsPath);
     return new Carried(
         new IndexManifest.SegmentRef(
