@@ -28,10 +28,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def start_server() -> tuple[subprocess.Popen, str, str]:
+def start_server(corpus: str) -> tuple[subprocess.Popen, str, str]:
     lakehouse = tempfile.mkdtemp(prefix="lakebeam-ray-bench-")
     proc = subprocess.Popen(
-        [os.path.join(ROOT, "lakebeam"), "serve", "--lakehouse", lakehouse, "--port", "0"],
+        [os.path.join(ROOT, "lakebeam"), "serve", "--lakehouse", lakehouse, "--port", "0",
+         "--allow-source", os.path.abspath(corpus)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     for line in proc.stdout:
@@ -77,7 +78,7 @@ def main() -> int:
     proc = lakehouse = None
     uri = args.lakebeam
     if uri == "auto":
-        proc, uri, lakehouse = start_server()
+        proc, uri, lakehouse = start_server(corpus)
     ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False,
              configure_logging=False)
     ray.data.DataContext.get_current().enable_progress_bars = False

@@ -28,9 +28,10 @@ import pyarrow.parquet as pq
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def start_server() -> tuple[subprocess.Popen, str, str]:
+def start_server(corpus: str) -> tuple[subprocess.Popen, str, str]:
     lakehouse = tempfile.mkdtemp(prefix="lakebeam-read-bench-")
-    proc = subprocess.Popen([os.path.join(ROOT, "lakebeam"), "serve", "--lakehouse", lakehouse, "--port", "0"],
+    proc = subprocess.Popen([os.path.join(ROOT, "lakebeam"), "serve", "--lakehouse", lakehouse, "--port", "0",
+                             "--allow-source", os.path.abspath(corpus)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
         m = re.search(r"listening on (grpc://\S+)", line)
@@ -52,7 +53,7 @@ def main() -> int:
     proc, lakehouse = None, None
     uri = args.lakebeam
     if uri == "auto":
-        proc, uri, lakehouse = start_server()
+        proc, uri, lakehouse = start_server(args.corpus)
     try:
         client = fl.connect(uri)
         body = {"collection": "read_bench", "src": os.path.join(args.corpus, "*.parquet"), "strict": True}

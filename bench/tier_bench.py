@@ -192,7 +192,7 @@ class S3Proxy:
         return (f"warehouse=s3://lake/wh\ncatalog.type=jdbc\ncatalog.uri=jdbc:sqlite:{catalog_db}\n"
                 f"s3.endpoint={self.endpoint}\ns3.path-style-access=true\n"
                 f"s3.access-key-id={ACCESS_KEY}\ns3.secret-access-key={SECRET_KEY}\n"
-                "client.region=us-east-1\n")
+                "client.region=us-east-1\nlakebeam.allowed-sources=s3://data\n")
 
     def close(self) -> None:
         self.proc.terminate()

@@ -50,7 +50,9 @@ def start_server(launcher: str = LAUNCHER, timeout_s: float = 900, log=print):
     if not os.path.exists(launcher):
         raise FileNotFoundError(f"Cannot start Lakebeam: {launcher} does not exist yet")
     lakehouse = tempfile.mkdtemp(prefix="lakebeam-bench-")
-    proc = subprocess.Popen([launcher, "serve", "--lakehouse", lakehouse, "--port", "0"],
+    corpora = os.environ.get("LAKEBEAM_BENCH_DATA", os.path.join(os.path.dirname(launcher), "bench", "data"))
+    proc = subprocess.Popen([launcher, "serve", "--lakehouse", lakehouse, "--port", "0",
+                             "--allow-source", corpora],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     found: list[str] = []
     lines: list[str] = []

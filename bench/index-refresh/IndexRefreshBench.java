@@ -3,6 +3,7 @@ import io.lakebeam.core.index.IndexService;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.LakehouseConfig;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.read.DataFileReader;
 import java.nio.file.Files;
@@ -40,7 +41,10 @@ public class IndexRefreshBench {
     for (Path p : parts) {
       Files.createSymbolicLink(src.resolve(p.getFileName()), p);
     }
-    try (Lakehouse lake = Lakehouse.open(work.resolve("lake").toString())) {
+    // src/ links to the corpus files: both directories are allowed sources
+    List<String> roots = List.of(src.toString(), parts.get(0).getParent().toString());
+    try (Lakehouse lake =
+        Lakehouse.open(LakehouseConfig.of(work.resolve("lake").toString()).withAllowedSources(roots))) {
       ExternalFiles.Result reg =
           lake.createExternalCollection(
               "bench", src + "/*.parquet", Map.of("embedding", "float_vector(384)"), Metric.COSINE, true);

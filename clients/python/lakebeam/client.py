@@ -185,7 +185,9 @@ class LakebeamClient:
         collection_name : str
             Name of the new collection.
         src : str or path
-            A local path or glob, or an object-store URI such as ``"s3://b/p/*.parquet"``.
+            A local path or glob, or an object-store URI such as ``"s3://b/p/*.parquet"``,
+            under a root the server allows (``lakebeam serve --allow-source``; default its
+            warehouse), else ``InvalidArgumentError``.
         schema : dict or pyarrow.Schema, optional
             Column types; inferred from the files when omitted.
         metric : {"cosine", "dot", "l2"}, default "cosine"

@@ -89,8 +89,11 @@ def _launch(tmp_path_factory, *extra_args: str):
     if not launcher.exists():
         pytest.skip(f"no server launcher at {launcher}; set LAKEBEAM_TEST_SERVER=grpc://host:port")
     lakehouse = tmp_path_factory.mktemp("lakehouse")
+    # tests register Parquet files they write under their own tmp_path
+    sources = ["--allow-source", str(tmp_path_factory.getbasetemp())]
     return ServerProcess(
-        [str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0", *extra_args]
+        [str(launcher), "serve", "--lakehouse", str(lakehouse), "--port", "0", *sources,
+         *extra_args]
     )
 
 

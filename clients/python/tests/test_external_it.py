@@ -3,6 +3,7 @@
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from sample_docs import unique_name
 
@@ -82,3 +83,13 @@ def test_external_collection_refresh_picks_up_new_files(client, tmp_path):
     assert client.describe_collection(name)["row_count"] == 70
     assert client.drop_collection(name) == {"dropped": True}
     assert (tmp_path / "part-late.parquet").exists()  # never purged: the files are not ours
+
+
+def test_sources_outside_the_allowed_roots_are_refused_without_detail(client, tmp_path):
+    from lakebeam import InvalidArgumentError
+
+    for src in ("/etc/passwd", "/etc/no-such-file", "/", f"{tmp_path}/../../../../etc/*"):
+        with pytest.raises(InvalidArgumentError) as e:
+            client.create_external_collection(unique_name("outside"), src)
+        assert "is not under a source root this server allows" in str(e.value)
+        assert "root:" not in str(e.value) and "bash" not in str(e.value)

@@ -4,7 +4,9 @@ import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,9 +84,17 @@ final class CollectionCommand {
     @Option(names = "--strict", description = "Fail if any file is rejected")
     boolean strict;
 
+    @Option(
+        names = "--allow-source",
+        paramLabel = "DIR|s3://bucket/prefix",
+        description =
+            "A directory or prefix external files may come from; repeatable (default: the"
+                + " warehouse, plus lakebeam.allowed-sources of lakehouse.properties)")
+    List<String> allowSources = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
-      try (Lakehouse lake = lakehouse.open()) {
+      try (Lakehouse lake = lakehouse.open(allowSources)) {
         ExternalFiles.Result r =
             lake.createExternalCollection(
                 name, src, SchemaOption.parse(schema), Metric.parse(metric), strict);
@@ -132,9 +142,17 @@ final class CollectionCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Option(
+        names = "--allow-source",
+        paramLabel = "DIR|s3://bucket/prefix",
+        description =
+            "A directory or prefix external files may come from; repeatable (default: the"
+                + " warehouse, plus lakebeam.allowed-sources of lakehouse.properties)")
+    List<String> allowSources = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
-      try (Lakehouse lake = lakehouse.open()) {
+      try (Lakehouse lake = lakehouse.open(allowSources)) {
         Collection c = lake.collection(name);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("files", c.refreshExternal());

@@ -1,6 +1,7 @@
 package io.lakebeam.cli;
 
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.LakehouseConfig;
 import picocli.CommandLine.Option;
 
 /** The {@code --lakehouse} option shared by every command. */
@@ -21,5 +22,10 @@ final class LakehouseOption {
 
   Lakehouse open() {
     return Lakehouse.open(location());
+  }
+
+  /** Opens the lakehouse allowing external collections to read these roots too. */
+  Lakehouse open(java.util.List<String> allowedSources) {
+    return Lakehouse.open(LakehouseConfig.of(location()).withAllowedSources(allowedSources));
   }
 }

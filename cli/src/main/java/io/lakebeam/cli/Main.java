@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       MediaCommand.class,
       SearchCommand.class,
       ContextCommand.class,
+      MaintainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

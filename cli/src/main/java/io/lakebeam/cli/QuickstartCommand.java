@@ -2,6 +2,7 @@ package io.lakebeam.cli;
 
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.LakehouseConfig;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.embeddings.Models;
 import io.lakebeam.embeddings.OnnxTextEmbedder;
@@ -86,7 +87,9 @@ final class QuickstartCommand implements Callable<Integer> {
     List<Path> files = SampleParquet.write(data, passages, vectors, 4);
     step(
         "Wrote " + files.size() + " plain Parquet files to " + data + " (your existing lake data)");
-    try (Lakehouse lake = Lakehouse.open(dir.toString())) {
+    try (Lakehouse lake =
+        Lakehouse.open(
+            LakehouseConfig.of(dir.toString()).withAllowedSources(List.of(data.toString())))) {
       if (lake.hasCollection(COLLECTION)) {
         lake.dropCollection(COLLECTION, false);
       }

@@ -86,6 +86,14 @@ final class ServeCommand implements Callable<Integer> {
               + " of 20g and 80% of the directory's free space)")
   String diskCacheSize;
 
+  @Option(
+      names = "--allow-source",
+      paramLabel = "DIR|s3://bucket/prefix",
+      description =
+          "A directory or object-storage prefix that create_external_collection may read;"
+              + " repeatable (default: only the lakehouse's warehouse)")
+  java.util.List<String> allowSources = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (memory != null) {
@@ -98,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "Cannot serve TLS with only one of --tls-cert and --tls-key: give both");
     }
-    try (Lakehouse lake = lakehouse.open();
+    try (Lakehouse lake = lakehouse.open(allowSources);
         LakebeamFlightServer server = server(lake, t).start()) {
       Runtime.getRuntime()
           .addShutdownHook(
@@ -118,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
               + lake.listCollections().size()
               + " collections)");
       DiskCache.Stats disk = cache.stats();
+      System.out.println("External sources allowed under: " + lake.sourceRoots().roots());
       System.out.printf(
           "Disk cache: %s (budget %d bytes, %d in use)%n",
           disk.dir(), disk.budgetBytes(), disk.usedBytes());

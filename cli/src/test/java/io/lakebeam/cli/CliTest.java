@@ -46,6 +46,10 @@ class CliTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     ParquetFixtures.write(data.resolve("a.parquet"), 0, 40, 8, 1);
     String lake = dir.resolve("lake").toString();
+    Run refused =
+        run("collection", "create-external", "docs", "--lakehouse", lake, "--src", data.toString());
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("is not under a source root this server allows");
     Run created =
         run(
             "collection",
@@ -55,6 +59,8 @@ class CliTest {
             lake,
             "--src",
             data + "/*.parquet",
+            "--allow-source",
+            data.toString(),
             "--schema",
             "text=string,embedding=float_vector(8)");
     assertThat(created.code()).as(created.err()).isZero();
@@ -91,7 +97,15 @@ class CliTest {
     assertThat(listed.out().trim()).isEqualTo("docs");
 
     ParquetFixtures.write(data.resolve("b.parquet"), 40, 10, 8, 2);
-    Run refreshed = run("collection", "refresh", "docs", "--lakehouse", lake);
+    Run refreshed =
+        run(
+            "collection",
+            "refresh",
+            "docs",
+            "--lakehouse",
+            lake,
+            "--allow-source",
+            data.toString());
     assertThat(refreshed.out())
         .contains("\"addedFiles\" : 1")
         .contains("\"mode\" : \"incremental\"");

@@ -9,6 +9,7 @@ import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.LakehouseConfig;
 import io.lakebeam.core.lake.Metric;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ExternalCollectionTest {
     ParquetFixtures.write(data.resolve("b.parquet"), 50, 50, DIM, 2);
     Files.writeString(data.resolve("junk.parquet"), "this is not parquet");
     writeWrongType(data.resolve("wrongtype.parquet"));
-    try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
+    try (Lakehouse lake = open()) {
       // no schema mapping: vector dimension inferred from the data
       ExternalFiles.Result r =
           lake.createExternalCollection("ext", data + "/*.parquet", null, Metric.COSINE, false);
@@ -89,7 +90,7 @@ class ExternalCollectionTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     ParquetFixtures.write(data.resolve("a.parquet"), 0, 10, DIM, 1);
     Files.writeString(data.resolve("junk.parquet"), "junk");
-    try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
+    try (Lakehouse lake = open()) {
       String glob = data + "/*.parquet";
       assertThatThrownBy(() -> lake.createExternalCollection("s", glob, null, Metric.COSINE, true))
           .hasMessageContaining("junk.parquet")
@@ -131,7 +132,7 @@ class ExternalCollectionTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     ParquetFixtures.write(data.resolve("a.parquet"), 0, 30, DIM, 1);
     ParquetFixtures.write(data.resolve("b.parquet"), 30, 5, DIM + 2, 2);
-    try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
+    try (Lakehouse lake = open()) {
       lake.createExternalCollection(
           "ext", data + "/*.parquet", Map.of("embedding", "float_vector(8)"), Metric.COSINE, true);
       Collection c = lake.collection("ext");
@@ -159,5 +160,12 @@ class ExternalCollectionTest {
       r.setField("embedding", "oops");
       w.add(r);
     }
+  }
+
+  /** The test's lakehouse, allowed to read the test's directory. */
+  private Lakehouse open() {
+    return Lakehouse.open(
+        LakehouseConfig.of(dir.resolve("lake").toString())
+            .withAllowedSources(List.of(dir.toString())));
   }
 }

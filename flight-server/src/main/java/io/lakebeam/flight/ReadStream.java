@@ -3,6 +3,7 @@ package io.lakebeam.flight;
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.filter.FilterParser;
 import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.read.DataFileReader;
 import io.lakebeam.core.read.TableState;
 import java.io.IOException;
@@ -157,6 +158,9 @@ final class ReadStream {
               "Cannot read file %s: it is not part of snapshot %d of '%s'; tickets are opaque,"
                   + " plan the read again with GetFlightInfo",
               file, snapshotId, c.name());
+        }
+        if (c.isExternal()) {
+          ExternalFiles.checkUnchanged(c.lakehouse().io(), state.files().get(file), c.name());
         }
         BitSet deleted = state.deletedPositions(file);
         if (deleted == null && evaluator == null && limit == Integer.MAX_VALUE) {

@@ -87,6 +87,16 @@ final class FlightFixture implements AutoCloseable {
     return start(dir, b -> {});
   }
 
+  /** Starts a server whose external collections may read these roots. */
+  static FlightFixture startAllowing(Path dir, List<String> allowedSources) throws Exception {
+    Lakehouse lake =
+        Lakehouse.open(
+            io.lakebeam.core.lake.LakehouseConfig.of(dir.resolve("lake").toString())
+                .withAllowedSources(allowedSources));
+    return new FlightFixture(
+        lake, LakebeamFlightServer.builder(lake).port(0).build().start(), new CallOption[0]);
+  }
+
   /** Starts a server configured by {@code configure}; {@code options} go with every helper call. */
   static FlightFixture start(
       Path dir, Consumer<LakebeamFlightServer.Builder> configure, CallOption... options)

@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -140,11 +139,24 @@ final class IndexCarryOver {
     boolean[] moved = new boolean[names.size()];
     for (RewriteLineage step : steps) {
       Map<String, RewriteLineage.Entry> bySource = new HashMap<>();
+      Map<String, Set<String>> sourcesOf = new HashMap<>();
       step.files().forEach(e -> bySource.put(e.source(), e));
+      step.files()
+          .forEach(
+              e -> sourcesOf.computeIfAbsent(e.target(), t -> new HashSet<>()).add(e.source()));
+      Set<String> mine = new HashSet<>(names);
       for (int f = 0; f < names.size(); f++) {
         RewriteLineage.Entry e = bySource.get(names.get(f));
         if (e == null) {
           continue;
+        }
+        if (!mine.containsAll(sourcesOf.get(e.target()))) {
+          LOG.info(
+              "Segment {}: {} also holds rows of files outside it (a compaction merged them);"
+                  + " its files are re-indexed",
+              ref.graphPath(),
+              e.target());
+          return null;
         }
         for (int o : byFile[f]) {
           if (fileOf[o] == RowMap.DEAD) {
@@ -170,6 +182,23 @@ final class IndexCarryOver {
         moved[f] = true;
       }
     }
+    // A compaction maps several files to one target: one file index per distinct name.
+    Map<String, Integer> unique = new java.util.LinkedHashMap<>();
+    int[] uniqueOf = new int[names.size()];
+    for (int f = 0; f < names.size(); f++) {
+      uniqueOf[f] = unique.computeIfAbsent(names.get(f), k -> unique.size());
+    }
+    boolean[] movedUnique = new boolean[unique.size()];
+    for (int f = 0; f < names.size(); f++) {
+      movedUnique[uniqueOf[f]] |= moved[f];
+    }
+    for (int o = 0; o < n; o++) {
+      if (fileOf[o] != RowMap.DEAD) {
+        fileOf[o] = uniqueOf[fileOf[o]];
+      }
+    }
+    names = new ArrayList<>(unique.keySet());
+    moved = movedUnique;
     // Keep the files that still hold a row of the segment, renumbered in order.
     int[] renumber = new int[names.size()];
     java.util.Arrays.fill(renumber, RowMap.DEAD);
@@ -219,13 +248,7 @@ final class IndexCarryOver {
         fileOf[o] = renumber[fileOf[o]];
       }
     }
-    String rowsPath =
-        table.location()
-            + "/lakebeam-index/"
-            + field
-            + "/segment-"
-            + UUID.randomUUID()
-            + "-carried.rows";
+    String rowsPath = IndexRegistry.newSegmentBase(table, field) + "-carried.rows";
     writeRows(table, new RowMap(files, fileOf, posOf), rowsPath);
     return new Carried(
         new IndexManifest.SegmentRef(

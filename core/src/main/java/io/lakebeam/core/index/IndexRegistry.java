@@ -34,6 +34,30 @@ final class IndexRegistry {
 
   private IndexRegistry() {}
 
+  /**
+   * A new segment's location without suffix: {@code
+   * <table>/lakebeam-index/field-<id>/segment-<uuid>}. Index files are named by the Iceberg field
+   * id, never by the column name, so no name can lead a file out of the table's location; a
+   * manifest records full paths, so segments written under the older {@code lakebeam-index/<name>/}
+   * layout stay readable.
+   */
+  static String newSegmentBase(Table table, String field) {
+    return table.location()
+        + "/lakebeam-index/field-"
+        + fieldId(table, field)
+        + "/segment-"
+        + UUID.randomUUID();
+  }
+
+  static int fieldId(Table table, String field) {
+    Types.NestedField f = table.schema().findField(field);
+    if (f == null) {
+      throw LakebeamException.notFound(
+          "Cannot index column '%s': the table has no such column", field);
+    }
+    return f.fieldId();
+  }
+
   static String manifestKey(String field) {
     return PREFIX + field + ".manifest";
   }
@@ -91,8 +115,8 @@ final class IndexRegistry {
     Types.NestedField f = table.schema().findField(manifest.field());
     String path =
         table.location()
-            + "/metadata/lakebeam-index-"
-            + manifest.field()
+            + "/metadata/lakebeam-index-field-"
+            + (f == null ? 0 : f.fieldId())
             + "-"
             + snapshotId
             + "-"

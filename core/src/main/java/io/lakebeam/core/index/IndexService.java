@@ -3,6 +3,7 @@ package io.lakebeam.core.index;
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.filter.FilterParser;
 import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.lake.VectorField;
@@ -215,12 +216,17 @@ public final class IndexService implements Closeable {
           List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
           List<IndexManifest.SegmentRef> keep = new ArrayList<>();
           List<String> rebuild = new ArrayList<>(added);
+          Set<String> readded = // external files overwritten in place: their positions moved
+              collection.isExternal()
+                  ? ReaddedFiles.since(collection.table(), old.snapshotId())
+                  : Set.of();
           for (IndexManifest.SegmentRef s : carried.segments()) {
             long liveFiles = s.files().stream().filter(state::isLive).count();
             if (liveFiles == 0) {
               continue; // every row of the segment is gone
             }
-            if (liveFiles * 2 < s.files().size()) {
+            if (liveFiles * 2 < s.files().size()
+                || s.files().stream().anyMatch(readded::contains)) {
               s.files().stream().filter(state::isLive).forEach(rebuild::add);
             } else {
               keep.add(s);
@@ -330,8 +336,19 @@ public final class IndexService implements Closeable {
       SearchExecution exec =
           new SearchExecution(
               table, state, index, field, metric, filter, filterColumns, columns, filters);
-      return runBatch(
-          exec, request.queries(), field.dimension(), request.topK(), Math.max(ef, request.topK()));
+      List<List<SearchHit>> hits =
+          runBatch(
+              exec,
+              request.queries(),
+              field.dimension(),
+              request.topK(),
+              Math.max(ef, request.topK()));
+      if (collection.isExternal()) {
+        Set<String> files = new HashSet<>();
+        hits.forEach(q -> q.forEach(h -> files.add(h.file())));
+        ExternalFiles.checkLocalUnchanged(state.files(), files, collection.name());
+      }
+      return hits;
     } finally {
       if (index != null) {
         index.release();

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -92,7 +91,7 @@ final class SegmentBuilder {
     if (vectors.isEmpty()) {
       return new Built(null, skipped, skippedCount);
     }
-    String base = table.location() + "/lakebeam-index/" + field + "/segment-" + UUID.randomUUID();
+    String base = IndexRegistry.newSegmentBase(table, field);
     String graphPath = base + ".graph";
     String rowsPath = base + ".rows";
     String pqPath = base + ".pq";

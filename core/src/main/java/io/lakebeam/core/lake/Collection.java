@@ -1,28 +1,18 @@
 package io.lakebeam.core.lake;
 
 import io.lakebeam.core.LakebeamException;
-import io.lakebeam.core.read.DataFileReader;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.MetricsConfig;
-import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateProperties;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.mapping.NameMapping;
-import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -205,87 +195,15 @@ public final class Collection {
   }
 
   /**
-   * Re-lists an external collection's source and commits, in one snapshot, the files that appeared
-   * and the files that disappeared. Files that did not change are not read.
+   * Re-lists an external collection's source and commits, in one snapshot, the files that appeared,
+   * disappeared or changed in place (see {@link ExternalRefresh}). Files that did not change are
+   * not read.
    */
   public ExternalFiles.Result refreshExternal() {
     if (!isExternal()) {
       return new ExternalFiles.Result(name, 0, 0, 0, List.of());
     }
-    table.refresh();
-    List<String> matched = ExternalFiles.resolve(lake.io(), source());
-    Map<String, DataFile> live = new HashMap<>();
-    liveFiles().forEach(f -> live.put(f.path().toString(), f));
-    Set<String> matchedSet = new HashSet<>(matched);
-    NameMapping mapping =
-        NameMappingParser.fromJson(table.properties().get(TableProperties.DEFAULT_NAME_MAPPING));
-    List<String> required = new ArrayList<>(vectorFields().keySet());
-    MetricsConfig metrics = MetricsConfig.forTable(table);
-    List<DataFile> added = new ArrayList<>();
-    List<ExternalFiles.Rejected> rejected = new ArrayList<>();
-    for (String f : matched) {
-      if (!live.containsKey(f)) {
-        Object r =
-            ExternalFiles.toDataFile(lake.io(), f, table.schema(), required, mapping, metrics);
-        if (r instanceof DataFile df) {
-          added.add(df);
-        } else {
-          rejected.add((ExternalFiles.Rejected) r);
-        }
-      }
-    }
-    List<DataFile> removed =
-        live.values().stream().filter(f -> !matchedSet.contains(f.path().toString())).toList();
-    if (!added.isEmpty() || !removed.isEmpty()) {
-      OverwriteFiles op = table.newOverwrite();
-      added.forEach(op::addFile);
-      removed.forEach(op::deleteFile);
-      op.commit();
-    }
-    long rows = added.stream().mapToLong(DataFile::recordCount).sum();
-    return new ExternalFiles.Result(name, added.size(), removed.size(), rows, rejected);
-  }
-
-  /** Records the dimension of list-of-float columns that no mapping declared, from their data. */
-  void inferVectorFields() {
-    Map<String, VectorField> known = vectorFields();
-    UpdateProperties update = null;
-    for (Types.NestedField f : table.schema().columns()) {
-      if (!FieldType.isVectorCompatible(f.type()) || known.containsKey(f.name())) {
-        continue;
-      }
-      int dim = firstVectorDimension(f.name());
-      if (dim > 0) {
-        if (update == null) {
-          update = table.updateProperties();
-        }
-        Map<String, String> props = new HashMap<>();
-        CollectionFactory.addVectorProperties(
-            props, new VectorField(f.name(), dim, Metric.COSINE, null));
-        props.forEach(update::set);
-      }
-    }
-    if (update != null) {
-      update.commit();
-    }
-  }
-
-  private int firstVectorDimension(String column) {
-    Schema projection = table.schema().select(column);
-    for (DataFile file : liveFiles()) {
-      try (CloseableIterable<Record> rows =
-          DataFileReader.read(table, file.path().toString(), projection)) {
-        for (Record r : rows) {
-          Object v = r.getField(column);
-          if (v instanceof List<?> list && !list.isEmpty()) {
-            return list.size();
-          }
-        }
-      } catch (IOException e) {
-        throw LakebeamException.internal("Cannot read " + file.path(), e);
-      }
-    }
-    return 0;
+    return ExternalRefresh.plan(this).commit();
   }
 
   /** A JSON-ready description: schema, vector fields, counts and indexes. */

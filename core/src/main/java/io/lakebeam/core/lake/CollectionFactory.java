@@ -7,13 +7,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
@@ -78,7 +81,8 @@ final class CollectionFactory {
           "Collection '%s' already exists; use refresh to pick up new files, or drop it first",
           name);
     }
-    List<String> files = ExternalFiles.resolve(lake.io(), src);
+    String source = lake.sourceRoots().check(src);
+    List<String> files = lake.sourceRoots().resolve(lake.io(), source);
     // The first file that reads as Parquet gives the columns; the mapping declares and checks
     // types.
     Schema fileSchema = null;
@@ -88,23 +92,25 @@ final class CollectionFactory {
         fileSchema = ExternalFiles.schemaOf(lake.io(), f);
         break;
       } catch (IOException | RuntimeException e) {
-        unreadable.add(
-            new ExternalFiles.Rejected(
-                f, "not a readable Parquet file (" + ExternalFiles.firstLine(e) + ")"));
+        unreadable.add(new ExternalFiles.Rejected(f, ExternalFiles.NOT_PARQUET));
       }
     }
     if (fileSchema == null) {
       throw LakebeamException.invalid(
           "Cannot register '%s': none of its %d files is a readable Parquet file (first: %s)",
-          src, files.size(), unreadable.get(0).reason());
+          src, files.size(), unreadable.get(0).file());
     }
     Map<String, String> mapping = schemaMapping == null ? Map.of() : schemaMapping;
     Map<String, String> props = baseProperties("external");
-    props.put(SOURCE, src);
+    props.put(SOURCE, source);
     List<Types.NestedField> fields = new ArrayList<>();
     List<String> required = new ArrayList<>(mapping.keySet());
     Map<String, FieldType> declared = new LinkedHashMap<>();
-    mapping.forEach((col, type) -> declared.put(col, FieldType.parse(type)));
+    mapping.forEach(
+        (col, type) -> {
+          checkColumnName(col);
+          declared.put(col, FieldType.parse(type));
+        });
     for (String col : declared.keySet()) {
       if (fileSchema.findField(col) == null) {
         throw LakebeamException.invalid(
@@ -139,6 +145,7 @@ final class CollectionFactory {
     Schema schema = freshSchema(fields);
     for (Types.NestedField f : schema.columns()) {
       if (FieldType.isVectorCompatible(f.type())) {
+        checkColumnName(f.name()); // vector columns name index properties
         required.add(f.name());
       }
     }
@@ -167,18 +174,26 @@ final class CollectionFactory {
           rejected.get(0).reason(),
           strict ? " (strict mode: fix or remove the files, or register without strict)" : "");
     }
+    VectorInference.addInferred(lake.io(), schema, nameMapping, dataFiles, props);
     lake.ensureNamespace(id.namespace());
-    Table table =
-        lake.catalog()
-            .buildTable(id, schema)
-            .withPartitionSpec(PartitionSpec.unpartitioned())
-            .withProperties(props)
-            .create();
-    Collection collection = new Collection(lake, name, table);
-    org.apache.iceberg.AppendFiles append = table.newAppend();
-    dataFiles.forEach(append::appendFile);
-    append.commit();
-    collection.inferVectorFields();
+    // One commit: the table, its properties and its files appear together or not at all, so a
+    // crash or a failure leaves no half-made collection in the way of a second attempt.
+    try {
+      Transaction create =
+          lake.catalog()
+              .buildTable(id, schema)
+              .withPartitionSpec(PartitionSpec.unpartitioned())
+              .withProperties(props)
+              .createTransaction();
+      AppendFiles append = create.newAppend();
+      dataFiles.forEach(append::appendFile);
+      append.commit();
+      create.commitTransaction();
+    } catch (AlreadyExistsException e) {
+      throw LakebeamException.alreadyExists(
+          "Collection '%s' already exists (created concurrently); use refresh, or drop it first",
+          name);
+    }
     long rows = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     return new ExternalFiles.Result(name, dataFiles.size(), 0, rows, rejected);
   }
@@ -206,11 +221,21 @@ final class CollectionFactory {
         raw, new java.util.concurrent.atomic.AtomicInteger(0)::incrementAndGet);
   }
 
-  private static void checkColumnName(String name) {
-    if (name == null || name.isBlank() || name.startsWith("_")) {
+  /** Letters, digits, '_' and '-', not leading '_' or '-', at most 128 characters. */
+  static final java.util.regex.Pattern COLUMN_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+
+  static void checkColumnName(String name) {
+    if (name != null && name.startsWith("_")) {
       throw LakebeamException.invalid(
-          "Cannot use column name '%s': names must be non-empty and not start with '_'"
+          "Cannot use column name '%s': names must not start with '_'"
               + " (reserved for _score, _distance, _file, _pos)",
+          name);
+    }
+    if (name == null || !COLUMN_NAME.matcher(name).matches()) {
+      throw LakebeamException.invalid(
+          "Cannot use column name '%s': use 1 to 128 letters, digits, '_' and '-', starting with a"
+              + " letter or digit (e.g. embedding_v2)",
           name);
     }
   }

@@ -9,6 +9,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -37,6 +38,12 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  */
 public final class ExternalFiles {
   private ExternalFiles() {}
+
+  /**
+   * Why a file that is not Parquet is left out: nothing more, so that no error shows a file's size
+   * or bytes.
+   */
+  static final String NOT_PARQUET = "not a Parquet file";
 
   /** A file left out, and why. */
   public record Rejected(String file, String reason) {}
@@ -172,7 +179,7 @@ public final class ExternalFiles {
     try {
       footer = ParquetFooter.read(in);
     } catch (IOException | RuntimeException e) {
-      return new Rejected(file, "not a readable Parquet file (" + firstLine(e) + ")");
+      return new Rejected(file, NOT_PARQUET);
     }
     Schema fileSchema = ParquetSchemaUtil.convert(footer.getFileMetaData().getSchema());
     for (Types.NestedField field : tableSchema.columns()) {
@@ -202,6 +209,57 @@ public final class ExternalFiles {
     } catch (RuntimeException e) {
       return new Rejected(file, "cannot read its metrics (" + firstLine(e) + ")");
     }
+  }
+
+  /**
+   * Fails when an external file no longer has the size it was registered with (it was overwritten
+   * in place), instead of reading rows that do not match the table's metadata.
+   *
+   * <pre>{@code
+   * ExternalFiles.checkUnchanged(lake.io(), dataFile, "docs");
+   * }</pre>
+   */
+  public static void checkUnchanged(FileIO io, DataFile file, String collection) {
+    String path = file.path().toString();
+    long now;
+    try {
+      now = io.newInputFile(path).getLength();
+    } catch (RuntimeException e) {
+      now = -1;
+    }
+    if (now != file.fileSizeInBytes()) {
+      throw changed(path, collection);
+    }
+  }
+
+  /**
+   * {@link #checkUnchanged} for the local files among {@code paths} (a stat each, cheap enough for
+   * every search); object-storage files are checked on refresh and on batch reads only.
+   */
+  public static void checkLocalUnchanged(
+      Map<String, DataFile> registered, java.util.Collection<String> paths, String collection) {
+    for (String path : paths) {
+      DataFile file = registered.get(path);
+      if (file == null || SourceRoots.isObjectUri(path)) {
+        continue;
+      }
+      long now;
+      try {
+        now = Files.size(Paths.get(SourceRoots.stripFileScheme(path)));
+      } catch (IOException e) {
+        now = -1;
+      }
+      if (now != file.fileSizeInBytes()) {
+        throw changed(path, collection);
+      }
+    }
+  }
+
+  private static LakebeamException changed(String path, String collection) {
+    return LakebeamException.invalid(
+        "Cannot read %s: it changed or disappeared since it was registered; refresh '%s' to"
+            + " register it again",
+        path, collection);
   }
 
   static boolean compatible(Type expected, Type actual) {

@@ -43,9 +43,11 @@ public final class Lakehouse implements Closeable {
   private final Catalog catalog;
   private final FileIO io;
   private final IndexService indexes;
+  private final SourceRoots sourceRoots;
 
   private Lakehouse(LakehouseConfig config, Catalog catalog, FileIO io) {
     this.config = config;
+    this.sourceRoots = config.sourceRoots();
     this.catalog = catalog;
     this.io = io;
     this.indexes = new IndexService(this);
@@ -62,6 +64,7 @@ public final class Lakehouse implements Closeable {
     Map<String, String> props = new HashMap<>(config.properties());
     String type = props.remove(LakehouseConfig.CATALOG_TYPE);
     String uri = props.remove(LakehouseConfig.CATALOG_URI);
+    props.remove(LakehouseConfig.ALLOWED_SOURCES);
     if (uri != null) {
       props.put(CatalogProperties.URI, uri);
     }
@@ -113,6 +116,11 @@ public final class Lakehouse implements Closeable {
   /** A FileIO that reaches local paths and object storage with this lakehouse's credentials. */
   public FileIO io() {
     return io;
+  }
+
+  /** The directories and prefixes external collections may read. */
+  public SourceRoots sourceRoots() {
+    return sourceRoots;
   }
 
   /** The vector indexes of this lakehouse's collections. */
@@ -191,7 +199,10 @@ public final class Lakehouse implements Closeable {
     return CollectionFactory.create(this, name, schema, metric, ifNotExists);
   }
 
-  /** Registers existing Parquet files in place as a collection (no copy). */
+  /**
+   * Registers existing Parquet files in place as a collection (no copy); the source must be under
+   * one of {@link #sourceRoots()}.
+   */
   public ExternalFiles.Result createExternalCollection(
       String name, String src, Map<String, String> schema, Metric metric, boolean strict) {
     return CollectionFactory.createExternal(this, name, src, schema, metric, strict);

@@ -40,6 +40,16 @@ public final class LakehouseConfig {
   /** The warehouse location: a local directory or an {@code s3://} URI. */
   public static final String WAREHOUSE = "warehouse";
 
+  /**
+   * Comma-separated directories and {@code s3://bucket/prefix} prefixes that external collections
+   * may read (default: the warehouse only); the system property {@value #ALLOWED_SOURCES_PROPERTY}
+   * adds more.
+   */
+  public static final String ALLOWED_SOURCES = "lakebeam.allowed-sources";
+
+  /** System property: more allowed source roots, comma-separated. */
+  public static final String ALLOWED_SOURCES_PROPERTY = "lakebeam.allowed.sources";
+
   /** The file name looked for inside a lakehouse directory. */
   public static final String PROPERTIES_FILE = "lakehouse.properties";
 
@@ -118,6 +128,40 @@ public final class LakehouseConfig {
 
   public String catalogType() {
     return properties.get(CATALOG_TYPE);
+  }
+
+  /**
+   * A copy that also allows these source roots for external collections.
+   *
+   * <pre>{@code
+   * LakehouseConfig.of("./lakehouse").withAllowedSources(List.of("/data", "s3://lake/raw"))
+   * }</pre>
+   */
+  public LakehouseConfig withAllowedSources(java.util.List<String> roots) {
+    if (roots == null || roots.isEmpty()) {
+      return this;
+    }
+    Map<String, String> props = new HashMap<>(properties);
+    String old = props.get(ALLOWED_SOURCES);
+    String added = String.join(",", roots);
+    props.put(ALLOWED_SOURCES, old == null || old.isBlank() ? added : old + "," + added);
+    SourceRoots.of(roots); // fail at start on a malformed root
+    return new LakehouseConfig(props);
+  }
+
+  /** The roots external collections may read: those configured, or else the warehouse. */
+  public SourceRoots sourceRoots() {
+    java.util.List<String> roots = new java.util.ArrayList<>();
+    for (String v :
+        new String[] {
+          properties.get(ALLOWED_SOURCES), System.getProperty(ALLOWED_SOURCES_PROPERTY)
+        }) {
+      if (v != null) {
+        roots.addAll(java.util.Arrays.asList(v.split(",")));
+      }
+    }
+    roots.removeIf(String::isBlank);
+    return SourceRoots.of(roots.isEmpty() ? java.util.List.of(warehouse()) : roots);
   }
 
   public Map<String, String> properties() {

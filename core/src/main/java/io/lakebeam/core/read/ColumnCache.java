@@ -52,7 +52,7 @@ public final class ColumnCache {
     List<String> missing = new ArrayList<>();
     synchronized (this) {
       for (String c : columns) {
-        Entry e = entries.get(key(file, c));
+        Entry e = entries.get(key(table, file, c));
         if (e != null) {
           result.put(c, e.values());
         } else {
@@ -66,7 +66,7 @@ public final class ColumnCache {
         loaded.forEach(
             (c, v) -> {
               long size = estimate(v);
-              if (entries.put(key(file, c), new Entry(v, size)) == null) {
+              if (entries.put(key(table, file, c), new Entry(v, size)) == null) {
                 bytes += size;
               }
             });
@@ -86,7 +86,7 @@ public final class ColumnCache {
     synchronized (this) {
       Map<String, Object> whole = new HashMap<>();
       for (String c : columns) {
-        Entry e = entries.get(key(file, c));
+        Entry e = entries.get(key(table, file, c));
         if (e != null) {
           whole.put(c, e.values());
         }
@@ -116,7 +116,7 @@ public final class ColumnCache {
     List<String> missing = new ArrayList<>();
     synchronized (this) {
       for (String c : columns) {
-        Entry e = entries.get(key(file, c) + '\u0000' + g);
+        Entry e = entries.get(key(table, file, c) + '\u0000' + g);
         if (e != null) {
           result.put(c, e.values());
         } else {
@@ -142,7 +142,7 @@ public final class ColumnCache {
         loaded.forEach(
             (c, v) -> {
               long size = estimate(v);
-              if (entries.put(key(file, c) + '\u0000' + g, new Entry(v, size)) == null) {
+              if (entries.put(key(table, file, c) + '\u0000' + g, new Entry(v, size)) == null) {
                 bytes += size;
               }
             });
@@ -183,8 +183,29 @@ public final class ColumnCache {
     return (float[][]) load(table, file, List.of(column)).get(column);
   }
 
-  private static String key(String file, String column) {
-    return file + '\u0000' + column;
+  /** By field id, not name: a column renamed and another added under its name never collide. */
+  private static String key(Table table, String file, String column) {
+    org.apache.iceberg.types.Types.NestedField f = table.schema().findField(column);
+    return file + '\u0000' + (f == null ? column : Integer.toString(f.fieldId()));
+  }
+
+  /**
+   * Forgets every cached value and layout of these files, for external files that were changed in
+   * place and registered again.
+   */
+  public synchronized void invalidate(java.util.Collection<String> files) {
+    for (String file : files) {
+      String prefix = file + '\u0000';
+      var it = entries.entrySet().iterator();
+      while (it.hasNext()) {
+        var e = it.next();
+        if (e.getKey().startsWith(prefix)) {
+          bytes -= e.getValue().bytes();
+          it.remove();
+        }
+      }
+      layouts.remove(file);
+    }
   }
 
   private void evict() {

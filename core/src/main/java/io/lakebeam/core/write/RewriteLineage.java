@@ -13,11 +13,12 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
 /**
- * Where the rows of a copy-on-write column write-back came from: per rewritten data file, the file
- * it replaces and the positions of that file the rewrite dropped (rows deleted at the base
- * snapshot). Every other row kept its order, so row {@code p} of the source is row {@code p -
- * |dropped below p|} of the target. The vector index uses this to carry its graphs over to the new
- * files instead of re-indexing vectors that did not change.
+ * Where the rows of a copy-on-write rewrite came from (a column write-back, or a compaction that
+ * concatenates several files into one): per source data file, the file that replaces it and the
+ * positions of the source the rewrite dropped (rows deleted at the base snapshot). Every other row
+ * kept its order, so row {@code p} of the source is row {@code targetOffset + p - |dropped below
+ * p|} of the target. The vector index uses this to carry its graphs over to the new files instead
+ * of re-indexing vectors that did not change.
  *
  * <p>Stored as a small JSON side file in the table's {@code metadata/} folder; the snapshot that
  * swapped the files names it in its summary under {@value #SUMMARY_KEY}. A snapshot without that
@@ -45,12 +46,21 @@ public record RewriteLineage(long baseSnapshotId, List<String> columns, List<Ent
    * @param target the data file that replaces it
    * @param sourceRows rows in {@code source}, dropped ones included
    * @param dropped positions of {@code source} that {@code target} does not hold, ascending
+   * @param targetOffset the position in {@code target} of the source's first kept row: 0 for a
+   *     write-back (one source per target), the rows of the earlier sources for a compaction that
+   *     concatenates several sources into one target (absent in older lineage files: 0)
    */
-  public record Entry(String source, String target, long sourceRows, int[] dropped) {
+  public record Entry(
+      String source, String target, long sourceRows, int[] dropped, long targetOffset) {
+    /** One source per target (a column write-back). */
+    public Entry(String source, String target, long sourceRows, int[] dropped) {
+      this(source, target, sourceRows, dropped, 0);
+    }
+
     /** The position in {@link #target()} of row {@code pos} of the source, or -1 if dropped. */
     public int targetPosition(int pos) {
       int i = Arrays.binarySearch(dropped, pos);
-      return i >= 0 ? -1 : pos - (-i - 1);
+      return i >= 0 ? -1 : Math.toIntExact(targetOffset + pos - (-i - 1));
     }
 
     /** Rows in {@link #target()}. */
@@ -65,7 +75,7 @@ public record RewriteLineage(long baseSnapshotId, List<String> columns, List<Ent
   }
 
   /** Writes this lineage as a side file of the table; returns its location. */
-  String write(Table table) {
+  public String write(Table table) {
     String path = table.location() + "/metadata/lakebeam-rewrite-" + UUID.randomUUID() + ".json";
     try (OutputStream out = table.io().newOutputFile(path).create()) {
       JSON.writeValue(out, this);
