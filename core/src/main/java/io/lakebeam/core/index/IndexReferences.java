@@ -80,10 +80,10 @@ public final class IndexReferences {
     }
     Set<String> out = new HashSet<>(manifests);
     for (String path : manifests) {
-      String field = fieldOf(table.properties(), path);
       IndexManifest m;
       try {
-        m = IndexRegistry.read(table, path, field);
+        // by path, not by field name: a manifest of a renamed or older-named field still counts
+        m = IndexRegistry.read(table, path, null);
       } catch (RuntimeException e) {
         LOG.warn("Cannot read index manifest {}: its files are kept", path);
         continue;
@@ -130,22 +130,5 @@ public final class IndexReferences {
           }
         });
     return out;
-  }
-
-  /**
-   * The field a manifest file belongs to: its name is {@code lakebeam-index-<field>-<snap>-...}.
-   */
-  private static String fieldOf(Map<String, String> properties, String path) {
-    for (Map.Entry<String, String> e : properties.entrySet()) {
-      if (e.getValue().equals(path) && e.getKey().endsWith(".manifest")) {
-        return e.getKey()
-            .substring(IndexRegistry.PREFIX.length(), e.getKey().length() - ".manifest".length());
-      }
-    }
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    String rest = name.substring("lakebeam-index-".length());
-    // <field>-<snapshot>-<uuid: 5 groups>.puffin: drop the last six dash-separated parts
-    String[] parts = rest.split("-");
-    return String.join("-", java.util.Arrays.copyOf(parts, Math.max(1, parts.length - 6)));
   }
 }

@@ -76,7 +76,7 @@ final class IndexRegistry {
     return Optional.ofNullable(table.properties().get(manifestKey(field)));
   }
 
-  /** Reads a field's manifest out of its Puffin file. */
+  /** Reads a field's manifest out of its Puffin file; a null field takes the file's first one. */
   static IndexManifest read(Table table, String path, String field) {
     InputFile in = table.io().newInputFile(path);
     try (PuffinReader reader = Puffin.read(in).build()) {
@@ -84,7 +84,7 @@ final class IndexRegistry {
       for (Pair<BlobMetadata, ByteBuffer> blob : reader.readAll(blobs)) {
         BlobMetadata m = blob.first();
         if (IndexManifest.BLOB_TYPE.equals(m.type())
-            && field.equals(m.properties().get(FIELD_PROPERTY))) {
+            && (field == null || field.equals(m.properties().get(FIELD_PROPERTY)))) {
           ByteBuffer b = blob.second().duplicate();
           byte[] bytes = new byte[b.remaining()];
           b.get(bytes);

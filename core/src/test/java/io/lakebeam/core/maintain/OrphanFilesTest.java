@@ -39,8 +39,8 @@ class OrphanFilesTest {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
       Collection c = indexed(lake);
       Path killedData = local(uncommittedFile(c));
-      Path killedSegment =
-          local(c.table().location() + "/lakebeam-index/embedding/segment-x.graph");
+      Path killedSegment = local(c.table().location() + "/lakebeam-index/field-99/segment-x.graph");
+      Files.createDirectories(killedSegment.getParent());
       Files.write(killedSegment, new byte[100]);
       ageEverything();
       Path young = local(uncommittedFile(c)); // a write still in flight
