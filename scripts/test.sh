@@ -75,6 +75,9 @@ if [ "$bench" = 1 ]; then
     || { tail -40 "$ray_log" >&2; exit 1; }
   rm -f "$ray_log"
   "$PYTHON" "$ROOT/bench/langchain_bench.py" --smoke | tail -1
+  # Structure-aware fuzzing of every ticket and action (2,000 malformed requests): fails on any
+  # INTERNAL status or a server crash.
+  "$PYTHON" "$ROOT/bench/fuzz_requests.py" --smoke | tail -3
   # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
   # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
   # Context packages, 20 topics over the 2,000 smoke passages: build packages/s, a no-op rebuild
