@@ -32,7 +32,10 @@ final class CliProcess {
 
   /** Milliseconds from start to exit, or -1 while it runs or when it was killed. */
   long ranMillis() {
-    return ended.isDone() && !ended.isCancelled() ? (ended.join() - started) / 1_000_000 : -1;
+    if (process.isAlive() || ended.isCancelled()) {
+      return -1;
+    }
+    return (ended.join() - started) / 1_000_000;
   }
 
   static CliProcess start(String... args) throws IOException {
@@ -96,14 +99,14 @@ final class CliProcess {
     return process.isAlive();
   }
 
-  /** SIGKILL; returns whether the process was still running. */
+  /** SIGKILL; returns whether the process was still running (so the kill ended it). */
   boolean kill() throws InterruptedException {
-    boolean alive = process.isAlive();
     process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
-    if (alive) {
+    boolean killed = process.exitValue() == 128 + 9; // SIGKILL; 0 when it had finished
+    if (killed) {
       ended.cancel(false);
     }
-    return alive;
+    return killed;
   }
 
   private static void drain(BufferedReader out) {

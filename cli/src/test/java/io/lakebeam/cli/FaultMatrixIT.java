@@ -50,6 +50,7 @@ class FaultMatrixIT {
       FaultStage stage = FaultStage.values()[run % FaultStage.values().length];
       Path lake = Files.createDirectories(dir.resolve("run-" + run));
       long window = windows.computeIfAbsent(stage, s -> stages.cleanRunMillis(s));
+      assertThat(window).as("clean run time of %s", stage).isPositive();
       long killAfter = (long) (random.nextDouble() * 0.85 * window); // the seeded kill point
       Outcome o = stages.killAndRerun(stage, lake, killAfter, random.nextLong());
       System.out.printf(
