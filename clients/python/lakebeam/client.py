@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.flight as flight
 
-from lakebeam import protocol
+from lakebeam import once, protocol
 from lakebeam.connection import Connection, PemSource
 from lakebeam.context import ContextPackage
 from lakebeam.errors import InvalidArgumentError
@@ -303,7 +303,14 @@ class LakebeamClient:
 
     # Data ----------------------------------------------------------------------------------
 
-    def insert(self, collection_name: str, data: Any) -> dict[str, Any]:
+    def insert(
+        self,
+        collection_name: str,
+        data: Any,
+        *,
+        idempotency_key: str | None = None,
+        retries: int = 3,
+    ) -> dict[str, Any]:
         """Append rows to a collection, as one snapshot.
 
         Parameters
@@ -314,6 +321,12 @@ class LakebeamClient:
             Rows whose columns are a subset of the collection's; missing optional columns are
             null. Vector columns may be 2-D numpy arrays or lists of lists; they are sent as
             ``list<float32>``, and every column is cast to the collection's type.
+        idempotency_key : str, optional
+            Names this write: a put whose key is already committed adds nothing and returns
+            the first put's result. A fresh key is drawn per call when omitted.
+        retries : int, default 3
+            Resends after an ``UNAVAILABLE`` or ``DEADLINE_EXCEEDED`` error, with the same
+            key, so a lost acknowledgement never duplicates rows.
 
         Returns
         -------
@@ -330,11 +343,22 @@ class LakebeamClient:
         name = protocol.check_name(collection_name, what="collection name")
         table = to_arrow_table(data)
         table = conform_to_schema(table, self._arrow_schema(name))
+        key = once.new_key() if idempotency_key is None else once.check_key(idempotency_key)
         descriptor = flight.FlightDescriptor.for_command(
-            protocol.encode({"v": protocol.PROTOCOL_VERSION, "type": "insert", "collection": name})
+            protocol.encode(
+                {
+                    "v": protocol.PROTOCOL_VERSION,
+                    "type": "insert",
+                    "collection": name,
+                    "idempotency_key": key,
+                }
+            )
         )
         rows_per_batch = max(1, _PUT_CHUNK_BYTES * table.num_rows // max(1, table.nbytes))
-        return self._connection.put(descriptor, table, max_chunksize=rows_per_batch)
+        return once.with_retries(
+            lambda: self._connection.put(descriptor, table, max_chunksize=rows_per_batch),
+            retries=retries,
+        )
 
     def search(
         self,

@@ -53,9 +53,13 @@ class Collection:
         """The collection's Arrow schema (vector columns are ``list<float32>``)."""
         return self._client._arrow_schema(self.name)
 
-    def insert(self, data: Any) -> dict[str, Any]:
-        """Append rows (see :meth:`LakebeamClient.insert`)."""
-        return self._client.insert(self.name, data)
+    def insert(
+        self, data: Any, *, idempotency_key: str | None = None, retries: int = 3
+    ) -> dict[str, Any]:
+        """Append rows, once per ``idempotency_key`` (see :meth:`LakebeamClient.insert`)."""
+        return self._client.insert(
+            self.name, data, idempotency_key=idempotency_key, retries=retries
+        )
 
     def create_index(
         self,

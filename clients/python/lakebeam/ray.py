@@ -6,7 +6,8 @@ Needs Ray Data: ``pip install 'lakebeam[ray]'``.
 The read is planned by the server (``GetFlightInfo``): the columns and the filter are pushed
 down to it, and each endpoint (a disjoint set of the table's data files at one snapshot)
 becomes one Ray read task that streams its ``DoGet``. ``Dataset.select_columns`` is pushed down
-as well. Writes go through ``DoPut``: each write task commits its rows as one snapshot.
+as well. Writes go through ``DoPut``: each write task commits its rows as one snapshot, under
+an idempotency key made of the write's id and the task's index, so a retried task adds nothing.
 
 Examples
 --------
@@ -39,7 +40,7 @@ except ImportError as exc:  # pragma: no cover - exercised by test_optional_extr
 
 import pyarrow as pa
 
-from lakebeam import protocol
+from lakebeam import once, protocol
 from lakebeam.client import LakebeamClient
 from lakebeam.connection import Connection
 from lakebeam.reader import ReadPlan
@@ -212,6 +213,11 @@ class LakebeamDatasink(Datasink[dict]):
     collection must exist (create it with :meth:`LakebeamClient.create_collection`). Columns
     are cast to the collection's types, as :meth:`LakebeamClient.insert` does.
 
+    Exactly once: task ``i`` commits under the idempotency key ``"<write_id>-task-<i>"``, so a
+    task that Ray retries after it committed (a lost acknowledgement, a worker that died after
+    the commit) adds nothing. After a write completes the sink draws a new ``write_id`` for the
+    next write, unless ``write_id`` was given.
+
     Parameters
     ----------
     uri : str
@@ -220,6 +226,9 @@ class LakebeamDatasink(Datasink[dict]):
         The collection to append to.
     token : str, optional
         Bearer token.
+    write_id : str, optional
+        Names the write; give the same id to a rerun of a job whose write may have partly
+        committed, so committed tasks are skipped. A random id when omitted.
 
     Attributes
     ----------
@@ -236,9 +245,18 @@ class LakebeamDatasink(Datasink[dict]):
     13
     """
 
-    def __init__(self, uri: str, collection_name: str, *, token: str | None = None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        collection_name: str,
+        *,
+        token: str | None = None,
+        write_id: str | None = None,
+    ) -> None:
         self.collection_name = protocol.check_name(collection_name, what="collection name")
         self._token = token
+        self._fixed_write_id = write_id is not None
+        self.write_id = once.new_key() if write_id is None else once.check_key(write_id)
         with LakebeamClient(uri, token=token) as client:
             self.uri = client.uri
             client.describe_collection(self.collection_name)  # fails now if it does not exist
@@ -254,10 +272,14 @@ class LakebeamDatasink(Datasink[dict]):
         tables = [t for t in tables if t.num_rows]
         if not tables:
             return {"rows": 0}
+        key = once.check_key(f"{self.write_id}-task-{ctx.task_idx}")
         with LakebeamClient(self.uri, token=self._token) as client:
-            return client.insert(self.collection_name, pa.concat_tables(tables))
+            table = pa.concat_tables(tables)
+            return client.insert(self.collection_name, table, idempotency_key=key)
 
     def on_write_complete(self, write_result: Any) -> None:
+        if not self._fixed_write_id:
+            self.write_id = once.new_key()  # the next write through this sink is a new write
         results = [r for r in write_result.write_returns if r.get("rows")]
         self.rows_written = sum(int(r["rows"]) for r in results)
         self.snapshots = [int(r["snapshot_id"]) for r in results if "snapshot_id" in r]

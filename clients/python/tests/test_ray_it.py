@@ -131,3 +131,20 @@ def test_map_batches_results_written_back(ray_session, lakebeam_uri, name, docs)
 def test_vectors_are_float32_lists(ray_session, lakebeam_uri, name):
     batch = read_lakebeam(lakebeam_uri, name, columns=["embedding"]).take_batch(5)
     assert np.stack(batch["embedding"]).shape == (5, DIM)
+
+
+def test_a_retried_write_task_adds_nothing(lakebeam_uri, docs):
+    import pyarrow as pa
+    from ray.data._internal.execution.interfaces import TaskContext
+
+    target = unique_name("ray_retry")
+    with LakebeamClient(lakebeam_uri) as client:
+        client.create_collection(target, SCHEMA)
+    sink = LakebeamDatasink(lakebeam_uri, target)
+    blocks = [pa.Table.from_pandas(docs.iloc[:40], preserve_index=False)]
+    first = sink.write(blocks, TaskContext(task_idx=3, op_name="Write"))
+    retried = sink.write(blocks, TaskContext(task_idx=3, op_name="Write"))  # Ray retries task 3
+    assert retried == first and first["rows"] == 40
+    sink.write(blocks, TaskContext(task_idx=4, op_name="Write"))  # another task of the write
+    with LakebeamClient(lakebeam_uri) as client:
+        assert client.describe_collection(target)["row_count"] == 80

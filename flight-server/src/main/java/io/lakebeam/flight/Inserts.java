@@ -3,6 +3,7 @@ package io.lakebeam.flight;
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.CollectionWriter;
+import io.lakebeam.core.write.KeyedCommit;
 import java.nio.ByteBuffer;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -19,16 +20,31 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.util.Text;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
 
-/** Writes the batches of a {@code DoPut} into a collection as one atomic commit. */
+/**
+ * Writes the batches of a {@code DoPut} into a collection as one atomic commit. With a write id
+ * (from the request's idempotency key) the commit records it, and a write id that is already
+ * committed makes the put a no-op that returns the first commit's result.
+ */
 final class Inserts {
   private Inserts() {}
 
-  static Map<String, Object> write(Collection c, FlightStream stream) {
+  static Map<String, Object> write(Collection c, FlightStream stream, String writeId) {
+    if (writeId != null) {
+      Snapshot landed = KeyedCommit.findWrite(c.table(), writeId);
+      if (landed != null) {
+        while (stream.next()) {
+          // drain the retried batches; they are already committed
+        }
+        return committed(landed);
+      }
+    }
     try (CollectionWriter writer = c.newWriter()) {
       VectorSchemaRoot root = stream.getRoot();
       for (var f : root.getSchema().getFields()) {
@@ -51,6 +67,9 @@ final class Inserts {
           writer.write(r);
         }
       }
+      if (writeId != null) {
+        return commitOnce(c, writer, writeId);
+      }
       long snapshot = writer.commit();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("rows", writer.rows());
@@ -58,6 +77,39 @@ final class Inserts {
       out.put("data_files", writer.dataFiles());
       return out;
     }
+  }
+
+  private static Map<String, Object> commitOnce(
+      Collection c, CollectionWriter writer, String writeId) {
+    if (writer.rows() == 0) {
+      return result(0, c.snapshotId(), 0);
+    }
+    List<DataFile> files = writer.finishFiles();
+    KeyedCommit.Result r = KeyedCommit.into(c).commit(writeId, files);
+    if (!r.alreadyCommitted()) {
+      return result(writer.rows(), r.snapshotId(), files.size());
+    }
+    for (DataFile f : files) { // a concurrent retry won: these files were never committed
+      c.table().io().deleteFile(f.path().toString());
+    }
+    return committed(c.table().snapshot(r.snapshotId()));
+  }
+
+  /** The result of the insert that committed {@code s}, from its snapshot summary. */
+  private static Map<String, Object> committed(Snapshot s) {
+    Map<String, String> summary = s.summary();
+    return result(
+        Long.parseLong(summary.getOrDefault("added-records", "0")),
+        s.snapshotId(),
+        Integer.parseInt(summary.getOrDefault("added-data-files", "0")));
+  }
+
+  private static Map<String, Object> result(long rows, long snapshotId, int dataFiles) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rows", rows);
+    out.put("snapshot_id", snapshotId);
+    out.put("data_files", dataFiles);
+    return out;
   }
 
   /** Converts one Arrow value; {@code rowNumber} (in the whole put) names the row on failure. */

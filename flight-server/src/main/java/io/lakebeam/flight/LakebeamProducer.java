@@ -156,9 +156,10 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
                       + " command {\"type\": \"insert\", \"collection\": \"docs\"}")
               .toRuntimeException();
         }
-        access.check(context, "insert", cmd.string("collection"));
-        Collection c = collections.get(cmd.string("collection"));
-        Map<String, Object> result = Inserts.write(c, stream);
+        InsertRequest insert = InsertRequest.from(cmd);
+        access.check(context, "insert", insert.collection());
+        Collection c = collections.get(insert.collection());
+        Map<String, Object> result = Inserts.write(c, stream, insert.writeId());
         collections.fresh(c.name());
         byte[] body = Json.bytes(result);
         try (ArrowBuf buf = allocator.buffer(body.length)) {

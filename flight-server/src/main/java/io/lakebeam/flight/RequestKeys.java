@@ -37,7 +37,7 @@ final class RequestKeys {
       keys("type", "collection", "columns", "filter", "limit", "splits", "snapshot_id", "files");
 
   /** The command of a DoPut. */
-  static final Set<String> INSERT = keys("type", "collection");
+  static final Set<String> INSERT = keys("type", "collection", "idempotency_key");
 
   /** The body keys of each action. */
   static final Map<String, Set<String>> ACTIONS =

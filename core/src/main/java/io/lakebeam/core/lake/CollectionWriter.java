@@ -42,6 +42,7 @@ public final class CollectionWriter implements Closeable {
   private final List<Types.NestedField> requiredFields;
   private final List<DataFile> written = new ArrayList<>();
   private DataWriter<Record> current;
+  private long rowsPerFile = ROWS_PER_FILE;
   private long rowsInFile;
   private long rows;
   private boolean committed;
@@ -54,6 +55,18 @@ public final class CollectionWriter implements Closeable {
         table.schema().columns().stream().filter(Types.NestedField::isRequired).toList();
   }
 
+  /**
+   * Rolls to a new data file after {@code rows} rows (default {@link #ROWS_PER_FILE}); returns this
+   * writer.
+   */
+  public CollectionWriter rollingEvery(long rows) {
+    if (rows < 1) {
+      throw LakebeamException.invalid("Cannot roll data files every %d rows: give 1 or more", rows);
+    }
+    this.rowsPerFile = rows;
+    return this;
+  }
+
   /** Validates and writes one row; fails with INVALID_ARGUMENT naming the row and the column. */
   public void write(Record record) {
     check(record);
@@ -63,7 +76,7 @@ public final class CollectionWriter implements Closeable {
       }
       current.write(record);
       rows++;
-      if (++rowsInFile >= ROWS_PER_FILE) {
+      if (++rowsInFile >= rowsPerFile) {
         roll();
       }
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.RowDelta;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * on the replaced keys) and the commit is re-planned on the new table state.
  *
  * <p>Every commit carries a write id in its snapshot summary; committing the same write id again (a
- * retried bundle, a restarted job) is a no-op, so retries never duplicate rows.
+ * retried bundle, a restarted job, an insert retried after a lost acknowledgement) is a no-op, so
+ * retries never duplicate rows. The check is atomic with the commit: commits to one table are
+ * serialised within this JVM, and a commit that finds data files added by another process since it
+ * looked for its write id fails Iceberg's validation and looks again.
  *
  * <pre>{@code
  * KeyedCommit.Result r =
@@ -43,6 +47,9 @@ public final class KeyedCommit {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyedCommit.class);
   private static final int MAX_ATTEMPTS = 8;
+
+  /** One lock per table location: commits of one JVM to one table check and commit in turn. */
+  private static final ConcurrentHashMap<String, Object> TABLE_LOCKS = new ConcurrentHashMap<>();
 
   private final Collection collection;
   private final String keyColumn;
@@ -76,6 +83,12 @@ public final class KeyedCommit {
    */
   public Result commit(String writeId, List<DataFile> files) {
     Table table = collection.table();
+    synchronized (TABLE_LOCKS.computeIfAbsent(table.location(), k -> new Object())) {
+      return commitLocked(table, writeId, files);
+    }
+  }
+
+  private Result commitLocked(Table table, String writeId, List<DataFile> files) {
     LakebeamException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       table.refresh();
@@ -105,7 +118,10 @@ public final class KeyedCommit {
         delta.set(WRITE_ID, writeId);
         if (base != null) {
           delta.validateFromSnapshot(base.snapshotId());
-          if (keyColumn != null && !keys.isEmpty()) {
+          if (keyColumn == null || keys.isEmpty()) {
+            // another process may have committed this write id since findWrite looked
+            delta.validateNoConflictingDataFiles();
+          } else {
             delta
                 .conflictDetectionFilter(Expressions.in(keyColumn, keys.toArray()))
                 .validateNoConflictingDataFiles()
@@ -140,7 +156,7 @@ public final class KeyedCommit {
   }
 
   /** The snapshot of the current branch that committed {@code writeId}, or null. */
-  static Snapshot findWrite(Table table, String writeId) {
+  public static Snapshot findWrite(Table table, String writeId) {
     for (Snapshot s = table.currentSnapshot(); s != null; s = parent(table, s)) {
       if (writeId.equals(s.summary().get(WRITE_ID))) {
         return s;

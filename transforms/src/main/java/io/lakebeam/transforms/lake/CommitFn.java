@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits every file the write step produced as one Iceberg snapshot (replacing rows by key when
- * asked), under the pipeline's write id, so a re-executed commit is a no-op.
+ * asked), under the pipeline's write id, so a re-executed commit is a no-op. Without a write id
+ * (null) the id is derived from the digest of every written row: a rerun of the job over the same
+ * input commits nothing.
  */
 final class CommitFn extends DoFn<KV<String, Iterable<WrittenFiles>>, Row> {
   static final Schema SUMMARY =
@@ -46,17 +48,20 @@ final class CommitFn extends DoFn<KV<String, Iterable<WrittenFiles>>, Row> {
     List<DataFile> files = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     long rows = 0;
+    RowDigest digest = new RowDigest();
     for (WrittenFiles w : batch.getValue()) {
       files.addAll(w.files());
       keys.addAll(w.keys());
       rows += w.rows();
+      digest.add(w.digest());
     }
+    String id = writeId != null ? writeId : digest.writeId();
     Collection collection = target.load();
     KeyedCommit commit = KeyedCommit.into(collection);
     if (keyField != null) {
       commit = commit.replacingKeys(keyField, keys);
     }
-    KeyedCommit.Result r = commit.commit(writeId, files);
+    KeyedCommit.Result r = commit.commit(id, files);
     LOG.info(
         "Committed {} rows in {} files to {} as snapshot {} ({} rows replaced)",
         rows,

@@ -27,9 +27,11 @@ import org.apache.beam.sdk.values.Row;
  *
  * <p>Writes are atomic: each bundle writes Parquet data files, and one commit per pipeline run adds
  * them all to the table as one Iceberg snapshot (readers see every row or none). The commit carries
- * a write id, so a retried bundle or a re-executed commit never duplicates rows; a killed pipeline
- * leaves the table at its last committed snapshot. A write creates the collection when it does not
- * exist (before the pipeline runs), or checks that the rows fit it.
+ * a write id (derived from the rows, or {@link LakeWrite#withWriteId}), so a retried bundle, a
+ * re-executed commit or a rerun of a killed job never duplicates rows; a killed pipeline leaves the
+ * table at its last committed snapshot. I/O errors fail the bundle (the runner retries it); only
+ * bad records go to the bad-record handler. A write creates the collection when it does not exist
+ * (before the pipeline runs), or checks that the rows fit it.
  */
 public final class Lake {
   private Lake() {}

@@ -42,6 +42,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
   private final Metric metric;
   private final ErrorHandler<BadRecord, ?> badRecords;
   private final int rowsPerFile;
+  private final String writeId;
 
   LakeWrite(
       Lakehouse lakehouse,
@@ -50,6 +51,18 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
       Metric metric,
       ErrorHandler<BadRecord, ?> badRecords,
       int rowsPerFile) {
+    this(lakehouse, collection, replaceKey, metric, badRecords, rowsPerFile, null);
+  }
+
+  private LakeWrite(
+      Lakehouse lakehouse,
+      String collection,
+      String replaceKey,
+      Metric metric,
+      ErrorHandler<BadRecord, ?> badRecords,
+      int rowsPerFile,
+      String writeId) {
+    this.writeId = writeId;
     this.lakehouse = lakehouse;
     this.rowsPerFile = rowsPerFile;
     this.collection = collection;
@@ -66,13 +79,14 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
   public LakeWrite withReplaceKey(String keyField) {
     checkArgument(
         keyField != null && !keyField.isBlank(), "Cannot replace by a blank key: %s", keyField);
-    return new LakeWrite(lakehouse, collection, keyField, metric, badRecords, rowsPerFile);
+    return new LakeWrite(lakehouse, collection, keyField, metric, badRecords, rowsPerFile, writeId);
   }
 
   /** The metric of vector columns when the collection is created here. Default: cosine. */
   public LakeWrite withMetric(Metric newMetric) {
     checkArgument(newMetric != null, "Cannot use a null metric");
-    return new LakeWrite(lakehouse, collection, replaceKey, newMetric, badRecords, rowsPerFile);
+    return new LakeWrite(
+        lakehouse, collection, replaceKey, newMetric, badRecords, rowsPerFile, writeId);
   }
 
   /**
@@ -81,7 +95,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
    */
   public LakeWrite withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
     checkArgument(handler != null, "Cannot use a null error handler");
-    return new LakeWrite(lakehouse, collection, replaceKey, metric, handler, rowsPerFile);
+    return new LakeWrite(lakehouse, collection, replaceKey, metric, handler, rowsPerFile, writeId);
   }
 
   /**
@@ -90,7 +104,26 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
    */
   public LakeWrite withRowsPerFile(int rows) {
     checkArgument(rows >= 1 && rows <= 10_000_000, "Cannot write %s rows per file", rows);
-    return new LakeWrite(lakehouse, collection, replaceKey, metric, badRecords, rows);
+    return new LakeWrite(lakehouse, collection, replaceKey, metric, badRecords, rows, writeId);
+  }
+
+  /**
+   * Names this write: the commit records {@code id} in its snapshot summary, and a run whose id is
+   * already committed commits nothing. Default: without a replace key, an id derived from the rows
+   * themselves (so a rerun of the job over the same input is a no-op; give a new id to append the
+   * same rows again on purpose); with a replace key, a fresh id per pipeline (a rerun replaces rows
+   * by the same rows). 1 to 200 printable characters.
+   */
+  public LakeWrite withWriteId(String id) {
+    checkArgument(
+        id != null
+            && !id.isBlank()
+            && id.length() <= 200
+            && id.chars().allMatch(c -> c >= 0x20 && c < 0x7f),
+        "Cannot use write id '%s': give 1 to 200 printable characters",
+        id);
+    return new LakeWrite(
+        lakehouse, collection, replaceKey, metric, badRecords, rowsPerFile, "beam-" + id);
   }
 
   /** Spreads rows over a fixed number of writers by a hash of their contents. */
@@ -124,7 +157,8 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
     Collection target = TableSetup.ensure(lakehouse, collection, schema, metric);
     LakeTarget where = LakeTarget.of(lakehouse, target.name());
     BadRecordRouter router = BadRecords.routerFor(badRecords);
-    String writeId = "beam-" + UUID.randomUUID();
+    // null: derived from the written rows' digest by the commit step
+    String id = writeId != null || replaceKey == null ? writeId : "beam-" + UUID.randomUUID();
 
     PCollectionTuple written =
         rows.apply("Shard rows", WithKeys.of(new ShardOf(SHARDS)))
@@ -132,7 +166,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
             .apply("Batch rows", GroupIntoBatches.ofSize(rowsPerFile))
             .apply(
                 "Write data files",
-                ParDo.of(new WriteFilesFn(where, replaceKey, router))
+                ParDo.of(new WriteFilesFn(where, replaceKey, router, rowsPerFile))
                     .withOutputTags(
                         WriteFilesFn.FILES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
     BadRecords.collect(written, badRecords);
@@ -142,7 +176,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
         .apply("Key by collection", WithKeys.of(target.name()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializedCoder.of(WrittenFiles.class)))
         .apply("Gather files", GroupByKey.create())
-        .apply("Commit", ParDo.of(new CommitFn(where, writeId, replaceKey)))
+        .apply("Commit", ParDo.of(new CommitFn(where, id, replaceKey)))
         .setRowSchema(CommitFn.SUMMARY);
   }
 }

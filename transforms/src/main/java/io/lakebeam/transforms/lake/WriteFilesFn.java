@@ -21,6 +21,10 @@ import org.apache.iceberg.Schema;
  * Writes each bundle's rows as Parquet data files of the target collection and emits them, not
  * committed, when the bundle finishes. A failed bundle's files are deleted on teardown; a retried
  * bundle writes new files, and only the successful attempt's files reach the commit.
+ *
+ * <p>Only bad records (a wrong dimension, a null required column, a value of the wrong type) go to
+ * the bad-record output; an I/O or storage error fails the bundle, so the runner retries it instead
+ * of dropping rows.
  */
 final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> {
   static final TupleTag<WrittenFiles> FILES = new TupleTag<>() {};
@@ -28,17 +32,20 @@ final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> 
   private final LakeTarget target;
   private final String keyField;
   private final BadRecordRouter badRecords;
+  private final int rowsPerFile;
   private final Counter written = Metrics.counter("lakebeam", "rows_written");
   private final Counter rejected = Metrics.counter("lakebeam", "rows_rejected");
   private transient Collection collection;
   private transient Schema schema;
   private transient CollectionWriter writer;
   private transient Set<String> keys;
+  private transient RowDigest digest;
 
-  WriteFilesFn(LakeTarget target, String keyField, BadRecordRouter badRecords) {
+  WriteFilesFn(LakeTarget target, String keyField, BadRecordRouter badRecords, int rowsPerFile) {
     this.target = target;
     this.keyField = keyField;
     this.badRecords = badRecords;
+    this.rowsPerFile = rowsPerFile;
   }
 
   @Setup
@@ -51,6 +58,7 @@ final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> 
   public void startBundle() {
     writer = null;
     keys = new HashSet<>();
+    digest = new RowDigest();
   }
 
   @ProcessElement
@@ -64,10 +72,14 @@ final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> 
   private void write(Row row, MultiOutputReceiver out) throws Exception {
     try {
       if (writer == null) {
-        writer = collection.newWriter();
+        writer = collection.newWriter().rollingEvery(rowsPerFile);
       }
       writer.write(RowRecords.toRecord(row, schema));
     } catch (LakebeamException | ClassCastException e) {
+      if (e instanceof LakebeamException le
+          && le.kind() != LakebeamException.Kind.INVALID_ARGUMENT) {
+        throw le; // I/O or storage: fail the bundle so the runner retries it
+      }
       rejected.inc();
       badRecords.route(
           out,
@@ -78,6 +90,7 @@ final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> 
       return;
     }
     written.inc();
+    digest.add(row);
     if (keyField != null) {
       Object key = row.getValue(keyField);
       if (key != null) {
@@ -91,7 +104,8 @@ final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> 
     if (writer == null) {
       return;
     }
-    WrittenFiles files = new WrittenFiles(writer.finishFiles(), Set.copyOf(keys), writer.rows());
+    WrittenFiles files =
+        new WrittenFiles(writer.finishFiles(), Set.copyOf(keys), writer.rows(), digest);
     writer = null;
     c.output(FILES, files, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
   }
