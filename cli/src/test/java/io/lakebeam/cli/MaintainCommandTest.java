@@ -104,7 +104,7 @@ class MaintainCommandTest {
         run("maintain", "gc", "kb.chunks", "--lakehouse", lake, "--older-than", "0", "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.err()).contains("would remove");
-    assertThat(dry.out()).contains(".rows").contains("lakebeam-index-embedding-");
+    assertThat(dry.out()).contains(".rows").contains("lakebeam-index-field-");
     Run gc = run("maintain", "gc", "kb.chunks", "--lakehouse", lake, "--older-than", "0");
     assertThat(gc.code()).as(gc.err()).isZero();
     assertThat(gc.err()).contains("[maintain] gc kb.chunks: removed");
