@@ -15,7 +15,9 @@ from sample_docs import SCHEMA, make_docs, unique_name
 pytestmark = pytest.mark.integration
 
 N = 9_000  # above the server's exact-scoring shortcut (8,192 rows), so searches walk the graph
-PARAMS = {"m": 8, "ef_construction": 40}
+# m=8 / ef_construction=40 gave 0.89-0.94 under hot-pq from run to run (a multi-threaded build);
+# this graph gives 1.0, so the test checks the tiers, not a borderline graph
+PARAMS = {"m": 16, "ef_construction": 100}
 
 
 @pytest.fixture(scope="module")
