@@ -99,7 +99,8 @@ def main():
         with open(spec, "w", encoding="utf-8") as f:
             f.write(spec_yaml(topics, texts))
         run_cli(cli, "collection", "create-external", "bench_chunks", "--lakehouse", lake,
-                "--src", os.path.join(data, "corpus", "*.parquet"))
+                "--src", os.path.join(data, "corpus", "*.parquet"),
+                "--allow-source", os.path.join(data, "corpus"))
         first, first_wall = run_cli(cli, "context", "build", spec, "--lakehouse", lake)
         if first["built"] != n or first["versions_added"] != n:
             sys.exit(f"Cannot pass: the first build made {first}, expected {n} packages")
