@@ -128,7 +128,7 @@ def client_loop(uri: str, client_id: int, args, go, deadline_box, out: dict, rea
                     except Exception:
                         unacked.append((key, int(ids[0]), count))
                         raise
-                lat[kind].append((time.perf_counter() - t0) * 1e3)
+                lat[kind].append((time.time(), (time.perf_counter() - t0) * 1e3))
             except Exception as exc:  # noqa: BLE001 - every failure is counted by its status
                 errors[f"{kind}:{status(exc)}"] += 1
                 if len(examples) < 3:
@@ -173,12 +173,16 @@ def worker_process(uri: str, client_ids: list[int], args, go, deadline_value, re
 # ---- the server's side ----
 
 
-def rss_mib(pid: int) -> float:
+def memory_mib(pid: int) -> dict[str, float]:
+    """VmRSS and its parts (anonymous: heap and off-heap; file: mapped jars and index segments)."""
     with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError(f"Cannot read VmRSS of process {pid}")
+        parts = [line.split(":", 1) for line in f
+                 if line.startswith(("VmRSS", "RssAnon", "RssFile"))]
+    return {k: round(int(v.split()[0]) / 1024, 1) for k, v in parts}
+
+
+def rss_mib(pid: int) -> float:
+    return memory_mib(pid)["VmRSS"]
 
 
 def heap_info(pid: int, *, collect: bool = False) -> str:
@@ -216,22 +220,32 @@ def verify(uri: str, args, acked: list, unacked: list) -> dict:
                           idempotency_key=key)
         expected = args.rows + sum(c for _, _, c in acked + unacked)
         ids = client.query(COLLECTION, output_fields=["id"]).column("id").to_numpy()
-        count = client.collection(COLLECTION).count_rows()
+        described = client.describe_collection(COLLECTION)
+        count, files = int(described["row_count"]), described.get("file_count")
     want = np.concatenate([np.arange(args.rows)] + [
         np.arange(f, f + c) for _, f, c in acked + unacked]) if expected else np.array([])
     return {"expected_rows": expected, "row_count": count, "ids_read": len(ids),
             "duplicated": int(len(ids) - len(np.unique(ids))),
             "lost": int(len(np.setdiff1d(want, ids))),
             "unexpected": int(len(np.setdiff1d(ids, want))),
-            "unacked_resent": len(unacked)}
+            "unacked_resent": len(unacked), "file_count": files}
 
 
-def percentiles(ms: list[float]) -> dict:
-    if not ms:
+def percentiles(ops: list[tuple[float, float]]) -> dict:
+    if not ops:
         return {"ops": 0}
-    a = np.asarray(ms)
-    return {"ops": len(ms), "p50_ms": round(float(np.percentile(a, 50)), 1),
+    a = np.asarray([ms for _, ms in ops])
+    return {"ops": len(a), "p50_ms": round(float(np.percentile(a, 50)), 1),
             "p99_ms": round(float(np.percentile(a, 99)), 1)}
+
+
+def per_minute(ops: list[tuple[float, float]], t0: float) -> list[list[float]]:
+    """[ops, p50 ms, p99 ms] of each minute of the run: a drift shows here."""
+    minutes = collections.defaultdict(list)
+    for t, ms in ops:
+        minutes[int((t - t0) // 60)].append((t, ms))
+    return [[p["ops"], p["p50_ms"], p["p99_ms"]]
+            for p in (percentiles(minutes[m]) for m in sorted(minutes))]
 
 
 def run(args) -> dict:
@@ -261,6 +275,7 @@ def run(args) -> dict:
             samples.append((round(time.time() - t0, 1), round(rss_mib(proc.pid), 1)))
             if "after_warmup" not in heap and samples[-1][0] >= args.warmup_s:
                 heap["after_warmup"] = heap_info(proc.pid)
+                heap["rss_after_warmup"] = memory_mib(proc.pid)
             peak_connections = max(peak_connections, open_connections(port))
             time.sleep(min(args.sample_s, max(0.0, t0 + args.duration_s - time.time())))
         merged = [results.get(timeout=args.call_timeout_s + 120) for _ in procs]
@@ -279,6 +294,7 @@ def run(args) -> dict:
             unacked += m["unacked"]
             examples += m["examples"]
         heap["end"] = heap_info(proc.pid)
+        heap["rss_end"] = memory_mib(proc.pid)
         heap["end_after_full_gc"] = heap_info(proc.pid, collect=True)
         check = verify(uri, args, acked, unacked)
         server_alive = proc.poll() is None
@@ -296,6 +312,8 @@ def run(args) -> dict:
             "peak_open_connections": peak_connections,
             "ops_per_s": {k: round(len(v) / elapsed, 1) for k, v in sorted(lat.items())},
             "latency": {k: percentiles(v) for k, v in sorted(lat.items())},
+            "per_minute_ops_p50_p99": {k: per_minute(v, t0) for k, v in sorted(lat.items())},
+            "file_count": check.pop("file_count"),
             "errors": dict(errors), "error_examples": examples[:10], "rss": rss, "heap": heap,
             "inserted_rows_acked": sum(c for *_, c in acked), "check": check,
             "server_alive": server_alive}
