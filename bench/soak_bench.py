@@ -298,6 +298,9 @@ def run(args) -> dict:
         heap["end_after_full_gc"] = heap_info(proc.pid, collect=True)
         check = verify(uri, args, acked, unacked)
         server_alive = proc.poll() is None
+        check["lakehouse_mib"] = round(sum(
+            os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(lakehouse) for f in fs)
+            / 2**20, 1)
     finally:
         stop(proc)
         shutil.rmtree(lakehouse, ignore_errors=True)
