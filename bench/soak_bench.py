@@ -263,8 +263,9 @@ def run(args) -> dict:
                  for p in range(args.processes)]
         for p in procs:
             p.start()
+        connect_by = time.time() + args.call_timeout_s
         while ready.value < args.clients:  # every client connected before the clock starts
-            if not all(p.is_alive() for p in procs):
+            if not all(p.is_alive() for p in procs) or time.time() > connect_by:
                 raise RuntimeError("Cannot soak: a client process exited before connecting")
             time.sleep(0.1)
         t0 = time.time()
