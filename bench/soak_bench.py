@@ -252,6 +252,7 @@ def run(args) -> dict:
     lakehouse = tempfile.mkdtemp(prefix="lakebeam-soak-")
     proc, uri = start(os.path.join(ROOT, "lakebeam"), lakehouse)
     port = int(uri.rsplit(":", 1)[1])
+    procs = []
     try:
         setup = load(uri, args)
         ctx = mp.get_context("spawn")
@@ -303,6 +304,9 @@ def run(args) -> dict:
             os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(lakehouse) for f in fs)
             / 2**20, 1)
     finally:
+        for p in procs:  # only left running when the soak failed early
+            if p.is_alive():
+                p.terminate()
         stop(proc)
         shutil.rmtree(lakehouse, ignore_errors=True)
     warm = [r for t, r in samples if t <= args.warmup_s] or [samples[0][1]]
