@@ -117,8 +117,9 @@ def _as_table(data: Any) -> pa.Table:
 
 
 def _is_dataframe(data: Any) -> bool:
-    pandas = sys.modules.get("pandas")
-    return pandas is not None and isinstance(data, pandas.DataFrame)
+    # pandas may be half-imported by another thread (pyarrow imports it lazily): no DataFrame yet
+    dataframe = getattr(sys.modules.get("pandas"), "DataFrame", None)
+    return dataframe is not None and isinstance(data, dataframe)
 
 
 def _column(name: Any, values: Any) -> pa.Array | pa.ChunkedArray:

@@ -1,5 +1,8 @@
 """Conversion of insert data to Arrow (no server needed)."""
 
+import sys
+import types
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -86,6 +89,14 @@ def test_unsupported_data_is_rejected():
         to_arrow_table(42)
     with pytest.raises(TypeError, match="list of rows must hold dicts"):
         to_arrow_table([[1, 2], [3, 4]])
+
+
+def test_insert_while_another_thread_imports_pandas(monkeypatch):
+    # A client thread converted rows while another was importing pandas: the half-imported
+    # module in sys.modules had no DataFrame yet, and the insert failed with AttributeError.
+    monkeypatch.setitem(sys.modules, "pandas", types.ModuleType("pandas"))
+    table = to_arrow_table({"id": [1, 2, 3], "embedding": EMBEDDINGS})
+    assert table.num_rows == 3
 
 
 def test_conform_casts_to_collection_types():
