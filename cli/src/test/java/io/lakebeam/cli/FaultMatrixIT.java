@@ -21,15 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault matrix of issue 15: ingest, write-back, Flight insert and index build are each killed
- * with SIGKILL at a seeded random point, then run again; every row is then present exactly once.
+ * The fault matrix of issue 15: ingest, write-back, Flight insert, index build and compaction are
+ * each killed with SIGKILL at a seeded random point, then run again; every row is then present
+ * exactly once.
  *
- * <p>CI runs the smoke size (4 kills, one per stage). The full matrix: {@code mvn -B -pl cli test
+ * <p>CI runs the smoke size (5 kills, one per stage). The full matrix: {@code mvn -B -pl cli test
  * -Dtest=FaultMatrixIT -Dsurefire.failIfNoSpecifiedTests=false -Dlakebeam.faults.kills=52}; it
  * prints one line per run and the totals, which bench/RESULTS.md records.
  */
 class FaultMatrixIT {
-  static final int KILLS = Integer.getInteger("lakebeam.faults.kills", 4);
+  static final int KILLS = Integer.getInteger("lakebeam.faults.kills", 5);
   static final long SEED = Long.getLong("lakebeam.faults.seed", 15L);
   static final int DIM = 16;
   static final int ROWS = 3000;

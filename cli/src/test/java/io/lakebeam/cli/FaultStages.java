@@ -80,6 +80,8 @@ final class FaultStages {
     if (stage == FaultStage.INSERT) {
       return FaultInserts.killAndRetry(lake, dim, rows, killAfterMillis);
     }
+    FaultCompaction.Before before =
+        stage == FaultStage.COMPACTION ? FaultCompaction.before(lake, rows, dim) : null;
     CliProcess p = CliProcess.start(args(stage, lake)).drained();
     Thread.sleep(killAfterMillis); // the seeded kill point, not a synchronisation
     boolean killed = p.kill();
@@ -91,12 +93,18 @@ final class FaultStages {
               killed, referenceChunks, FaultMatrixIT.column(lake, "kb.chunks", "chunk_id"));
       case WRITE_BACK -> checkWriteBack(killed, lake);
       case INDEX_BUILD -> checkIndex(killed, lake);
+      case COMPACTION -> {
+        assertThat(Main.run(FaultCompaction.gcArgs(lake))).as("gc after compaction").isZero();
+        yield FaultCompaction.check(killed, lake, before);
+      }
       case INSERT -> throw new AssertionError();
     };
   }
 
   private void prepare(FaultStage stage, Path lake) {
-    if (stage != FaultStage.INGEST) {
+    if (stage == FaultStage.COMPACTION) {
+      FaultCompaction.prepare(lake, rows, dim);
+    } else if (stage != FaultStage.INGEST) {
       FaultMatrixIT.createDocs(lake, stage == FaultStage.INSERT ? 0 : rows, dim);
     }
   }
@@ -112,6 +120,7 @@ final class FaultStages {
           new String[] {"cluster", "docs", "--k", "4", "--iterations", "3", "--lakehouse", l};
       case INDEX_BUILD ->
           new String[] {"index", "build", "docs", "--field", "embedding", "--lakehouse", l};
+      case COMPACTION -> FaultCompaction.compactArgs(lake);
       case INSERT -> throw new IllegalArgumentException("INSERT runs through the server");
     };
   }

@@ -1,0 +1,218 @@
+package io.lakebeam.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakebeam.cli.FaultMatrixIT.Outcome;
+import io.lakebeam.core.TestData;
+import io.lakebeam.core.index.IndexParams;
+import io.lakebeam.core.index.SearchHit;
+import io.lakebeam.core.index.SearchRequest;
+import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.read.DataFileReader;
+import io.lakebeam.core.read.LiveRows;
+import io.lakebeam.core.read.TableState;
+import io.lakebeam.core.write.KeyedCommit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * The compaction stage of the fault matrix: a collection {@code docs} of {@code rows} rows in
+ * {@value #FILES} small files, indexed, then every {@value #DELETE_EVERY}th row deleted (position
+ * deletes the index does not know yet). {@code lakebeam maintain compact docs} is killed, run
+ * again, and {@code lakebeam maintain gc docs --older-than 0} removes what the killed run left.
+ * Then every live row must be there once with the values it had, the deleted rows must stay
+ * deleted, the index must cover exactly the live rows at the current snapshot, and searches must
+ * return the ids they returned before the compaction.
+ *
+ * <pre>{@code
+ * FaultCompaction.prepare(lake, 3000, 16);
+ * FaultCompaction.Before before = FaultCompaction.before(lake, 3000, 16);
+ * // ... kill and rerun `maintain compact`, run `maintain gc` ...
+ * Outcome o = FaultCompaction.check(killed, lake, before);
+ * }</pre>
+ */
+final class FaultCompaction {
+  static final int FILES = 30;
+  static final int DELETE_EVERY = 10;
+  static final int K = 10;
+  private static final int QUERIES = 24;
+  private static final List<String> VALUES = List.of("lang", "year", "text", "embedding");
+
+  private FaultCompaction() {}
+
+  /**
+   * What the lake held before the compaction: the values of each live row by id, the deleted ids,
+   * the queries and the ids each returned.
+   */
+  record Before(
+      Map<Long, List<Object>> rows, Set<Long> deleted, float[][] queries, List<List<Long>> hits) {}
+
+  /** Creates {@code docs}: {@value #FILES} files, an index, then every 10th row deleted. */
+  static void prepare(Path lake, int rows, int dim) {
+    assertThat(rows % FILES).as("rows in %d equal files", FILES).isZero();
+    try (Lakehouse l = Lakehouse.open(lake.toString())) {
+      Collection c = l.createCollection("docs", TestData.schema(dim), Metric.COSINE, false);
+      int per = rows / FILES;
+      for (int f = 0; f < FILES; f++) {
+        TestData.insert(c, f * per, per, dim, 100 + f);
+      }
+      l.indexes().build(c.refreshMetadata(), "embedding", null, IndexParams.defaults());
+      Set<String> gone = new HashSet<>();
+      for (int id = 0; id < rows; id += DELETE_EVERY) {
+        gone.add("row " + id);
+      }
+      KeyedCommit.into(c).replacingKeys("text", gone).commit("fault-deletes", List.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String[] compactArgs(Path lake) {
+    return new String[] {"maintain", "compact", "docs", "--lakehouse", lake.toString()};
+  }
+
+  static String[] gcArgs(Path lake) {
+    return new String[] {
+      "maintain", "gc", "docs", "--lakehouse", lake.toString(), "--older-than", "0"
+    };
+  }
+
+  /**
+   * Reads the live rows and runs the queries (the vectors of live and deleted rows, and random).
+   */
+  static Before before(Path lake, int rows, int dim) {
+    try (Lakehouse l = Lakehouse.open(lake.toString())) {
+      Collection c = l.collection("docs");
+      Map<Long, List<Object>> live = liveRows(c);
+      Set<Long> deleted = new HashSet<>();
+      for (long id = 0; id < rows; id += DELETE_EVERY) {
+        deleted.add(id);
+      }
+      Random random = new Random(rows);
+      float[][] q = new float[QUERIES][];
+      for (int i = 0; i < QUERIES; i++) {
+        int id = random.nextInt(rows / DELETE_EVERY) * DELETE_EVERY + (i % 3 == 0 ? 1 : 0);
+        // a live row's vector, a deleted row's (it must not come back), or a random one
+        q[i] = i % 3 == 2 ? TestData.vector(random, dim) : vectorOf(id, rows, dim);
+      }
+      return new Before(live, deleted, q, search(l, c, q));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Counts, against {@code before}: live rows missing or with other values (lost), extra copies and
+   * deleted rows back again (duplicated), and rows the index lacks or holds twice. Fails when the
+   * index is stale or a search returns other ids.
+   */
+  static Outcome check(boolean killed, Path lake, Before before) throws IOException {
+    try (Lakehouse l = Lakehouse.open(lake.toString())) {
+      Collection c = l.collection("docs");
+      List<Record> found =
+          LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema().select(columns()));
+      Map<Long, Integer> copies = new HashMap<>();
+      long lost = 0;
+      long duplicated = 0;
+      for (Record r : found) {
+        long id = (Long) r.getField("id");
+        copies.merge(id, 1, Integer::sum);
+        List<Object> expected = before.rows().get(id);
+        if (expected == null) {
+          duplicated++; // a deleted row back, or a row that never was
+        } else if (!expected.equals(values(r))) {
+          lost++; // the row is there with other values: its own are lost
+        }
+      }
+      for (Long id : before.rows().keySet()) {
+        lost += copies.containsKey(id) ? 0 : 1;
+      }
+      for (int n : copies.values()) {
+        duplicated += n - 1;
+      }
+      Map<String, Object> index = l.indexes().describe(c).get(0);
+      assertThat(index.get("stale")).as("index after the rerun and gc").isEqualTo(false);
+      long indexed = ((Number) index.get("rows")).longValue();
+      long live = before.rows().size();
+      lost += Math.max(0, live - indexed);
+      duplicated += Math.max(0, indexed - live);
+      List<List<Long>> hits = search(l, c, before.queries());
+      assertThat(hits).as("search ids after compaction").isEqualTo(before.hits());
+      assertThat(hits.stream().flatMap(List::stream)).doesNotContainAnyElementsOf(before.deleted());
+      return new Outcome(killed, live, lost, duplicated);
+    }
+  }
+
+  private static Map<Long, List<Object>> liveRows(Collection c) throws IOException {
+    Map<Long, List<Object>> out = new LinkedHashMap<>();
+    for (Record r :
+        LiveRows.readAll(c.table(), TableState.of(c.table()), c.schema().select(columns()))) {
+      out.put((Long) r.getField("id"), values(r));
+    }
+    return out;
+  }
+
+  private static List<String> columns() {
+    List<String> all = new ArrayList<>(VALUES);
+    all.add(0, "id");
+    return all;
+  }
+
+  private static List<Object> values(Record r) {
+    return VALUES.stream().map(r::getField).toList();
+  }
+
+  /** The ids of the top {@value #K} hits of each query, in order. */
+  private static List<List<Long>> search(Lakehouse l, Collection c, float[][] q)
+      throws IOException {
+    Map<String, List<Long>> idsByFile = new HashMap<>();
+    List<List<Long>> out = new ArrayList<>();
+    for (List<SearchHit> hits : l.indexes().search(c, new SearchRequest(null, q, K, 0, null))) {
+      List<Long> ids = new ArrayList<>();
+      for (SearchHit h : hits) {
+        List<Long> positions = idsByFile.get(h.file());
+        if (positions == null) {
+          positions = idsOf(c, h.file());
+          idsByFile.put(h.file(), positions);
+        }
+        ids.add(positions.get(Math.toIntExact(h.pos())));
+      }
+      out.add(ids);
+    }
+    return out;
+  }
+
+  /** The id at each position of a data file, deleted positions included. */
+  private static List<Long> idsOf(Collection c, String file) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    try (CloseableIterable<Record> rows =
+        DataFileReader.read(c.table(), file, c.schema().select("id"))) {
+      rows.forEach(r -> ids.add((Long) r.getField("id")));
+    }
+    return ids;
+  }
+
+  /** The vector {@link #prepare} inserted for row {@code id}. */
+  private static float[] vectorOf(int id, int rows, int dim) {
+    int per = rows / FILES;
+    Random seeded = new Random(100 + id / per);
+    float[] v = null;
+    for (int i = 0; i <= id % per; i++) {
+      v = TestData.vector(seeded, dim);
+    }
+    return v;
+  }
+}
