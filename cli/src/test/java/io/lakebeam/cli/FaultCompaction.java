@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakebeam.cli.FaultMatrixIT.Outcome;
 import io.lakebeam.core.TestData;
 import io.lakebeam.core.index.IndexParams;
+import io.lakebeam.core.index.IndexReferences;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
+import io.lakebeam.core.maintain.Compaction;
 import io.lakebeam.core.read.DataFileReader;
 import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -69,7 +73,8 @@ final class FaultCompaction {
       for (int f = 0; f < FILES; f++) {
         TestData.insert(c, f * per, per, dim, 100 + f);
       }
-      l.indexes().build(c.refreshMetadata(), "embedding", null, IndexParams.defaults());
+      IndexParams quick = IndexParams.fromMap(Map.of("m", 8, "ef_construction", 40));
+      l.indexes().build(c.refreshMetadata(), "embedding", null, quick);
       Set<String> gone = new HashSet<>();
       for (int id = 0; id < rows; id += DELETE_EVERY) {
         gone.add("row " + id);
@@ -109,6 +114,26 @@ final class FaultCompaction {
         q[i] = i % 3 == 2 ? TestData.vector(random, dim) : vectorOf(id, rows, dim);
       }
       return new Before(live, deleted, q, search(l, c, q));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Where the kill left the compaction: {@code "before its commit"}, {@code "after its commit,
+   * before its index refresh"} or {@code "after its index refresh"}.
+   */
+  static String stateAfterKill(Path lake) {
+    try (Lakehouse l = Lakehouse.open(lake.toString())) {
+      Table table = l.collection("docs").table();
+      Snapshot current = table.currentSnapshot();
+      if (!"compact".equals(current.summary().get(Compaction.SUMMARY_KEY))) {
+        return "before its commit";
+      }
+      boolean fresh =
+          IndexReferences.pinnedSnapshots(table).values().stream()
+              .allMatch(id -> id == current.snapshotId());
+      return fresh ? "after its index refresh" : "after its commit, before its index refresh";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -86,6 +86,9 @@ final class FaultStages {
     Thread.sleep(killAfterMillis); // the seeded kill point, not a synchronisation
     boolean killed = p.kill();
     lastRanMillis = p.ranMillis();
+    if (stage == FaultStage.COMPACTION) {
+      System.out.println("fault matrix: compaction killed " + FaultCompaction.stateAfterKill(lake));
+    }
     assertThat(Main.run(args(stage, lake))).as("rerun of %s", stage).isZero();
     return switch (stage) {
       case INGEST ->
