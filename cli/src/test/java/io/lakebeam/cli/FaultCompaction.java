@@ -9,6 +9,7 @@ import io.lakebeam.core.index.IndexReferences;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
+import io.lakebeam.core.lake.CollectionWriter;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.maintain.Compaction;
@@ -29,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -64,14 +66,26 @@ final class FaultCompaction {
   record Before(
       Map<Long, List<Object>> rows, Set<Long> deleted, float[][] queries, List<List<Long>> hits) {}
 
-  /** Creates {@code docs}: {@value #FILES} files, an index, then every 10th row deleted. */
+  /**
+   * Creates {@code docs}: {@value #FILES} files in one commit, an index, then every 10th row
+   * deleted.
+   */
   static void prepare(Path lake, int rows, int dim) {
     assertThat(rows % FILES).as("rows in %d equal files", FILES).isZero();
     try (Lakehouse l = Lakehouse.open(lake.toString())) {
       Collection c = l.createCollection("docs", TestData.schema(dim), Metric.COSINE, false);
-      int per = rows / FILES;
-      for (int f = 0; f < FILES; f++) {
-        TestData.insert(c, f * per, per, dim, 100 + f);
+      List<float[]> vectors = vectors(rows, dim);
+      try (CollectionWriter w = c.newWriter().rollingEvery(rows / FILES)) {
+        for (int id = 0; id < rows; id++) {
+          Record r = GenericRecord.create(c.schema());
+          r.setField("id", (long) id);
+          r.setField("lang", TestData.LANGS[id % 3]);
+          r.setField("year", 2010 + id % 15);
+          r.setField("text", "row " + id);
+          r.setField("embedding", TestData.boxed(vectors.get(id)));
+          w.write(r);
+        }
+        w.commit();
       }
       IndexParams quick = IndexParams.fromMap(Map.of("m", 8, "ef_construction", 40));
       l.indexes().build(c.refreshMetadata(), "embedding", null, quick);
@@ -101,17 +115,21 @@ final class FaultCompaction {
   static Before before(Path lake, int rows, int dim) {
     try (Lakehouse l = Lakehouse.open(lake.toString())) {
       Collection c = l.collection("docs");
+      assertThat(TableState.of(c.table()).files()).as("small data files").hasSize(FILES);
+      assertThat(l.indexes().describe(c)).as("indexes").hasSize(1);
       Map<Long, List<Object>> live = liveRows(c);
+      assertThat(live).hasSize(rows - rows / DELETE_EVERY);
       Set<Long> deleted = new HashSet<>();
       for (long id = 0; id < rows; id += DELETE_EVERY) {
         deleted.add(id);
       }
+      List<float[]> vectors = vectors(rows, dim);
       Random random = new Random(rows);
       float[][] q = new float[QUERIES][];
       for (int i = 0; i < QUERIES; i++) {
         int id = random.nextInt(rows / DELETE_EVERY) * DELETE_EVERY + (i % 3 == 0 ? 1 : 0);
         // a live row's vector, a deleted row's (it must not come back), or a random one
-        q[i] = i % 3 == 2 ? TestData.vector(random, dim) : vectorOf(id, rows, dim);
+        q[i] = i % 3 == 2 ? TestData.vector(random, dim) : vectors.get(id);
       }
       return new Before(live, deleted, q, search(l, c, q));
     } catch (IOException e) {
@@ -230,14 +248,13 @@ final class FaultCompaction {
     return ids;
   }
 
-  /** The vector {@link #prepare} inserted for row {@code id}. */
-  private static float[] vectorOf(int id, int rows, int dim) {
-    int per = rows / FILES;
-    Random seeded = new Random(100 + id / per);
-    float[] v = null;
-    for (int i = 0; i <= id % per; i++) {
-      v = TestData.vector(seeded, dim);
+  /** The vectors {@link #prepare} inserts: row {@code id} gets the {@code id}th. */
+  private static List<float[]> vectors(int rows, int dim) {
+    Random seeded = new Random(7);
+    List<float[]> out = new ArrayList<>(rows);
+    for (int id = 0; id < rows; id++) {
+      out.add(TestData.vector(seeded, dim));
     }
-    return v;
+    return out;
   }
 }
