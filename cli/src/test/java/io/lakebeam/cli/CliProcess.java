@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CliProcess {
   private final Process process;
-  private final long started = System.nanoTime();
+  private long started = System.nanoTime();
   private final CompletableFuture<Long> ended;
 
   private CliProcess(Process process) {
@@ -30,7 +30,10 @@ final class CliProcess {
     this.ended = process.onExit().thenApply(p -> System.nanoTime());
   }
 
-  /** Milliseconds from start to exit, or -1 while it runs or when it was killed. */
+  /**
+   * Milliseconds from start (or from the marker line of {@link #drainedAfter}) to exit, or -1 while
+   * it runs or when it was killed.
+   */
   long ranMillis() {
     if (process.isAlive() || ended.isCancelled()) {
       return -1;
@@ -107,6 +110,23 @@ final class CliProcess {
       ended.cancel(false);
     }
     return killed;
+  }
+
+  /**
+   * Reads the output up to the first line containing {@code marker} (or its end), then drains the
+   * rest in the background; {@link #ranMillis()} then counts from that line, so a kill can aim at
+   * the work after it rather than at the JVM's start.
+   */
+  CliProcess drainedAfter(String marker) throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    do {
+      line = out.readLine();
+    } while (line != null && !line.contains(marker));
+    started = System.nanoTime();
+    drain(out);
+    return this;
   }
 
   private static void drain(BufferedReader out) {

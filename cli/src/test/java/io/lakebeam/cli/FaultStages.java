@@ -40,8 +40,9 @@ final class FaultStages {
   }
 
   /**
-   * Milliseconds a clean run of {@code stage} takes here: its whole process for the CLI stages, the
-   * puts alone for {@link FaultStage#INSERT}. The clean ingest is also the reference run.
+   * Milliseconds a clean run of {@code stage} takes here: its whole process for the CLI stages
+   * (from its first progress line for {@link FaultStage#COMPACTION}), the puts alone for {@link
+   * FaultStage#INSERT}. The clean ingest is also the reference run.
    */
   long cleanRunMillis(FaultStage stage) {
     try {
@@ -54,7 +55,7 @@ final class FaultStages {
           return (System.nanoTime() - putsStart) / 1_000_000;
         }
       }
-      CliProcess p = CliProcess.start(args(stage, lake)).drained();
+      CliProcess p = start(stage, lake);
       assertThat(p.waitFor()).as("clean run of %s", stage).isZero();
       if (stage == FaultStage.INGEST) {
         referenceChunks = FaultMatrixIT.column(lake, "kb.chunks", "chunk_id");
@@ -82,7 +83,7 @@ final class FaultStages {
     }
     FaultCompaction.Before before =
         stage == FaultStage.COMPACTION ? FaultCompaction.before(lake, rows, dim) : null;
-    CliProcess p = CliProcess.start(args(stage, lake)).drained();
+    CliProcess p = start(stage, lake);
     Thread.sleep(killAfterMillis); // the seeded kill point, not a synchronisation
     boolean killed = p.kill();
     lastRanMillis = p.ranMillis();
@@ -102,6 +103,14 @@ final class FaultStages {
       }
       case INSERT -> throw new AssertionError();
     };
+  }
+
+  /** Starts the stage's process; a compaction's kill is timed from its first progress line. */
+  private CliProcess start(FaultStage stage, Path lake) throws IOException {
+    CliProcess p = CliProcess.start(args(stage, lake));
+    return stage == FaultStage.COMPACTION
+        ? p.drainedAfter(FaultCompaction.WORK_STARTS)
+        : p.drained();
   }
 
   private void prepare(FaultStage stage, Path lake) {
