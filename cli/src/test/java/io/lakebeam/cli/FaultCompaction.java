@@ -13,6 +13,7 @@ import io.lakebeam.core.lake.CollectionWriter;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.maintain.Compaction;
+import io.lakebeam.core.maintain.OrphanFiles;
 import io.lakebeam.core.read.DataFileReader;
 import io.lakebeam.core.read.LiveRows;
 import io.lakebeam.core.read.TableState;
@@ -20,6 +21,7 @@ import io.lakebeam.core.write.KeyedCommit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,8 +42,8 @@ import org.apache.iceberg.io.CloseableIterable;
  * deletes the index does not know yet). {@code lakebeam maintain compact docs} is killed, run
  * again, and {@code lakebeam maintain gc docs --older-than 0} removes what the killed run left.
  * Then every live row must be there once with the values it had, the deleted rows must stay
- * deleted, the index must cover exactly the live rows at the current snapshot, and searches must
- * return the ids they returned before the compaction.
+ * deleted, no orphan file may be left, the index must cover exactly the live rows at the current
+ * snapshot, and searches must return the ids they returned before the compaction.
  *
  * <pre>{@code
  * FaultCompaction.prepare(lake, 3000, 16);
@@ -194,6 +196,9 @@ final class FaultCompaction {
       for (int n : copies.values()) {
         duplicated += n - 1;
       }
+      assertThat(OrphanFiles.of(c).olderThan(Duration.ZERO).dryRun(true).run().files())
+          .as("orphan files after gc")
+          .isEmpty();
       Map<String, Object> index = l.indexes().describe(c).get(0);
       assertThat(index.get("stale")).as("index after the rerun and gc").isEqualTo(false);
       long indexed = ((Number) index.get("rows")).longValue();
