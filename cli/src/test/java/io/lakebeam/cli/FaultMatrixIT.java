@@ -21,16 +21,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault matrix of issue 15: ingest, write-back, Flight insert and index build are each killed
- * with SIGKILL at a seeded random point, then run again; every row is then present exactly once.
+ * The fault matrix of issue 15: ingest, write-back, Flight insert, index build and compaction are
+ * each killed with SIGKILL at a seeded random point, then run again; every row is then present
+ * exactly once.
  *
- * <p>CI runs the smoke size (4 kills, one per stage). The full matrix: {@code mvn -B -pl cli test
- * -Dtest=FaultMatrixIT -Dsurefire.failIfNoSpecifiedTests=false -Dlakebeam.faults.kills=52}; it
- * prints one line per run and the totals, which bench/RESULTS.md records.
+ * <p>CI runs the smoke size (5 kills, one per stage). The full matrix: {@code mvn -B -pl cli test
+ * -Dtest=FaultMatrixIT -Dsurefire.failIfNoSpecifiedTests=false -Dlakebeam.faults.kills=60}; it
+ * prints one line per run and the totals, which bench/RESULTS.md records. {@code
+ * -Dlakebeam.faults.stages=COMPACTION,INSERT} runs only those stages.
  */
 class FaultMatrixIT {
-  static final int KILLS = Integer.getInteger("lakebeam.faults.kills", 4);
+  static final int KILLS = Integer.getInteger("lakebeam.faults.kills", 5);
   static final long SEED = Long.getLong("lakebeam.faults.seed", 15L);
+  static final FaultStage[] STAGES = stages(System.getProperty("lakebeam.faults.stages", ""));
+
   static final int DIM = 16;
   static final int ROWS = 3000;
 
@@ -47,21 +51,24 @@ class FaultMatrixIT {
     FaultStages stages = new FaultStages(dir, DIM, ROWS);
     int kills = 0;
     for (int run = 0; kills < KILLS && run < 3 * KILLS; run++) {
-      FaultStage stage = FaultStage.values()[run % FaultStage.values().length];
+      FaultStage stage = STAGES[run % STAGES.length];
+      long runStart = System.nanoTime();
       Path lake = Files.createDirectories(dir.resolve("run-" + run));
       long window = windows.computeIfAbsent(stage, s -> stages.cleanRunMillis(s));
       assertThat(window).as("clean run time of %s", stage).isPositive();
       long killAfter = (long) (random.nextDouble() * 0.85 * window); // the seeded kill point
       Outcome o = stages.killAndRerun(stage, lake, killAfter, random.nextLong());
       System.out.printf(
-          "fault matrix run %d: %s killed after %d ms (%s): %d rows, %d lost, %d duplicated%n",
+          "fault matrix run %d: %s killed after %d ms (%s): %d rows, %d lost, %d duplicated"
+              + " (%d ms)%n",
           run,
           stage,
           killAfter,
           o.killed() ? "killed" : "had finished",
           o.expected(),
           o.lost(),
-          o.duplicated());
+          o.duplicated(),
+          (System.nanoTime() - runStart) / 1_000_000);
       long[] t = tally.computeIfAbsent(stage, s -> new long[4]);
       t[0] += o.killed() ? 1 : 0;
       t[1] += o.expected();
@@ -89,6 +96,17 @@ class FaultMatrixIT {
     assertThat(kills).as("kills that hit a running process").isPositive();
     assertThat(lost).as("rows lost").isZero();
     assertThat(duplicated).as("rows duplicated").isZero();
+  }
+
+  /** The stages named (comma-separated), or all of them when none is. */
+  static FaultStage[] stages(String names) {
+    FaultStage[] named =
+        java.util.Arrays.stream(names.split(","))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty())
+            .map(n -> FaultStage.valueOf(n.toUpperCase(java.util.Locale.ROOT)))
+            .toArray(FaultStage[]::new);
+    return named.length == 0 ? FaultStage.values() : named;
   }
 
   /** Counts the {@code expected} values among {@code found}: missing ones and extra copies. */

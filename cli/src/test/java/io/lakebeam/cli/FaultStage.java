@@ -9,5 +9,7 @@ enum FaultStage {
   /** Flight DoPut batches with idempotency keys; the server is killed. */
   INSERT,
   /** {@code lakebeam index build}. */
-  INDEX_BUILD
+  INDEX_BUILD,
+  /** {@code lakebeam maintain compact} over small files, position deletes and an index. */
+  COMPACTION
 }

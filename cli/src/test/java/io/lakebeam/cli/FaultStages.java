@@ -40,8 +40,9 @@ final class FaultStages {
   }
 
   /**
-   * Milliseconds a clean run of {@code stage} takes here: its whole process for the CLI stages, the
-   * puts alone for {@link FaultStage#INSERT}. The clean ingest is also the reference run.
+   * Milliseconds a clean run of {@code stage} takes here: its whole process for the CLI stages
+   * (from its first progress line for {@link FaultStage#COMPACTION}), the puts alone for {@link
+   * FaultStage#INSERT}. The clean ingest is also the reference run.
    */
   long cleanRunMillis(FaultStage stage) {
     try {
@@ -54,7 +55,7 @@ final class FaultStages {
           return (System.nanoTime() - putsStart) / 1_000_000;
         }
       }
-      CliProcess p = CliProcess.start(args(stage, lake)).drained();
+      CliProcess p = start(stage, lake);
       assertThat(p.waitFor()).as("clean run of %s", stage).isZero();
       if (stage == FaultStage.INGEST) {
         referenceChunks = FaultMatrixIT.column(lake, "kb.chunks", "chunk_id");
@@ -80,10 +81,15 @@ final class FaultStages {
     if (stage == FaultStage.INSERT) {
       return FaultInserts.killAndRetry(lake, dim, rows, killAfterMillis);
     }
-    CliProcess p = CliProcess.start(args(stage, lake)).drained();
+    FaultCompaction.Before before =
+        stage == FaultStage.COMPACTION ? FaultCompaction.before(lake, rows, dim) : null;
+    CliProcess p = start(stage, lake);
     Thread.sleep(killAfterMillis); // the seeded kill point, not a synchronisation
     boolean killed = p.kill();
     lastRanMillis = p.ranMillis();
+    if (stage == FaultStage.COMPACTION) {
+      System.out.println("fault matrix: compaction killed " + FaultCompaction.stateAfterKill(lake));
+    }
     assertThat(Main.run(args(stage, lake))).as("rerun of %s", stage).isZero();
     return switch (stage) {
       case INGEST ->
@@ -91,12 +97,26 @@ final class FaultStages {
               killed, referenceChunks, FaultMatrixIT.column(lake, "kb.chunks", "chunk_id"));
       case WRITE_BACK -> checkWriteBack(killed, lake);
       case INDEX_BUILD -> checkIndex(killed, lake);
+      case COMPACTION -> {
+        assertThat(Main.run(FaultCompaction.gcArgs(lake))).as("gc after compaction").isZero();
+        yield FaultCompaction.check(killed, lake, before);
+      }
       case INSERT -> throw new AssertionError();
     };
   }
 
+  /** Starts the stage's process; a compaction's kill is timed from its first progress line. */
+  private CliProcess start(FaultStage stage, Path lake) throws IOException {
+    CliProcess p = CliProcess.start(args(stage, lake));
+    return stage == FaultStage.COMPACTION
+        ? p.drainedAfter(FaultCompaction.WORK_STARTS)
+        : p.drained();
+  }
+
   private void prepare(FaultStage stage, Path lake) {
-    if (stage != FaultStage.INGEST) {
+    if (stage == FaultStage.COMPACTION) {
+      FaultCompaction.prepare(lake, rows, dim);
+    } else if (stage != FaultStage.INGEST) {
       FaultMatrixIT.createDocs(lake, stage == FaultStage.INSERT ? 0 : rows, dim);
     }
   }
@@ -112,6 +132,7 @@ final class FaultStages {
           new String[] {"cluster", "docs", "--k", "4", "--iterations", "3", "--lakehouse", l};
       case INDEX_BUILD ->
           new String[] {"index", "build", "docs", "--field", "embedding", "--lakehouse", l};
+      case COMPACTION -> FaultCompaction.compactArgs(lake);
       case INSERT -> throw new IllegalArgumentException("INSERT runs through the server");
     };
   }

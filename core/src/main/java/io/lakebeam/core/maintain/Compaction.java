@@ -134,7 +134,8 @@ public final class Compaction {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       CompactionPlan plan = plan();
       if (plan.isEmpty()) {
-        return new Result(plan.baseSnapshotId(), 0, 0, 0, 0, 0, 0, 0, attempt, List.of());
+        return new Result(
+            plan.baseSnapshotId(), 0, 0, 0, 0, 0, 0, 0, attempt, finishKilledRefresh());
       }
       try {
         plan.writeFiles();
@@ -223,6 +224,25 @@ public final class Compaction {
         || (group.size() == 1 && state.deletedPositions(group.get(0).path().toString()) != null)) {
       groups.add(group);
     }
+  }
+
+  /**
+   * When the current snapshot is a compaction's and an index is older, that compaction died before
+   * its index refresh: refresh now, so a rerun finishes its work. An index left behind by other
+   * writes is not this command's work.
+   */
+  private List<IndexService.BuildResult> finishKilledRefresh() {
+    Table table = collection.table();
+    Snapshot current = table.currentSnapshot();
+    if (!refreshIndexes
+        || current == null
+        || !"compact".equals(current.summary().get(SUMMARY_KEY))
+        || IndexReferences.pinnedSnapshots(table).values().stream()
+            .allMatch(id -> id == current.snapshotId())) {
+      return List.of();
+    }
+    LOG.info("Compaction of {}: refreshing the indexes a killed run left", collection.name());
+    return collection.lakehouse().indexes().refresh(collection);
   }
 
   private Result finish(CompactionPlan.Committed c, int attempt) {
