@@ -28,6 +28,14 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--rest-port",
+      defaultValue = "-1",
+      description =
+          "Also serve the REST/JSON API (docs/rest-api.md) on this port, 0 for a free one; same"
+              + " host, tokens, TLS and limits as Flight (default: off)")
+  int restPort;
+
+  @Option(
       names = "--token",
       description = "Require 'authorization: Bearer <token>' (default: $LAKEBEAM_TOKEN)")
   String token;
@@ -118,6 +126,9 @@ final class ServeCommand implements Callable<Integer> {
                       // exiting
                     }
                   }));
+      if (server.restUri() != null) {
+        System.out.println("Lakebeam REST API listening on " + server.restUri());
+      }
       System.out.println("Lakebeam Flight server listening on " + server.uri());
       System.out.println(
           "Lakehouse: "
@@ -143,7 +154,8 @@ final class ServeCommand implements Callable<Integer> {
             .port(port)
             .token(token)
             .insecure(insecure)
-            .limits(limits.limits());
+            .limits(limits.limits())
+            .restPort(restPort);
     if (authConfig != null) {
       b.authConfig(authConfig);
     }

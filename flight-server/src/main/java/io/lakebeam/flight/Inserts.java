@@ -35,7 +35,30 @@ import org.apache.iceberg.util.DateTimeUtil;
 final class Inserts {
   private Inserts() {}
 
-  static Map<String, Object> write(Collection c, FlightStream stream, String writeId) {
+  /** The batches of one insert: a {@code DoPut} stream, or rows a REST call sent. */
+  interface Batches {
+    /** The root each {@link #next()} loads a batch into. */
+    VectorSchemaRoot root();
+
+    /** Loads the next batch into {@link #root()}; false when there is none. */
+    boolean next();
+
+    static Batches of(FlightStream stream) {
+      return new Batches() {
+        @Override
+        public VectorSchemaRoot root() {
+          return stream.getRoot();
+        }
+
+        @Override
+        public boolean next() {
+          return stream.next();
+        }
+      };
+    }
+  }
+
+  static Map<String, Object> write(Collection c, Batches stream, String writeId) {
     if (writeId != null) {
       Snapshot landed = KeyedCommit.findWrite(c.table(), writeId);
       if (landed != null) {
@@ -46,7 +69,7 @@ final class Inserts {
       }
     }
     try (CollectionWriter writer = c.newWriter()) {
-      VectorSchemaRoot root = stream.getRoot();
+      VectorSchemaRoot root = stream.root();
       for (var f : root.getSchema().getFields()) {
         if (c.schema().findField(f.getName()) == null) {
           throw LakebeamException.invalid(

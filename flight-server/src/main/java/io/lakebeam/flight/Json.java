@@ -57,6 +57,13 @@ final class Json {
     }
   }
 
+  /**
+   * A request already parsed (a REST body translated to the Flight request); {@code what} names it.
+   */
+  static Json of(Map<String, Object> map, String what) {
+    return new Json(new LinkedHashMap<>(map), what);
+  }
+
   static byte[] bytes(Object value) {
     try {
       return MAPPER.writeValueAsBytes(value);

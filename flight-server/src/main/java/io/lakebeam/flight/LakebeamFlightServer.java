@@ -34,7 +34,9 @@ public final class LakebeamFlightServer implements AutoCloseable {
   private final BufferAllocator allocator;
   private final ExecutorService executor;
   private final FlightServer server;
+  private final LakebeamService service;
   private final LakebeamProducer producer;
+  private final RestServer rest;
   private final String host;
 
   private final boolean tls;
@@ -56,8 +58,9 @@ public final class LakebeamFlightServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.producer =
-        new LakebeamProducer(b.lake, allocator, b.refreshMillis, new Authorizer(tokens), b.limits);
+    this.service =
+        new LakebeamService(b.lake, allocator, b.refreshMillis, new Authorizer(tokens), b.limits);
+    this.producer = new LakebeamProducer(service);
     Location location =
         tls ? Location.forGrpcTls(b.host, b.port) : Location.forGrpcInsecure(b.host, b.port);
     FlightServer.Builder fb =
@@ -75,6 +78,10 @@ public final class LakebeamFlightServer implements AutoCloseable {
       fb.headerAuthenticator(new BearerTokenAuthenticator(tokens));
     }
     this.server = fb.build();
+    this.rest =
+        b.restPort < 0
+            ? null
+            : new RestServer(service, b.host, b.restPort, tokens, b.tlsCert, b.tlsKey);
   }
 
   public static Builder builder(Lakehouse lake) {
@@ -97,6 +104,7 @@ public final class LakebeamFlightServer implements AutoCloseable {
     private boolean insecure;
     private long refreshMillis = 1000;
     private ServerLimits limits = ServerLimits.defaults();
+    private int restPort = -1;
 
     private Builder(Lakehouse lake) {
       this.lake = lake;
@@ -165,8 +173,26 @@ public final class LakebeamFlightServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Also serves the REST/JSON API (docs/rest-api.md) on this port, 0 for a free one; default -1:
+     * no REST API. It shares the host, tokens, TLS certificate and limits of the Flight port.
+     */
+    public Builder restPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException(
+            "Cannot serve REST on port " + port + ": use 0..65535, or -1 for none");
+      }
+      this.restPort = port;
+      return this;
+    }
+
     /** Builds the server; fails on a non-loopback host without TLS and tokens (unless insecure). */
     public LakebeamFlightServer build() {
+      if (tlsClientCa != null && restPort >= 0) {
+        throw new IllegalArgumentException(
+            "Cannot serve the REST API with --tls-client-ca: client certificates are checked on"
+                + " the Flight port only; leave out --rest-port or --tls-client-ca");
+      }
       if (tlsClientCa != null && tlsCert == null) {
         throw new IllegalArgumentException(
             "Cannot verify client certificates without TLS: add --tls-cert FILE --tls-key FILE");
@@ -202,12 +228,30 @@ public final class LakebeamFlightServer implements AutoCloseable {
 
   public LakebeamFlightServer start() throws IOException {
     server.start();
-    producer.warmIndexes();
+    if (rest != null) {
+      rest.start();
+    }
+    service.warmIndexes();
     return this;
   }
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The service layer that Flight and REST calls share (for tests). */
+  LakebeamService service() {
+    return service;
+  }
+
+  /** The REST API's port; -1 when it is off. */
+  public int restPort() {
+    return rest == null ? -1 : rest.port();
+  }
+
+  /** The REST API's base URI ({@code http://127.0.0.1:8816}); null when it is off. */
+  public String restUri() {
+    return rest == null ? null : rest.uri();
   }
 
   public String uri() {
@@ -236,6 +280,9 @@ public final class LakebeamFlightServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      if (rest != null) {
+        rest.close();
+      }
       server.shutdown();
       server.awaitTermination(5, TimeUnit.SECONDS);
       server.close();

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
-import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -19,7 +18,6 @@ import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The Flight producer of a Lakebeam server: search and batch reads through {@code DoGet}, inserts
@@ -28,32 +26,21 @@ import org.apache.arrow.memory.BufferAllocator;
  * the server.
  */
 final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable {
+  private final LakebeamService service;
   private final Lakehouse lake;
-  private final BufferAllocator allocator;
   private final CollectionCache collections;
-  private final Actions actions;
-  private final IndexWarmup warmup;
   private final int defaultSplits;
   private final Authorizer access;
   private final ServerLimits limits;
   private final CallGate gate;
 
-  LakebeamProducer(
-      Lakehouse lake,
-      BufferAllocator allocator,
-      long refreshMillis,
-      Authorizer access,
-      ServerLimits limits) {
-    this.lake = lake;
-    this.access = access;
-    this.limits = limits;
-    this.gate = new CallGate(limits);
-    this.allocator = allocator;
-    this.collections = new CollectionCache(lake, refreshMillis);
-    this.warmup =
-        new IndexWarmup(
-            lake, Integer.getInteger("lakebeam.warmup.searches", IndexWarmup.DEFAULT_SEARCHES));
-    this.actions = new Actions(lake, collections, warmup);
+  LakebeamProducer(LakebeamService service) {
+    this.service = service;
+    this.lake = service.lake();
+    this.access = service.access();
+    this.limits = service.limits();
+    this.gate = service.gate();
+    this.collections = service.collections();
     this.defaultSplits = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
   }
 
@@ -118,21 +105,8 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-    try (CallGate.Turn turn = gate.enter(context, "DoGet")) {
-      Json t = Json.parse(ticket.getBytes(), "ticket");
-      String type = t.string("type");
-      checkType(type);
-      access.check(context, type, t.string("collection"));
-      t.allowOnly(type.equals("read") ? RequestKeys.READ_TICKET : RequestKeys.SEARCH);
-      Collection c = collections.get(t.string("collection"));
-      switch (type) {
-        case "search" -> SearchStream.run(c, t, allocator, listener, limits, turn);
-        case "read" -> {
-          limits.checkFilter(t.optString("filter"));
-          ReadStream.run(c, t, allocator, listener, turn);
-        }
-        default -> throw unknownType(type);
-      }
+    try {
+      service.stream(context, Json.parse(ticket.getBytes(), "ticket"), listener);
     } catch (Throwable e) {
       listener.error(Errors.toFlight(e));
     }
@@ -146,23 +120,10 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
         // getRoot() first: it fails when the client broke off the call before its first message,
         // while getDescriptor() would wait forever (Flight sets only the root's future on error).
         stream.getRoot();
-        Json cmd = command(stream.getDescriptor()).allowOnly(RequestKeys.INSERT);
-        if (cmd.has("type") && !cmd.string("type").equals("insert")) {
-          throw CallStatus.UNIMPLEMENTED
-              .withDescription(
-                  "Cannot DoPut a '"
-                      + cmd.string("type")
-                      + "' request: DoPut takes a path [\"docs\"] or a"
-                      + " command {\"type\": \"insert\", \"collection\": \"docs\"}")
-              .toRuntimeException();
-        }
-        InsertRequest insert = InsertRequest.from(cmd);
-        access.check(context, "insert", insert.collection());
-        Collection c = collections.get(insert.collection());
-        Map<String, Object> result = Inserts.write(c, stream, insert.writeId());
-        collections.fresh(c.name());
+        Json cmd = command(stream.getDescriptor());
+        Map<String, Object> result = service.insertInTurn(context, cmd, Inserts.Batches.of(stream));
         byte[] body = Json.bytes(result);
-        try (ArrowBuf buf = allocator.buffer(body.length)) {
+        try (ArrowBuf buf = service.allocator().buffer(body.length)) {
           buf.writeBytes(body);
           ack.onNext(PutResult.metadata(buf));
         }
@@ -175,18 +136,9 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   @Override
   public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
-    try (CallGate.Turn turn = gate.enter(context, "action '" + action.getType() + "'")) {
+    try {
       Json body = Json.parse(action.getBody(), "action '" + action.getType() + "' body");
-      access.checkAction(context, action.getType(), body);
-      java.util.Set<String> keys = RequestKeys.ACTIONS.get(action.getType());
-      if (keys != null) {
-        body.allowOnly(keys);
-      }
-      // list_collections lists only what the caller may read
-      Object result =
-          action.getType().equals("list_collections")
-              ? Map.of("collections", readable(context, lake.listCollections()))
-              : actions.run(action.getType(), body);
+      Object result = service.action(context, action.getType(), body);
       listener.onNext(new Result(Json.bytes(result)));
       listener.onCompleted();
     } catch (Throwable t) {
@@ -209,20 +161,10 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
     return gate.waiting();
   }
 
-  private List<String> readable(CallContext context, List<String> names) {
-    return names.stream().filter(n -> access.canRead(context, n)).toList();
-  }
-
-  /** Loads and warms every index in the background (at server start). */
-  void warmIndexes() {
-    warmup.all();
-  }
-
-  /** Stops the background work of the producer (index warm-up, metadata refresh). */
+  /** Stops the background work of the service (index warm-up, metadata refresh). */
   @Override
   public void close() {
-    warmup.close();
-    collections.close();
+    service.close();
   }
 
   /** A path descriptor ["name"] or a JSON command; both become a command object. */
@@ -241,19 +183,11 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
         "path descriptor");
   }
 
-  /** Fails with UNIMPLEMENTED unless {@code type} is a request type of DoGet/GetFlightInfo. */
   private static void checkType(String type) {
-    if (!type.equals("search") && !type.equals("read")) {
-      throw unknownType(type);
-    }
+    LakebeamService.checkType(type);
   }
 
   private static RuntimeException unknownType(String type) {
-    return CallStatus.UNIMPLEMENTED
-        .withDescription(
-            "Unknown request type '"
-                + type
-                + "': use 'search' or 'read' (see docs/flight-protocol.md)")
-        .toRuntimeException();
+    return LakebeamService.unknownType(type);
   }
 }
