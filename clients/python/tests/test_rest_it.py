@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory, lakebeam_uri):
+def servers(tmp_path_factory):
     """(REST base URL, Flight URI) of one server started with --rest-port 0 and a token."""
     lakehouse = tmp_path_factory.mktemp("rest-lakehouse")
     server = ServerProcess(

@@ -43,6 +43,10 @@ class RestOpenApiTest {
           .containsExactlyInAnyOrderElementsOf(
               RestEndpoints.ALL.stream().map(RestEndpoints.Endpoint::path).toList());
 
+      // every endpoint runs a Flight request or action that has a permission of its own
+      RestEndpoints.ALL.forEach(
+          e -> assertThat(ActionPermissions.NEEDED).as(e.path()).containsKey(e.action()));
+
       List<Object[]> calls = new ArrayList<>();
       String c = RestApiTest.COLLECTIONS;
       String e = RestApiTest.ENTITIES;
