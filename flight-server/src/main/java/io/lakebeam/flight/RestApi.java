@@ -187,7 +187,13 @@ final class RestApi {
     if (body.has("outputFields")) {
       t.put("columns", body.optStrings("outputFields"));
     }
-    t.put("limit", body.optInt("limit", DEFAULT_QUERY_LIMIT));
+    int limit = body.optInt("limit", DEFAULT_QUERY_LIMIT);
+    if (limit > service.limits().maxResults()) {
+      // the rows are held in memory as JSON: bounded like a search's results
+      throw ServerLimits.exceeded(
+          "a query of limit=" + limit, service.limits().maxResults(), "--max-results");
+    }
+    t.put("limit", limit);
     return stream(call, t, "the query request");
   }
 

@@ -272,6 +272,12 @@ class RestApiTest {
           Map.of("collectionName", "docs", "data", List.of(Map.of("text", "x".repeat(300_000)))),
           413,
           "--max-message-size");
+      rest.fails(
+          ENTITIES + "query",
+          Map.of("collectionName", "docs", "limit", 100_001),
+          413,
+          "limit=100001",
+          "--max-results");
       try (CallGate.Turn held = f.server.service().gate().enter(null, "a test")) {
         rest.fails(
             ENTITIES + "search", Map.of("collectionName", "docs", "data", List.of(q)), 429, "busy");
