@@ -206,6 +206,29 @@ public final class LakebeamFlightServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * True once every collection's table, index and search path are warmed after {@link #start()}:
+   * the first client search is then as fast as the rest ({@code server_status} says {@code ready}).
+   */
+  public boolean isReady() {
+    return producer.warmup().ready();
+  }
+
+  /** Waits until {@link #isReady()}; false on timeout. */
+  public boolean awaitReady(long timeout, TimeUnit unit) throws InterruptedException {
+    return producer.warmup().awaitReady(timeout, unit);
+  }
+
+  /** The warm-up of this server (for tests). */
+  IndexWarmup warmup() {
+    return producer.warmup();
+  }
+
+  /** Milliseconds the start-up warm-up took, or -1 while it runs. */
+  public long warmupMillis() {
+    return producer.warmup().startupMillis();
+  }
+
   public int port() {
     return server.getPort();
   }

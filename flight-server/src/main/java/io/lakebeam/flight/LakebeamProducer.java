@@ -52,7 +52,9 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
     this.collections = new CollectionCache(lake, refreshMillis);
     this.warmup =
         new IndexWarmup(
-            lake, Integer.getInteger("lakebeam.warmup.searches", IndexWarmup.DEFAULT_SEARCHES));
+            lake,
+            Integer.getInteger("lakebeam.warmup.searches", IndexWarmup.DEFAULT_SEARCHES),
+            new RequestPathWarmup(collections, allocator, limits, gate));
     this.actions = new Actions(lake, collections, warmup);
     this.defaultSplits = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
   }
@@ -216,6 +218,11 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
   /** Loads and warms every index in the background (at server start). */
   void warmIndexes() {
     warmup.all();
+  }
+
+  /** The start-up warm-up ({@link IndexWarmup}) of the server. */
+  IndexWarmup warmup() {
+    return warmup;
   }
 
   /** Stops the background work of the producer (index warm-up, metadata refresh). */
