@@ -124,7 +124,7 @@ def load(args) -> None:
 
 
 def one_start(launcher: str, env: dict[str, str], lakehouse: str, queries: np.ndarray,
-              wait_ready: bool) -> dict:
+              wait_ready: bool, name: str = NAME) -> dict:
     srv = Server(launcher, lakehouse, env)
     try:
         srv.wait_listening()
@@ -132,16 +132,16 @@ def one_start(launcher: str, env: dict[str, str], lakehouse: str, queries: np.nd
             srv.wait_ready()
         c = lakebeam.LakebeamClient(srv.uri)
         a = time.perf_counter()
-        c.search(NAME, queries[0], top_k=10, output_fields=["id"], search_params={"ef": 64})
+        c.search(name, queries[0], top_k=10, output_fields=["id"], search_params={"ef": 64})
         first = time.perf_counter() - a
         first_result_s = time.perf_counter() - srv.t0
         lat = []
         for q in queries[1:101]:
             a = time.perf_counter()
-            c.search(NAME, q, top_k=10, output_fields=["id"], search_params={"ef": 64})
+            c.search(name, q, top_k=10, output_fields=["id"], search_params={"ef": 64})
             lat.append(time.perf_counter() - a)
         a = time.perf_counter()
-        c.describe_collection(NAME)
+        c.describe_collection(name)
         describe = time.perf_counter() - a
         c.close()
         return {"listening_s": round(srv.listening_s, 2),
@@ -162,13 +162,15 @@ def measure(args) -> list[dict]:
         servers.append((name, launcher, dict(e.split("=", 1) for e in envs)))
     rng = np.random.default_rng(7)
     queries = mixture(2_000, args.dim, seed=99)[rng.permutation(2_000)][:101]
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     rows = []
     for rep in range(args.repeats):
         for wait_ready in (False, True):
             for name, launcher, env in servers:
                 r = {"server": name, "repeat": rep, "protocol": "ready" if wait_ready else "listening",
                      "load1": round(os.getloadavg()[0], 1),
-                     **one_start(launcher, env, args.lakehouse, queries, wait_ready)}
+                     **one_start(launcher, env, args.lakehouse, queries, wait_ready,
+                                 args.collection)}
                 print(json.dumps(r), flush=True)
                 rows.append(r)
     print("\n| server | protocol | listening s | ready s | first result s (from start) |"
@@ -191,6 +193,8 @@ def main() -> None:
     p.add_argument("--server", action="append", default=[],
                    help="NAME=LAUNCHER[:ENV=VALUE...], repeatable (default: this tree's launcher)")
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--collection", default=NAME,
+                   help="collection to search in measure (e.g. ann_bench of bench/ann_bench.py)")
     p.add_argument("--smoke", action="store_true", help="12,000 x 64 in a temporary lakehouse")
     args = p.parse_args()
     if args.smoke:

@@ -31,6 +31,16 @@ public final class LakebeamFlightServer implements AutoCloseable {
   /** How long {@link #close()} waits for calls in progress to finish their work. */
   static final long CLOSE_WAIT_SECONDS = 10;
 
+  /**
+   * No OpenCensus stats or tracing per call: gRPC turns them on when grpc-census is on the class
+   * path (Beam brings it), and nothing reads them; they were 8% of a hot search's server samples.
+   */
+  private static final java.util.function.Consumer<io.grpc.netty.NettyServerBuilder> GRPC_TUNING =
+      nb -> {
+        io.grpc.netty.InternalNettyServerBuilder.setStatsEnabled(nb, false);
+        io.grpc.netty.InternalNettyServerBuilder.setTracingEnabled(nb, false);
+      };
+
   private final BufferAllocator allocator;
   private final ExecutorService executor;
   private final FlightServer server;
@@ -64,7 +74,8 @@ public final class LakebeamFlightServer implements AutoCloseable {
         FlightServer.builder(allocator, location, producer)
             .executor(executor)
             .maxInboundMessageSize(b.limits.maxMessageBytes())
-            .backpressureThreshold(b.limits.streamBufferBytes());
+            .backpressureThreshold(b.limits.streamBufferBytes())
+            .transportHint("grpc.builderConsumer", GRPC_TUNING);
     if (tls) {
       fb.useTls(b.tlsCert.toFile(), b.tlsKey.toFile());
       if (b.tlsClientCa != null) {
