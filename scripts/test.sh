@@ -80,6 +80,8 @@ if [ "$bench" = 1 ]; then
   "$PYTHON" "$ROOT/bench/fuzz_requests.py" --smoke | tail -3
   # REST vs Flight single-query search p50/p99 (3,000 x 384-d); fails if their hits differ.
   "$PYTHON" "$ROOT/bench/rest_bench.py" --smoke | tail -2
+  # First query of a fresh server (12,000 x 64): start -> listening -> ready -> first search.
+  "$PYTHON" "$ROOT/bench/first_query_bench.py" --smoke | tail -4
   # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
   # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
   # Context packages, 20 topics over the 2,000 smoke passages: build packages/s, a no-op rebuild

@@ -39,6 +39,8 @@ def split_by_query(table: pa.Table, *, num_queries: int) -> list[pa.Table]:
                 f"Cannot split search results: the server sent no {QUERY_INDEX!r} column"
             )
         return [table]
+    if num_queries == 1:  # one query (the hot path): every row answers it, in rank order
+        return [table.drop_columns([QUERY_INDEX])]
     query_index = table.column(QUERY_INDEX).to_numpy()
     order = np.argsort(query_index, kind="stable")
     if not np.array_equal(order, np.arange(len(order))):

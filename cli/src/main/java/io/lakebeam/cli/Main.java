@@ -37,7 +37,8 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       ContextCommand.class,
       MaintainCommand.class,
-      CommandLine.HelpCommand.class
+      CommandLine.HelpCommand.class,
+      AotTrainingCommand.class
     })
 public final class Main {
   public static void main(String[] args) {

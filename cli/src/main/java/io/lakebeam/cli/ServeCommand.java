@@ -142,6 +142,12 @@ final class ServeCommand implements Callable<Integer> {
           "Disk cache: %s (budget %d bytes, %d in use)%n",
           disk.dir(), disk.budgetBytes(), disk.usedBytes());
       System.out.flush();
+      // the port is open meanwhile; server_status says "ready": false until this line
+      server.awaitReady(Long.MAX_VALUE, java.util.concurrent.TimeUnit.MILLISECONDS);
+      System.out.printf(
+          "Lakebeam server ready on %s: collections, indexes and search path warmed in %d ms%n",
+          server.uri(), server.warmupMillis());
+      System.out.flush();
       server.awaitTermination();
     }
     return 0;

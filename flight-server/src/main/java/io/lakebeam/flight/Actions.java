@@ -39,7 +39,7 @@ final class Actions {
                   + " vectors in memory, never demoted)"),
           new ActionType(
               "server_status",
-              "{} -> index memory budget and use, demotions; disk cache budget, use, hits, evictions"),
+              "{} -> ready (start-up warm-up done), index memory budget and use, demotions; disk cache budget, use, hits, evictions"),
           new ActionType("drop_collection", "{collection, purge?} -> {dropped}"),
           new ActionType(
               "get_context",
@@ -146,6 +146,10 @@ final class Actions {
         }
       case "server_status":
         return Map.of(
+            "ready",
+            warmup.ready(),
+            "warmup_ms",
+            warmup.startupMillis(),
             "index_memory",
             lake.indexes().memory().toMap(),
             "disk_cache",

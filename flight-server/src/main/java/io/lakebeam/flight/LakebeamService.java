@@ -46,7 +46,9 @@ final class LakebeamService implements AutoCloseable {
     this.collections = new CollectionCache(lake, refreshMillis);
     this.warmup =
         new IndexWarmup(
-            lake, Integer.getInteger("lakebeam.warmup.searches", IndexWarmup.DEFAULT_SEARCHES));
+            lake,
+            Integer.getInteger("lakebeam.warmup.searches", IndexWarmup.DEFAULT_SEARCHES),
+            new RequestPathWarmup(collections, allocator, limits, gate));
     this.actions = new Actions(lake, collections, warmup);
   }
 
@@ -140,6 +142,11 @@ final class LakebeamService implements AutoCloseable {
 
   List<String> readable(CallContext context, List<String> names) {
     return names.stream().filter(n -> access.canRead(context, n)).toList();
+  }
+
+  /** The start-up warm-up ({@link IndexWarmup}) of the server. */
+  IndexWarmup warmup() {
+    return warmup;
   }
 
   /** Loads and warms every index in the background (at server start). */
