@@ -90,8 +90,9 @@ def main(argv=None) -> int:
     p.add_argument("--breadths", default="40,100", help="search breadths for recall@10")
     p.add_argument("--min-queries", type=int, default=200)
     p.add_argument("--heap", default="6g")
-    p.add_argument("--lakebeam-jvm", default="-Djvector.vectorization_provider=panama",
-                   help="extra JVM flags of the Lakebeam run (space-separated)")
+    p.add_argument("--lakebeam-jvm", default="",
+                   help="extra JVM flags of the Lakebeam run (space-separated), e.g."
+                        " -Djvector.vectorization_provider=panama")
     p.add_argument("--out", default=os.path.join(HERE, "results"))
     a = p.parse_args(argv)
     data = os.path.abspath(a.data or os.path.join(HERE, "data", "smoke" if a.smoke else ""))

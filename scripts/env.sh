@@ -35,9 +35,6 @@ LAKEBEAM_JVM_FLAGS=(--add-modules=jdk.incubator.vector --add-opens=java.base/jav
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
   --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -Xss16m)
-# jVector's Vector API provider, not its native one: PQ training 2x, graph build ~10% faster here
-# (bench/RESULTS.md, "Index build speed, round 2").
-LAKEBEAM_JVM_FLAGS+=(-Djvector.vectorization_provider=panama)
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 if ! command -v mvn >/dev/null 2>&1; then
   echo "error: Lakebeam builds with Maven, which is not on PATH; install it (e.g. apt-get install maven)." >&2
