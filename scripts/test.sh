@@ -64,6 +64,7 @@ if [ "$bench" = 1 ]; then
   rm -rf "$tier_dir"
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/read_bench.py" --corpus "$ROOT/bench/data/smoke/corpus" --repeat 1
   bash "$ROOT/bench/index_refresh.sh" "$ROOT/bench/data/smoke/corpus" 0.01 2>/dev/null | grep -v '^{'
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/build_bench.py" --smoke --out "$(mktemp -d)" 2>/dev/null | tail -4
   # End-to-end ingest on 16 real documents, Direct and Flink, re-run and broken files.
   [ -d "$ROOT/bench/data/docs-ci" ] || python3 "$ROOT/bench/make_doc_corpus.py" --smoke --size 16 \
     --max-kb 8 --out "$ROOT/bench/data/docs-ci" > /dev/null

@@ -54,6 +54,16 @@ public final class IndexService implements Closeable {
   private final Map<String, VectorIndex> loaded = new ConcurrentHashMap<>();
   private final Map<String, TableState> states = new ConcurrentHashMap<>();
   private final ServingMemory memory;
+  private final Map<String, Object> commitLocks = new ConcurrentHashMap<>();
+  private volatile boolean backgroundMerge =
+      Boolean.parseBoolean(System.getProperty(BACKGROUND_MERGE_PROPERTY, "true"));
+  private volatile java.util.concurrent.ExecutorService merger;
+
+  /**
+   * System property: {@code false} turns off the background merge of small segments after a refresh
+   * (default {@code true}).
+   */
+  public static final String BACKGROUND_MERGE_PROPERTY = "lakebeam.index.background-merge";
 
   /** Table property that keeps a collection's indexes in the hot tier with full vectors. */
   public static final String PINNED_PROPERTY = "lakebeam.serving.pinned";
@@ -200,7 +210,90 @@ public final class IndexService implements Closeable {
         results.add(refreshField(collection, field, current.get()));
       }
     }
+    if (backgroundMerge
+        && results.stream().anyMatch(r -> r.segments() >= SegmentMerger.MIN_SEGMENTS)) {
+      mergeInBackground(collection);
+    }
     return results;
+  }
+
+  /**
+   * Merges the small segments of each of a collection's indexes that has at least {@value
+   * SegmentMerger#MIN_SEGMENTS} into one (see {@link SegmentMerger}); returns a result (mode {@code
+   * merged}) per index merged. A refresh starts this in the background by itself.
+   *
+   * <pre>{@code
+   * lake.indexes().merge(lake.collection("docs"));
+   * }</pre>
+   */
+  public List<BuildResult> merge(Collection collection) {
+    return merge(collection, () -> {});
+  }
+
+  /** {@link #merge(Collection)} with a hook that runs before each commit (for tests). */
+  List<BuildResult> merge(Collection collection, Runnable beforeCommit) {
+    collection.refreshMetadata();
+    List<BuildResult> results = new ArrayList<>();
+    for (VectorField field : collection.vectorFields().values()) {
+      Optional<String> path = IndexRegistry.locate(collection.table(), field.name());
+      if (path.isEmpty()) {
+        continue;
+      }
+      IndexManifest manifest = IndexRegistry.read(collection.table(), path.get(), field.name());
+      if (!SegmentMerger.due(manifest)) {
+        continue;
+      }
+      long start = System.nanoTime();
+      String what = collection.name() + "." + field.name();
+      Object lock =
+          commitLocks.computeIfAbsent(key(collection.name(), field.name()), k -> new Object());
+      Optional<IndexManifest> merged =
+          SegmentMerger.merge(collection.table(), path.get(), manifest, what, beforeCommit, lock);
+      merged.ifPresent(
+          m -> results.add(result(field.name(), "merged", m, List.of(), 0, 0, 0, start)));
+    }
+    return results;
+  }
+
+  /** Turns the background merge after refreshes on or off (tests). */
+  void backgroundMerge(boolean on) {
+    backgroundMerge = on;
+  }
+
+  /** Waits for the background merges queued so far (tests). */
+  void awaitBackgroundMerges() throws Exception {
+    if (merger != null) {
+      merger.submit(() -> {}).get();
+    }
+  }
+
+  /** Runs {@link #merge(Collection)} on this service's one background merge thread. */
+  public java.util.concurrent.Future<List<BuildResult>> mergeInBackground(Collection collection) {
+    java.util.concurrent.ExecutorService ex = merger;
+    if (ex == null) {
+      synchronized (this) {
+        if (merger == null) {
+          merger =
+              java.util.concurrent.Executors.newSingleThreadExecutor(
+                  r -> {
+                    Thread t = new Thread(r, "lakebeam-segment-merge");
+                    t.setDaemon(true);
+                    return t;
+                  });
+        }
+        ex = merger;
+      }
+    }
+    return ex.submit(
+        () -> {
+          try {
+            return merge(collection);
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "Background merge of {} failed; its segments keep serving", collection.name(), e);
+            throw e;
+          }
+        });
   }
 
   private BuildResult refreshField(Collection collection, VectorField field, IndexManifest old) {
@@ -298,7 +391,9 @@ public final class IndexService implements Closeable {
     IndexManifest manifest =
         new IndexManifest(
             field, metric, params, state.snapshotId(), segments, System.currentTimeMillis());
-    IndexRegistry.commit(collection.table(), manifest);
+    synchronized (commitLocks.computeIfAbsent(key(collection.name(), field), k -> new Object())) {
+      IndexRegistry.commit(collection.table(), manifest);
+    }
     // The loaded index stays: the next search loads the new manifest and reuses its segments.
     return result(field, mode, manifest, skipped, skippedCount, rowsBuilt, rowsCarried, start);
   }
@@ -658,6 +753,9 @@ public final class IndexService implements Closeable {
 
   @Override
   public void close() {
+    if (merger != null) {
+      merger.shutdownNow();
+    }
     loaded.values().forEach(IndexService::closeQuietly);
     loaded.clear();
   }

@@ -6,6 +6,7 @@ import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
@@ -62,6 +63,7 @@ final class SegmentBuilder {
     List<Integer> posOf = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     long skippedCount = 0;
+    long t0 = System.nanoTime();
     for (String file : files) {
       float[][] rows = ColumnCache.readVectors(table, file, field);
       BitSet deleted = state.deletedPositions(file);
@@ -91,23 +93,81 @@ final class SegmentBuilder {
     if (vectors.isEmpty()) {
       return new Built(null, skipped, skippedCount);
     }
-    String base = IndexRegistry.newSegmentBase(table, field);
-    String graphPath = base + ".graph";
-    String rowsPath = base + ".rows";
-    String pqPath = base + ".pq";
     RowMap rowMap =
         new RowMap(
             usedFiles,
             fileOf.stream().mapToInt(Integer::intValue).toArray(),
             posOf.stream().mapToInt(Integer::intValue).toArray());
+    long readMillis = (System.nanoTime() - t0) / 1_000_000;
+    LOG.info(
+        "Segment {}.{}: read {} vectors in {} ms", collection, field, vectors.size(), readMillis);
+    IndexManifest.SegmentRef ref =
+        write(
+            table,
+            field,
+            new ListRandomAccessVectorValues(vectors, dimension),
+            rowMap,
+            metric,
+            params,
+            collection + "." + field);
+    return new Built(ref, skipped, skippedCount);
+  }
+
+  /**
+   * Builds and publishes one segment over vectors already in index form ({@link Metric#forIndex}),
+   * ordinal {@code o} being row {@code o} of {@code rowMap}: PQ codes, graph, row map. Returns its
+   * manifest entry; the segment serves only once a manifest names it.
+   */
+  static IndexManifest.SegmentRef write(
+      Table table,
+      String field,
+      RandomAccessVectorValues ravv,
+      RowMap rowMap,
+      Metric metric,
+      IndexParams params,
+      String what) {
+    String base = IndexRegistry.newSegmentBase(table, field);
+    String graphPath = base + ".graph";
+    String rowsPath = base + ".rows";
+    String pqPath = base + ".pq";
     Path graphScratch = scratchFor(graphPath);
     Path rowsScratch = scratchFor(rowsPath);
     Path pqScratch = scratchFor(pqPath);
     boolean quantized;
     try {
-      RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dimension);
-      writeGraph(ravv, metric, params, graphScratch, collection + "." + field);
-      quantized = SegmentQuantizer.write(ravv, metric, pqScratch, collection + "." + field);
+      ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+      long t1 = System.nanoTime();
+      long cpu1 = cpuMillis();
+      long t2;
+      long cpu2;
+      long t3;
+      long cpu3;
+      long t4;
+      try {
+        PQVectors codes = SegmentQuantizer.compute(ravv, metric, pool, what);
+        quantized = codes != null;
+        t2 = System.nanoTime();
+        cpu2 = cpuMillis();
+        ImmutableGraphIndex graph = buildGraph(ravv, metric, params, pool, codes, what);
+        t3 = System.nanoTime();
+        cpu3 = cpuMillis();
+        OnDiskGraphIndex.write(graph, ravv, graphScratch);
+        if (quantized) {
+          SegmentQuantizer.write(codes, pqScratch);
+        }
+        t4 = System.nanoTime();
+      } finally {
+        pool.shutdown();
+      }
+      LOG.info(
+          "Segment {}: {} vectors; pq {} ms (cpu {} ms), graph {} ms (cpu {} ms), write {} ms",
+          what,
+          ravv.size(),
+          (t2 - t1) / 1_000_000,
+          cpu2 - cpu1,
+          (t3 - t2) / 1_000_000,
+          cpu3 - cpu2,
+          (t4 - t3) / 1_000_000);
       try (OutputStream out =
           new java.io.BufferedOutputStream(Files.newOutputStream(rowsScratch), 1 << 16)) {
         rowMap.write(out);
@@ -124,24 +184,13 @@ final class SegmentBuilder {
       deleteQuietly(rowsScratch);
       deleteQuietly(pqScratch);
     }
-    return new Built(
-        new IndexManifest.SegmentRef(
-            graphPath,
-            rowsPath,
-            vectors.size(),
-            usedFiles,
-            metric == Metric.COSINE,
-            quantized ? pqPath : null),
-        skipped,
-        skippedCount);
-  }
-
-  private static void writeGraph(
-      RandomAccessVectorValues ravv, Metric metric, IndexParams params, Path out, String what)
-      throws IOException {
-    int threads = Runtime.getRuntime().availableProcessors();
-    ImmutableGraphIndex graph = buildGraph(ravv, metric, params, threads, what);
-    OnDiskGraphIndex.write(graph, ravv, out);
+    return new IndexManifest.SegmentRef(
+        graphPath,
+        rowsPath,
+        ravv.size(),
+        rowMap.files(),
+        metric == Metric.COSINE,
+        quantized ? pqPath : null);
   }
 
   /**
@@ -151,14 +200,40 @@ final class SegmentBuilder {
   static ImmutableGraphIndex buildGraph(
       RandomAccessVectorValues ravv, Metric metric, IndexParams params, int threads, String what)
       throws IOException {
-    BuildScoreProvider bsp =
-        BuildScoreProvider.randomAccessScoreProvider(ravv, metric.indexSimilarity());
     ForkJoinPool pool = new ForkJoinPool(threads);
+    try {
+      return buildGraph(ravv, metric, params, pool, null, what);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * Builds the graph on every thread of {@code pool}, insertion and cleanup alike. With {@code
+   * codes}, insertions score candidates from the PQ codes and the neighbour lists are then rescored
+   * exactly before cleanup.
+   */
+  static ImmutableGraphIndex buildGraph(
+      RandomAccessVectorValues ravv,
+      Metric metric,
+      IndexParams params,
+      ForkJoinPool pool,
+      PQVectors codes,
+      String what)
+      throws IOException {
+    BuildScoreProvider exact =
+        BuildScoreProvider.randomAccessScoreProvider(ravv, metric.indexSimilarity());
+    String variant = System.getProperty("lakebeam.build.variant", "exact");
+    boolean pqBuild = codes != null && variant.startsWith("pq");
+    boolean refine = !variant.endsWith("norefine");
+    BuildScoreProvider bsp =
+        pqBuild ? BuildScoreProvider.pqBuildScoreProvider(metric.indexSimilarity(), codes) : exact;
     long start = System.nanoTime();
     AtomicInteger done = new AtomicInteger();
     int n = ravv.size();
     ImmutableGraphIndex graph;
-    try (GraphIndexBuilder builder =
+    long insertNanos;
+    GraphIndexBuilder builder =
         new GraphIndexBuilder(
             bsp,
             ravv.dimension(),
@@ -167,17 +242,19 @@ final class SegmentBuilder {
             params.neighborOverflow(),
             params.alpha(),
             true,
-            true,
+            refine,
             pool,
-            ForkJoinPool.commonPool())) {
+            pool);
+    try {
       long[] lastLog = {System.nanoTime()};
+      GraphIndexBuilder inserting = builder;
       pool.submit(
               () ->
                   IntStream.range(0, n)
                       .parallel()
                       .forEach(
                           i -> {
-                            builder.addGraphNode(i, ravv);
+                            inserting.addGraphNode(i, ravv);
                             int d = done.incrementAndGet();
                             long now = System.nanoTime();
                             if (now - lastLog[0] > 5_000_000_000L) {
@@ -187,18 +264,41 @@ final class SegmentBuilder {
                             }
                           }))
           .join();
+      insertNanos = System.nanoTime() - start;
+      if (pqBuild) {
+        GraphIndexBuilder rescored = GraphIndexBuilder.rescore(builder, exact);
+        builder.close();
+        builder = rescored;
+      }
       builder.cleanup();
       graph = builder.getGraph();
     } finally {
-      pool.shutdown();
+      builder.close();
     }
+    long cleaned = System.nanoTime();
     int repaired = GraphReachability.connect(graph, ravv, metric.indexSimilarity());
     if (repaired > 0) {
       LOG.info(
           "Indexing {}: connected {} nodes the parallel build left unreachable", what, repaired);
     }
-    LOG.info("Indexed {}: {} vectors in {} ms", what, n, (System.nanoTime() - start) / 1_000_000);
+    long end = System.nanoTime();
+    LOG.info(
+        "Indexed {}: {} vectors in {} ms (insert {} ms, cleanup {} ms, reachability {} ms)",
+        what,
+        n,
+        (end - start) / 1_000_000,
+        insertNanos / 1_000_000,
+        (cleaned - start - insertNanos) / 1_000_000,
+        (end - cleaned) / 1_000_000);
     return graph;
+  }
+
+  /** CPU time of the whole process so far, for the phase log (robust to other load). */
+  static long cpuMillis() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() / 1_000_000
+        : 0;
   }
 
   static String problem(float[] v, int dimension, Metric metric) {

@@ -45,41 +45,43 @@ final class SegmentQuantizer {
   private SegmentQuantizer() {}
 
   /**
-   * Writes the codes of {@code vectors} to {@code out}; false when the segment is not quantized.
+   * The codes of {@code vectors}, trained and encoded on {@code pool}; null when the segment is not
+   * quantized (too small or too narrow).
    */
-  static boolean write(RandomAccessVectorValues vectors, Metric metric, Path out, String what)
-      throws IOException {
+  static PQVectors compute(
+      RandomAccessVectorValues vectors, Metric metric, ForkJoinPool pool, String what) {
     if (vectors.size() < MIN_ROWS || vectors.dimension() < MIN_DIMENSION) {
-      return false;
+      return null;
     }
     long start = System.nanoTime();
     int subspaces = Math.max(1, vectors.dimension() / DIMS_PER_SUBSPACE);
     boolean center = metric.indexSimilarity() == VectorSimilarityFunction.EUCLIDEAN;
-    ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-    try {
-      ProductQuantization pq =
-          ProductQuantization.compute(
-              trainingSample(vectors),
-              subspaces,
-              256,
-              center,
-              KMeansPlusPlusClusterer.UNWEIGHTED,
-              pool,
-              pool);
-      PQVectors codes = (PQVectors) pq.encodeAll(vectors, pool);
-      try (SimpleWriter writer = new SimpleWriter(out)) {
-        codes.write(writer);
-      }
-    } finally {
-      pool.shutdown();
-    }
+    ProductQuantization pq =
+        ProductQuantization.compute(
+            trainingSample(vectors),
+            subspaces,
+            256,
+            center,
+            KMeansPlusPlusClusterer.UNWEIGHTED,
+            pool,
+            pool);
+    long trained = System.nanoTime();
+    PQVectors codes = (PQVectors) pq.encodeAll(vectors, pool);
     LOG.info(
-        "Quantized {}: {} vectors into {} bytes each in {} ms",
+        "Quantized {}: {} vectors into {} bytes each (train {} ms, encode {} ms)",
         what,
         vectors.size(),
         subspaces,
-        (System.nanoTime() - start) / 1_000_000);
-    return true;
+        (trained - start) / 1_000_000,
+        (System.nanoTime() - trained) / 1_000_000);
+    return codes;
+  }
+
+  /** Writes codes that {@link #compute} returned. */
+  static void write(PQVectors codes, Path out) throws IOException {
+    try (SimpleWriter writer = new SimpleWriter(out)) {
+      codes.write(writer);
+    }
   }
 
   /** Every n-th vector, so that at most {@link #MAX_TRAINING_ROWS} train the codebooks. */
