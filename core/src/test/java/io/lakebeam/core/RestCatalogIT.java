@@ -17,25 +17,18 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
@@ -102,7 +95,7 @@ class RestCatalogIT {
       assertThat(lake.io().newInputFile(manifest).exists()).isTrue();
     }
 
-    try (RESTCatalog other = plainClient("another-engine")) {
+    try (RESTCatalog other = PlainIcebergWriter.client(rest, "another-engine")) {
       Table t = other.loadTable(TableIdentifier.of("default", "docs"));
       assertThat(t.properties()).containsEntry("lakebeam.index.embedding.manifest", manifest);
       long rows = 0;
@@ -121,8 +114,8 @@ class RestCatalogIT {
       assertThat(lake.indexes().describe(c))
           .singleElement()
           .satisfies(d -> assertThat(d.get("stale")).isEqualTo(false));
-      SearchHit hit = topHit(lake, c, vectors.get(4242));
-      assertThat(hit.pos()).isEqualTo(4242);
+      SearchHit hit = topHit(lake, c, vectors.get(1234));
+      assertThat(hit.pos()).isEqualTo(1234);
       assertThat(hit.file()).startsWith("s3://lake/rest-wh/");
     }
   }
@@ -130,7 +123,7 @@ class RestCatalogIT {
   @Test
   void secondWriterCommitsConcurrentlyAndRefreshIndexesItsRows() throws Exception {
     try (Lakehouse lake = Lakehouse.open(config);
-        RESTCatalog other = plainClient("second-writer")) {
+        RESTCatalog other = PlainIcebergWriter.client(rest, "second-writer")) {
       Collection c = lake.createCollection("shared", TestData.schema(DIM), Metric.COSINE, false);
       TestData.insert(c, 0, ROWS, DIM, 11);
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
@@ -140,7 +133,7 @@ class RestCatalogIT {
       // write-back; its append is refused by the server (409) and retried on the new snapshot.
       Table stale = other.loadTable(id);
       long curated = writeBackClusters(c, "cluster-run-shared");
-      Snapshot appended = appendRows(stale, 100_000, 200, 1);
+      Snapshot appended = PlainIcebergWriter.append(stale, 100_000, 200, DIM, 1);
       assertThat(appended.parentId()).isEqualTo(curated);
 
       // Both writers at once: four appends each.
@@ -153,7 +146,7 @@ class RestCatalogIT {
                   go.await();
                   Table t = other.loadTable(id);
                   for (int i = 0; i < 4; i++) {
-                    appendRows(t, 200_000 + i * 100, 100, 10 + i);
+                    PlainIcebergWriter.append(t, 200_000 + i * 100, 100, DIM, 10 + i);
                   }
                   return null;
                 });
@@ -184,7 +177,7 @@ class RestCatalogIT {
       IndexService.BuildResult refreshed = lake.indexes().refresh(c).get(0);
       assertThat(refreshed.rowsIndexed()).isEqualTo(expected);
       // the second writer's rows are found through the index, by their own vectors
-      float[] theirs = vector(10 + 2, 57);
+      float[] theirs = PlainIcebergWriter.vector(10 + 2, 57, DIM);
       SearchHit hit = topHit(lake, c, theirs);
       assertThat(hit.file()).contains("other-writer-200200");
       assertThat(hit.pos()).isEqualTo(57);
@@ -216,48 +209,5 @@ class RestCatalogIT {
         .search(c, new SearchRequest(null, new float[][] {q}, 5, 0, null))
         .get(0)
         .get(0);
-  }
-
-  private static RESTCatalog plainClient(String name) {
-    RESTCatalog catalog = new RESTCatalog();
-    catalog.setConf(new Configuration());
-    catalog.initialize(name, rest.icebergClientProperties());
-    return catalog;
-  }
-
-  /** Row {@code i} of the second writer's batch {@code seed}: seeded, independent of Lakebeam. */
-  private static float[] vector(long seed, int i) {
-    Random rnd = new Random(seed);
-    float[] v = null;
-    for (int k = 0; k <= i; k++) {
-      v = TestData.vector(rnd, DIM);
-    }
-    return v;
-  }
-
-  /** The second writer: a plain Iceberg append of one Parquet file, as another engine does it. */
-  private static Snapshot appendRows(Table t, int firstId, int n, long seed) throws Exception {
-    String path = t.locationProvider().newDataLocation("other-writer-" + firstId + ".parquet");
-    DataWriter<Record> writer =
-        Parquet.writeData(t.io().newOutputFile(path))
-            .schema(t.schema())
-            .createWriterFunc(GenericParquetWriter::buildWriter)
-            .withSpec(PartitionSpec.unpartitioned())
-            .overwrite()
-            .build();
-    Random rnd = new Random(seed);
-    try (writer) {
-      for (int i = 0; i < n; i++) {
-        Record r = GenericRecord.create(t.schema());
-        r.setField("id", (long) (firstId + i));
-        r.setField("lang", "en");
-        r.setField("year", 2024);
-        r.setField("text", "second writer row " + (firstId + i));
-        r.setField("embedding", TestData.boxed(TestData.vector(rnd, DIM)));
-        writer.write(r);
-      }
-    }
-    t.newAppend().appendFile(writer.toDataFile()).commit();
-    return t.currentSnapshot();
   }
 }
