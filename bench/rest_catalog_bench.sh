@@ -16,7 +16,8 @@ while [ $# -gt 0 ]; do
     *) echo "Cannot run rest_catalog_bench.sh: unknown option $1 (use --commits N or --smoke)" >&2; exit 2 ;;
   esac
 done
-cp_file="$(bash "$here/build_java.sh")"
+# LAKEBEAM_BENCH_CP: a class path file built already (skips build_java.sh)
+cp_file="${LAKEBEAM_BENCH_CP:-$(bash "$here/build_java.sh")}"
 # shellcheck source=../scripts/env.sh
 source "$root/scripts/env.sh"
 work="$(mktemp -d /tmp/lakebeam-rest-bench.XXXXXX)"
