@@ -97,6 +97,14 @@ final class FlightFixture implements AutoCloseable {
         lake, LakebeamFlightServer.builder(lake).port(0).build().start(), new CallOption[0]);
   }
 
+  /** Starts a server over an open lakehouse (any catalog); closing the fixture closes the lake. */
+  static FlightFixture over(Lakehouse lake, Consumer<LakebeamFlightServer.Builder> configure)
+      throws Exception {
+    LakebeamFlightServer.Builder b = LakebeamFlightServer.builder(lake).port(0);
+    configure.accept(b);
+    return new FlightFixture(lake, b.build().start(), new CallOption[0]);
+  }
+
   /** Starts a server configured by {@code configure}; {@code options} go with every helper call. */
   static FlightFixture start(
       Path dir, Consumer<LakebeamFlightServer.Builder> configure, CallOption... options)

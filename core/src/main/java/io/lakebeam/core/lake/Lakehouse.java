@@ -96,6 +96,9 @@ public final class Lakehouse implements Closeable {
     try {
       catalog = CatalogUtil.loadCatalog(impl, "lakebeam", props, new Configuration());
     } catch (RuntimeException e) {
+      if ("rest".equals(type)) {
+        throw RestCatalogErrors.cannotOpen(uri, e);
+      }
       throw LakebeamException.invalid(
           "Cannot open the %s catalog of %s: %s", type, config.warehouse(), e.getMessage());
     }

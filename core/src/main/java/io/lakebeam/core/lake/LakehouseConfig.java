@@ -26,6 +26,17 @@ import java.util.Properties;
  * s3.endpoint=http://127.0.0.1:9000
  * s3.path-style-access=true
  * }</pre>
+ *
+ * <p>An Iceberg REST catalog (Polaris, Nessie, Glue, Unity) takes its endpoint, a credential and
+ * the server's warehouse name or location; every other key (OAuth2 {@code credential}, {@code
+ * token}, {@code scope}, {@code s3.*}) goes to Iceberg's {@code RESTCatalog} unchanged:
+ *
+ * <pre>{@code
+ * catalog.type=rest
+ * catalog.uri=https://polaris.example.com/api/catalog
+ * credential=CLIENT_ID:CLIENT_SECRET
+ * warehouse=lakebeam_catalog
+ * }</pre>
  */
 public final class LakehouseConfig {
   /**
@@ -49,6 +60,9 @@ public final class LakehouseConfig {
 
   /** System property: more allowed source roots, comma-separated. */
   public static final String ALLOWED_SOURCES_PROPERTY = "lakebeam.allowed.sources";
+
+  /** The {@value} catalog type: an Iceberg REST catalog server (Polaris, Nessie, Glue, Unity). */
+  public static final String REST = "rest";
 
   /** The file name looked for inside a lakehouse directory. */
   public static final String PROPERTIES_FILE = "lakehouse.properties";
@@ -85,6 +99,11 @@ public final class LakehouseConfig {
       }
       p.forEach((k, v) -> props.put(k.toString(), v.toString().trim()));
       Path base = propsFile.getParent();
+      if (REST.equals(props.get(CATALOG_TYPE))) {
+        // A REST catalog's warehouse is the server's to interpret (a location, or a catalog name
+        // for Polaris, Nessie or Glue): never a path relative to this file.
+        return of(props);
+      }
       props.computeIfAbsent(WAREHOUSE, k -> base.resolve("warehouse").toString());
       String wh = props.get(WAREHOUSE);
       if (!wh.contains("://") && !Paths.get(wh).isAbsolute()) {
@@ -100,10 +119,23 @@ public final class LakehouseConfig {
     return of(props);
   }
 
-  /** Builds a configuration from catalog properties; {@code warehouse} is required. */
+  /**
+   * Builds a configuration from catalog properties; {@code warehouse} is required except for a
+   * {@code rest} catalog, whose server may choose it.
+   */
   public static LakehouseConfig of(Map<String, String> properties) {
     Map<String, String> props = new HashMap<>(properties);
     String warehouse = props.get(WAREHOUSE);
+    if (REST.equals(props.get(CATALOG_TYPE))) {
+      String uri = props.getOrDefault(CATALOG_URI, "");
+      if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+        throw LakebeamException.invalid(
+            "Cannot use a rest catalog without an http(s) '%s' (got '%s'): set it to the"
+                + " server's Iceberg REST endpoint, e.g. http://polaris:8181/api/catalog",
+            CATALOG_URI, uri);
+      }
+      return new LakehouseConfig(props);
+    }
     if (warehouse == null) {
       throw LakebeamException.invalid("Cannot configure a lakehouse without '%s'", WAREHOUSE);
     }
@@ -122,6 +154,10 @@ public final class LakehouseConfig {
     return new LakehouseConfig(props);
   }
 
+  /**
+   * The warehouse: a directory or {@code s3://} URI; for a {@code rest} catalog whatever the server
+   * takes (a location or a catalog name), or null when the server chooses.
+   */
   public String warehouse() {
     return properties.get(WAREHOUSE);
   }
@@ -161,7 +197,14 @@ public final class LakehouseConfig {
       }
     }
     roots.removeIf(String::isBlank);
-    return SourceRoots.of(roots.isEmpty() ? java.util.List.of(warehouse()) : roots);
+    if (roots.isEmpty() && warehouse() != null && isLocation(warehouse())) {
+      roots.add(warehouse());
+    }
+    return SourceRoots.of(roots);
+  }
+
+  private boolean isLocation(String warehouse) {
+    return !REST.equals(catalogType()) || warehouse.contains("://") || warehouse.startsWith("/");
   }
 
   public Map<String, String> properties() {
