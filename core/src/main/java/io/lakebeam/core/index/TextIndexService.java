@@ -269,6 +269,11 @@ public final class TextIndexService implements Closeable {
     return true;
   }
 
+  /** The fields of a collection that have a text index, sorted. */
+  public List<String> fields(Collection collection) {
+    return TextIndexRegistry.fields(collection.table());
+  }
+
   /** Whether a field has a text index. */
   public boolean has(Collection collection, String field) {
     return TextIndexRegistry.locate(collection.table(), field).isPresent();
