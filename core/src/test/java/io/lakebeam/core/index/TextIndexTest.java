@@ -108,6 +108,7 @@ class TextIndexTest {
           "memory AND disk");
 
   @Test
+  @SuppressWarnings("unchecked")
   void threeSegmentsScoreAsOneIndexOverAllRows() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.resolve("w").toString())) {
       Collection c = lake.createCollection("docs", TestData.schema(4), Metric.COSINE, false);
@@ -139,7 +140,7 @@ class TextIndexTest {
       // the index is registered in the table's metadata with the snapshot it covers
       assertThat(c.refreshMetadata().table().properties())
           .containsEntry("lakebeam.text-index.text.snapshot-id", Long.toString(c.snapshotId()));
-      assertThat(lake.indexes().describe(c))
+      assertThat((List<Map<String, Object>>) c.describe().get("indexes"))
           .anySatisfy(
               d ->
                   assertThat(d)
