@@ -172,6 +172,28 @@ class TextIndexTest {
   }
 
   @Test
+  void rowsOfRemovedFilesAreMaskedUntilTheirSegmentIsRebuilt() throws Exception {
+    try (Lakehouse lake = Lakehouse.open(dir.resolve("w").toString())) {
+      Collection c = lake.createCollection("docs", TestData.schema(4), Metric.COSINE, false);
+      insert(c, 0, 400, 1, Map.of(5, "walrus alpha"));
+      insert(c, 400, 400, 2, Map.of(405, "walrus beta"));
+      lake.textIndexes().build(c, "text", "standard");
+      List<SearchHit> both = TextSearch.search(c, "text", "walrus", 10, null);
+      assertThat(both).hasSize(2);
+      String removed = both.get(0).file();
+      c.table().newDelete().deleteFile(removed).commit();
+      List<SearchHit> masked = TextSearch.search(c.refreshMetadata(), "text", "walrus", 10, null);
+      assertThat(masked).singleElement().satisfies(h -> assertThat(h.file()).isNotEqualTo(removed));
+      var refreshed = lake.textIndexes().refresh(c);
+      assertThat(refreshed)
+          .singleElement()
+          .satisfies(r -> assertThat(r.mode()).isEqualTo("metadata")); // lost half, not more: kept
+      assertThat(TextSearch.search(c, "text", "walrus", 10, null))
+          .containsExactlyElementsOf(masked);
+    }
+  }
+
+  @Test
   void filterAppliesBeforeTopK() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.resolve("w").toString())) {
       Collection c = lake.createCollection("docs", TestData.schema(4), Metric.COSINE, false);
