@@ -83,6 +83,7 @@ if [ "$bench" = 1 ]; then
   "$PYTHON" "$ROOT/bench/rest_bench.py" --smoke | tail -2
   # First query of a fresh server (12,000 x 64): start -> listening -> ready -> first search.
   "$PYTHON" "$ROOT/bench/first_query_bench.py" --smoke | tail -4
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/bm25_bench.py" --smoke | grep -E 'identical|qps_ratio'  # BM25 = bm25s
   # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
   # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
   # Context packages, 20 topics over the 2,000 smoke passages: build packages/s, a no-op rebuild

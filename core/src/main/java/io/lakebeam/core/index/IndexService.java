@@ -214,6 +214,7 @@ public final class IndexService implements Closeable {
         && results.stream().anyMatch(r -> r.segments() >= SegmentMerger.MIN_SEGMENTS)) {
       mergeInBackground(collection);
     }
+    results.addAll(lake.textIndexes().refresh(collection));
     return results;
   }
 
