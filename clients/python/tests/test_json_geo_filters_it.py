@@ -105,7 +105,7 @@ def write_files(folder) -> pd.DataFrame:
 
     def parse(s):
         try:
-            return json.loads(s) if s is not None else None
+            return json.loads(s) if isinstance(s, str) else None
         except ValueError:
             return None
 
@@ -214,13 +214,12 @@ def geo_table(client, tmp_path_factory):
     result = client.create_external_collection(name, str(folder / "*.parquet"))
     assert result["rows"] == FILES * ROWS
     client.create_index(name, "embedding")
-    yield name, df
+    yield name, df.to_dict("records")
     client.drop_collection(name)
 
 
-def expected_ids(df, predicate) -> set[int]:
-    mask = df.apply(predicate, axis=1)
-    return set(df.loc[mask, "id"].tolist())
+def expected_ids(rows, predicate) -> set[int]:
+    return {r["id"] for r in rows if predicate(r)}
 
 
 @pytest.mark.parametrize("text,predicate", PREDICATES, ids=[p[0] for p in PREDICATES])

@@ -35,7 +35,7 @@ class GeoPruningTest {
   /** Region centres (lon, lat): Paris, New York, Fiji across the antimeridian, Tokyo. */
   static final double[][] CENTRES = {{2.35, 48.85}, {-74.0, 40.7}, {179.9, -17.0}, {139.7, 35.7}};
 
-  static final int ROWS_PER_FILE = 3_000;
+  static final int ROWS_PER_FILE = 2_000;
 
   @TempDir Path dir;
 
