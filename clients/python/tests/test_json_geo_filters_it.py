@@ -268,7 +268,7 @@ def test_geo_filters_prune_data_files(client, geo_table, text, files):
         ("jsn_contains(meta, 'x')", "unknown function 'jsn_contains'"),
         ("st_dwithin(loc, POINT(2 91), 10)", "latitude 91 is outside"),
         ("st_dwithin(loc, POINT(2), 10)", "latitude is missing"),
-        ("st_dwithin(cat, POINT(2 3), 10)", "geo functions take"),
+        ("st_dwithin(score, POINT(2 3), 10)", "geo functions take"),
     ],
 )
 def test_bad_filters_are_invalid_argument_with_the_position(client, geo_table, text, message):
