@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["to_filter"]
+__all__ = ["to_filter", "json_path", "st_dwithin", "st_within"]
 
 _BARE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMPARISONS = {"$eq": "=", "$ne": "!=", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -142,3 +142,61 @@ def _literal(value: Any) -> str:
         f"Cannot filter with {value!r} ({type(value).__name__}): use a string, number, "
         "boolean, date or None"
     )
+
+
+def json_path(column: str, *steps: str | int) -> str:
+    """Return a JSON path into ``column`` for a filter: keys are strings, array indexes ints.
+
+    Examples
+    --------
+    >>> json_path("meta", "a", "tags", 0)
+    'meta["a"]["tags"][0]'
+    """
+    parts = [_column(column)]
+    for step in steps:
+        if isinstance(step, bool) or not isinstance(step, (str, int)):
+            raise ValueError(f"Cannot use JSON path step {step!r}: give a str key or an int index")
+        if isinstance(step, int):
+            if step < 0:
+                raise ValueError(f"Cannot use JSON path index {step}: indexes start at 0")
+            parts.append(f"[{step}]")
+        else:
+            parts.append('["' + step.replace('"', '""') + '"]')
+    return "".join(parts)
+
+
+def st_dwithin(column: str, lon: float, lat: float, meters: float) -> str:
+    """Return ``st_dwithin(column, POINT(lon lat), meters)``: haversine metres, WGS84 mean radius.
+
+    Examples
+    --------
+    >>> st_dwithin("loc", 2.35, 48.85, 5000)
+    'st_dwithin(loc, POINT(2.35 48.85), 5000)'
+    """
+    _check_point(lon, lat)
+    if not math.isfinite(meters) or meters < 0:
+        raise ValueError(f"Cannot filter within {meters!r} m: give a finite distance, 0 or more")
+    return f"st_dwithin({_column(column)}, POINT({_literal(lon)} {_literal(lat)}), {_literal(meters)})"
+
+
+def st_within(column: str, min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> str:
+    """Return ``st_within(column, BBOX(...))``; ``min_lon > max_lon`` crosses the antimeridian.
+
+    Examples
+    --------
+    >>> st_within("loc", 2, 48, 3, 49)
+    'st_within(loc, BBOX(2, 48, 3, 49))'
+    """
+    _check_point(min_lon, min_lat)
+    _check_point(max_lon, max_lat)
+    if min_lat > max_lat:
+        raise ValueError(f"Cannot filter by a box with min_lat {min_lat} above max_lat {max_lat}")
+    box = ", ".join(_literal(v) for v in (min_lon, min_lat, max_lon, max_lat))
+    return f"st_within({_column(column)}, BBOX({box}))"
+
+
+def _check_point(lon: float, lat: float) -> None:
+    if not -180 <= lon <= 180 or not -90 <= lat <= 90:
+        raise ValueError(
+            f"Cannot use point ({lon!r}, {lat!r}): longitude is in [-180, 180], latitude in [-90, 90]"
+        )

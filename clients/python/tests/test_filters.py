@@ -49,3 +49,15 @@ def test_to_filter(spec, expected):
 def test_bad_filters_are_refused(spec, message):
     with pytest.raises(ValueError, match=message):
         to_filter(spec)
+
+
+def test_json_and_geo_builders():
+    from lakebeam.filters import json_path, st_dwithin, st_within
+
+    assert json_path("meta", "a", "tags", 0) == 'meta["a"]["tags"][0]'
+    assert st_dwithin("loc", 2.35, 48.85, 5000) == "st_dwithin(loc, POINT(2.35 48.85), 5000)"
+    assert st_within("loc", 170, -20, -170, -10) == "st_within(loc, BBOX(170, -20, -170, -10))"
+    with pytest.raises(ValueError, match="latitude"):
+        st_dwithin("loc", 0, 95, 10)
+    with pytest.raises(ValueError, match="index"):
+        json_path("meta", -1)

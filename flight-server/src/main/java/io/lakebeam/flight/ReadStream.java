@@ -1,7 +1,8 @@
 package io.lakebeam.flight;
 
 import io.lakebeam.core.LakebeamException;
-import io.lakebeam.core.filter.FilterParser;
+import io.lakebeam.core.filter.RowFilter;
+import io.lakebeam.core.filter.RowMatcher;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.read.DataFileReader;
@@ -24,8 +25,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.expressions.Evaluator;
-import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
@@ -56,17 +55,15 @@ final class ReadStream {
   static FlightInfo plan(Collection c, Json cmd, FlightDescriptor descriptor, int defaultSplits) {
     List<String> columns = columns(c, cmd);
     String filter = cmd.optString("filter");
-    Expression expr = FilterParser.parse(filter, c.schema());
+    RowFilter rowFilter = RowFilter.parse(filter, c.schema());
     int splits = cmd.optInt("splits", defaultSplits);
     if (splits < 1 || splits > 1024) {
       throw Errors.invalid("Cannot plan read: splits=%d, use 1..1024", splits);
     }
     TableState state = TableState.of(c.table());
     List<DataFile> files = new ArrayList<>();
-    org.apache.iceberg.expressions.InclusiveMetricsEvaluator metrics =
-        new org.apache.iceberg.expressions.InclusiveMetricsEvaluator(c.schema(), expr, true);
     for (DataFile f : state.files().values()) {
-      if (metrics.eval(f)) {
+      if (rowFilter.mightMatch(f)) {
         files.add(f);
       }
     }
@@ -127,8 +124,8 @@ final class ReadStream {
     List<String> columns = columns(c, ticket);
     long snapshotId = ticket.optLong("snapshot_id", c.snapshotId());
     String filter = ticket.optString("filter");
-    Expression expr = FilterParser.parse(filter, c.schema());
-    List<String> filterColumns = FilterParser.columns(expr);
+    RowFilter rowFilter = RowFilter.parse(filter, c.schema());
+    List<String> filterColumns = rowFilter.columns();
     int limit = ticket.optInt("limit", Integer.MAX_VALUE);
     TableState state = TableState.of(c.table(), snapshotId);
     // A ticket of GetFlightInfo lists its files; a hand-written one without "files" reads them all.
@@ -136,8 +133,7 @@ final class ReadStream {
     LinkedHashSet<String> read = new LinkedHashSet<>(columns);
     read.addAll(filterColumns);
     org.apache.iceberg.Schema projection = c.schema().select(new ArrayList<>(read));
-    Evaluator evaluator =
-        filterColumns.isEmpty() ? null : new Evaluator(projection.asStruct(), expr, true);
+    RowMatcher evaluator = rowFilter.matchesAll() ? null : rowFilter.matcher(projection.asStruct());
     InternalRecordWrapper wrapper = new InternalRecordWrapper(projection.asStruct());
     int[] positions = new int[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
@@ -185,7 +181,7 @@ final class ReadStream {
               break;
             }
             if ((deleted != null && deleted.get(p))
-                || (evaluator != null && !evaluator.eval(wrapper.wrap(r)))) {
+                || (evaluator != null && !evaluator.test(wrapper.wrap(r)))) {
               continue;
             }
             for (int i = 0; i < positions.length; i++) {

@@ -1,6 +1,6 @@
 package io.lakebeam.flight;
 
-import io.lakebeam.core.filter.FilterParser;
+import io.lakebeam.core.filter.RowFilter;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
@@ -85,7 +85,7 @@ final class SearchStream {
             field.name(), i, queries[i].length, field.dimension());
       }
     }
-    FilterParser.parse(request.filter(), c.schema());
+    RowFilter.parse(request.filter(), c.schema());
   }
 
   static void run(

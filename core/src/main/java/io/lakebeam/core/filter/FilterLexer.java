@@ -19,6 +19,10 @@ final class FilterLexer {
         out.add(new Token(Token.Kind.LPAREN, "(", i++, false));
       } else if (c == ')') {
         out.add(new Token(Token.Kind.RPAREN, ")", i++, false));
+      } else if (c == '[') {
+        out.add(new Token(Token.Kind.LBRACKET, "[", i++, false));
+      } else if (c == ']') {
+        out.add(new Token(Token.Kind.RBRACKET, "]", i++, false));
       } else if (c == ',') {
         out.add(new Token(Token.Kind.COMMA, ",", i++, false));
       } else if (c == '\'' || c == '"') {

@@ -40,20 +40,36 @@ public final class FilterParser {
     this.tokens = FilterLexer.tokenize(text);
   }
 
-  /** Parses and checks a filter against a schema; null or blank means "every row". */
+  /**
+   * Parses and checks a filter of scalar predicates against a schema into one Iceberg expression;
+   * null or blank means "every row". A filter with JSON-path or geo predicates needs {@link
+   * RowFilter#parse}, which every search, read and context spec uses.
+   */
   public static Expression parse(String filter, Schema schema) {
+    FilterNode tree = tree(filter, schema);
+    if (tree instanceof FilterNode.Iceberg i) {
+      return i.expr();
+    }
+    throw LakebeamException.invalid(
+        "Cannot apply filter \"%s\" here: JSON-path and geo predicates are supported in searches,"
+            + " reads and context specs only",
+        shown(filter));
+  }
+
+  /** Parses and checks a filter into its tree; null or blank is one always-true Iceberg node. */
+  static FilterNode tree(String filter, Schema schema) {
     if (filter == null || filter.isBlank()) {
-      return Expressions.alwaysTrue();
+      return new FilterNode.Iceberg(Expressions.alwaysTrue());
     }
     FilterParser p = new FilterParser(filter);
-    Expression e = p.parseOr();
+    FilterNode tree = p.parseOr();
     if (p.peek().kind() != Token.Kind.END) {
       throw p.error("unexpected '" + p.peek().text() + "'");
     }
     if (schema != null) {
-      check(e, schema, filter, p.columnPositions);
+      tree = FilterChecks.check(tree, schema, filter, p.columnPositions);
     }
-    return e;
+    return tree;
   }
 
   /** Column names a filter refers to. */
@@ -63,7 +79,7 @@ public final class FilterParser {
     return names;
   }
 
-  private static void check(
+  static void check(
       Expression e, Schema schema, String filter, java.util.Map<String, Integer> positions) {
     for (String column : columns(e)) {
       Types.NestedField f = schema.findField(column);
@@ -77,8 +93,10 @@ public final class FilterParser {
       }
       if (!f.type().isPrimitiveType()) {
         throw LakebeamException.invalid(
-            "Cannot apply filter \"%s\": column '%s' is %s; filters apply to scalar columns",
-            shown(filter), column, f.type());
+            "Cannot apply filter \"%s\" at position %d: column '%s' is %s; comparisons apply to"
+                + " scalar columns (reach into struct, map, list and JSON columns by path, as in"
+                + " %s[\"key\"] or %s[0], or with json_contains)",
+            shown(filter), positions.getOrDefault(column, 0) + 1, column, f.type(), column, column);
       }
     }
     try {
@@ -89,33 +107,33 @@ public final class FilterParser {
     }
   }
 
-  private Expression parseOr() {
-    Expression left = parseAnd();
+  private FilterNode parseOr() {
+    FilterNode left = parseAnd();
     while (acceptKeyword("OR")) {
-      left = Expressions.or(left, parseAnd());
+      left = FilterNode.or(left, parseAnd());
     }
     return left;
   }
 
-  private Expression parseAnd() {
-    Expression left = parseUnary();
+  private FilterNode parseAnd() {
+    FilterNode left = parseUnary();
     while (acceptKeyword("AND")) {
-      left = Expressions.and(left, parseUnary());
+      left = FilterNode.and(left, parseUnary());
     }
     return left;
   }
 
-  private Expression parseUnary() {
+  private FilterNode parseUnary() {
     if (acceptKeyword("NOT")) {
       enter();
-      Expression inner = Expressions.not(parseUnary());
+      FilterNode inner = FilterNode.not(parseUnary());
       depth--;
       return inner;
     }
     if (peek().kind() == Token.Kind.LPAREN) {
       next();
       enter();
-      Expression inner = parseOr();
+      FilterNode inner = parseOr();
       expect(Token.Kind.RPAREN, "')'");
       depth--;
       return inner;
@@ -133,11 +151,28 @@ public final class FilterParser {
     }
   }
 
-  private Expression parsePredicate() {
+  private FilterNode parsePredicate() {
     Token col = next();
     if (col.kind() != Token.Kind.IDENT) {
       throw error("expected a column name but found '" + col.text() + "'", col);
     }
+    if (!col.quoted() && peek().kind() == Token.Kind.LPAREN) {
+      return FilterFunctions.parse(this, col);
+    }
+    if (!col.quoted()
+        && col.text().equalsIgnoreCase("EXISTS")
+        && peek().kind() == Token.Kind.IDENT) {
+      Token target = next();
+      JsonPath path = path();
+      return json(target, path, JsonPredicate.Kind.EXISTS, null, List.of());
+    }
+    if (peek().kind() == Token.Kind.LBRACKET) {
+      return FilterFunctions.jsonPredicate(this, col, path());
+    }
+    return new FilterNode.Iceberg(scalarPredicate(col));
+  }
+
+  private Expression scalarPredicate(Token col) {
     String name = col.text();
     columnPositions.putIfAbsent(name, col.position());
     if (acceptKeyword("IS")) {
@@ -212,7 +247,40 @@ public final class FilterParser {
     }
   }
 
-  private Object literal() {
+  /** Path steps after a column: {@code ["key"]}, {@code ['key']} or {@code [0]}, any number. */
+  JsonPath path() {
+    List<Object> steps = new ArrayList<>();
+    while (accept(Token.Kind.LBRACKET)) {
+      Token t = next();
+      if (t.kind() == Token.Kind.STRING || (t.kind() == Token.Kind.IDENT && t.quoted())) {
+        steps.add(t.text());
+      } else if (t.kind() == Token.Kind.NUMBER && t.text().matches("[0-9]{1,9}")) {
+        steps.add(Integer.parseInt(t.text()));
+      } else {
+        throw error(
+            "invalid JSON path step '"
+                + t.text()
+                + "': use a quoted key [\"key\"] or an array index [0]",
+            t);
+      }
+      if (!accept(Token.Kind.RBRACKET)) {
+        throw error("expected ']' to close the JSON path step");
+      }
+    }
+    if (steps.size() > MAX_NESTING) {
+      throw error("a JSON path has at most " + MAX_NESTING + " steps");
+    }
+    return new JsonPath(steps);
+  }
+
+  /** A JSON predicate on {@code col}, remembering where the column was written. */
+  JsonPredicate json(
+      Token col, JsonPath path, JsonPredicate.Kind kind, String op, List<Object> values) {
+    columnPositions.putIfAbsent(col.text(), col.position());
+    return new JsonPredicate(col.text(), path, kind, op, values, col.position());
+  }
+
+  Object literal() {
     Token t = next();
     switch (t.kind()) {
       case STRING:
@@ -246,11 +314,11 @@ public final class FilterParser {
         "expected a value ('text', a number, true or false) but found '" + t.text() + "'", t);
   }
 
-  private Token peek() {
+  Token peek() {
     return tokens.get(i);
   }
 
-  private Token next() {
+  Token next() {
     Token t = tokens.get(i);
     if (t.kind() != Token.Kind.END) {
       i++;
@@ -258,7 +326,7 @@ public final class FilterParser {
     return t;
   }
 
-  private boolean accept(Token.Kind kind) {
+  boolean accept(Token.Kind kind) {
     if (peek().kind() == kind) {
       i++;
       return true;
@@ -266,7 +334,7 @@ public final class FilterParser {
     return false;
   }
 
-  private boolean acceptKeyword(String word) {
+  boolean acceptKeyword(String word) {
     Token t = peek();
     if (t.kind() == Token.Kind.IDENT && !t.quoted() && t.text().equalsIgnoreCase(word)) {
       i++;
@@ -275,17 +343,17 @@ public final class FilterParser {
     return false;
   }
 
-  private void expect(Token.Kind kind, String what) {
+  void expect(Token.Kind kind, String what) {
     if (!accept(kind)) {
       throw error("expected " + what);
     }
   }
 
-  private LakebeamException error(String message) {
+  LakebeamException error(String message) {
     return error(message, peek());
   }
 
-  private LakebeamException error(String message, Token at) {
+  LakebeamException error(String message, Token at) {
     return LakebeamException.invalid(
         "Cannot parse filter \"%s\" at position %d: %s", shown(text), at.position() + 1, message);
   }

@@ -9,6 +9,8 @@ record Token(Kind kind, String text, int position, boolean quoted) {
     OP,
     LPAREN,
     RPAREN,
+    LBRACKET,
+    RBRACKET,
     COMMA,
     END
   }

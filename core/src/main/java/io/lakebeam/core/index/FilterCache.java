@@ -1,5 +1,7 @@
 package io.lakebeam.core.index;
 
+import io.lakebeam.core.filter.RowFilter;
+import io.lakebeam.core.filter.RowMatcher;
 import io.lakebeam.core.read.ColumnCache;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -8,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Evaluator;
-import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -44,7 +44,8 @@ final class FilterCache {
         columns, Long.getLong(BYTES_PROPERTY, Runtime.getRuntime().maxMemory() / 16));
   }
 
-  BitSet matches(Table table, String file, Expression filter, List<String> filterColumns) {
+  BitSet matches(Table table, String file, RowFilter filter) {
+    List<String> filterColumns = filter.columns();
     String key = file + '\u0000' + filter;
     synchronized (this) {
       BitSet hit = entries.get(key);
@@ -59,12 +60,12 @@ final class FilterCache {
       cols.add((Object[]) loaded.get(f.name()));
     }
     int n = cols.isEmpty() ? 0 : cols.get(0).length;
-    Evaluator evaluator = new Evaluator(struct, filter, true);
+    RowMatcher evaluator = filter.matcher(struct);
     ColumnarRow row = new ColumnarRow(cols.toArray(new Object[0][]));
     BitSet bits = new BitSet(n);
     for (int i = 0; i < n; i++) {
       row.at(i);
-      if (evaluator.eval(row)) {
+      if (evaluator.test(row)) {
         bits.set(i);
       }
     }

@@ -1,7 +1,7 @@
 package io.lakebeam.core.index;
 
 import io.lakebeam.core.LakebeamException;
-import io.lakebeam.core.filter.FilterParser;
+import io.lakebeam.core.filter.RowFilter;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Expression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -418,8 +417,7 @@ public final class IndexService implements Closeable {
   public List<List<SearchHit>> search(Collection collection, SearchRequest request) {
     VectorField field = collection.vectorField(request.field());
     Table table = collection.table();
-    Expression filter = FilterParser.parse(request.filter(), table.schema());
-    List<String> filterColumns = FilterParser.columns(filter);
+    RowFilter filter = RowFilter.parse(request.filter(), table.schema());
     TableState state = state(collection);
     VectorIndex index = acquire(collection, field.name());
     try {
@@ -430,8 +428,7 @@ public final class IndexService implements Closeable {
               ? request.ef()
               : (index == null ? 0 : index.manifest().paramsValue().efSearch());
       SearchExecution exec =
-          new SearchExecution(
-              table, state, index, field, metric, filter, filterColumns, columns, filters);
+          new SearchExecution(table, state, index, field, metric, filter, columns, filters);
       List<List<SearchHit>> hits =
           runBatch(
               exec,
@@ -529,12 +526,10 @@ public final class IndexService implements Closeable {
       Collection collection, SearchRequest request, long snapshotId) {
     VectorField field = collection.vectorField(request.field());
     Table table = collection.table();
-    Expression filter = FilterParser.parse(request.filter(), table.schema());
-    List<String> filterColumns = FilterParser.columns(filter);
+    RowFilter filter = RowFilter.parse(request.filter(), table.schema());
     TableState state = TableState.of(table, snapshotId);
     SearchExecution exec =
-        new SearchExecution(
-            table, state, null, field, field.metric(), filter, filterColumns, columns, filters);
+        new SearchExecution(table, state, null, field, field.metric(), filter, columns, filters);
     return exec.run(request.queries(), request.topK(), request.topK());
   }
 

@@ -7,6 +7,7 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.filter.RowFilter;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.lake.VectorField;
 import io.lakebeam.core.read.ColumnCache;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Expression;
 
 /**
  * Runs one search request against a table snapshot: graph search in each index segment over the
@@ -38,8 +38,7 @@ final class SearchExecution {
   private final VectorIndex index;
   private final VectorField field;
   private final Metric metric;
-  private final Expression filter;
-  private final List<String> filterColumns;
+  private final RowFilter filter;
   private final ColumnCache columns;
   private final FilterCache filters;
 
@@ -49,8 +48,7 @@ final class SearchExecution {
       VectorIndex index,
       VectorField field,
       Metric metric,
-      Expression filter,
-      List<String> filterColumns,
+      RowFilter filter,
       ColumnCache columns,
       FilterCache filters) {
     this.table = table;
@@ -58,8 +56,7 @@ final class SearchExecution {
     this.index = index;
     this.field = field;
     this.metric = metric;
-    this.filter = filterColumns.isEmpty() ? null : filter;
-    this.filterColumns = filterColumns;
+    this.filter = filter.matchesAll() ? null : filter;
     this.columns = columns;
     this.filters = filters;
   }
@@ -129,7 +126,7 @@ final class SearchExecution {
         allLive = false;
       }
       if (filter != null) {
-        matching[f] = filters.matches(table, path, filter, filterColumns);
+        matching[f] = matching(path);
       }
     }
     if (allLive && filter == null) {
@@ -205,7 +202,7 @@ final class SearchExecution {
     float[][] vectors =
         (float[][]) columns.columns(table, file, List.of(field.name())).get(field.name());
     BitSet deleted = state.deletedPositions(file);
-    BitSet matching = filter == null ? null : filters.matches(table, file, filter, filterColumns);
+    BitSet matching = filter == null ? null : matching(file);
     for (int pos = 0; pos < vectors.length; pos++) {
       float[] v = vectors[pos];
       if (SegmentBuilder.problem(v, field.dimension(), metric) != null) {
@@ -216,5 +213,14 @@ final class SearchExecution {
       }
       top.offer(vsf.compare(query, VTS.createFloatVector(v)), file, pos);
     }
+  }
+
+  /** The rows of a file that match the filter; none, unread, when its column bounds rule it out. */
+  private BitSet matching(String file) {
+    org.apache.iceberg.DataFile f = state.files().get(file);
+    if (f != null && !filter.mightMatch(f)) {
+      return new BitSet();
+    }
+    return filters.matches(table, file, filter);
   }
 }

@@ -1,7 +1,7 @@
 package io.lakebeam.core.index;
 
 import io.lakebeam.core.LakebeamException;
-import io.lakebeam.core.filter.FilterParser;
+import io.lakebeam.core.filter.RowFilter;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.ExternalFiles;
 import io.lakebeam.core.lake.Lakehouse;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.lucene.index.LeafReaderContext;
@@ -304,15 +303,13 @@ public final class TextIndexService implements Closeable {
   public List<SearchHit> search(Collection collection, TextSearchRequest request) {
     Table table = collection.table();
     checkField(collection, request.field());
-    Expression filter = FilterParser.parse(request.filter(), table.schema());
-    List<String> filterColumns = FilterParser.columns(filter);
+    RowFilter filter = RowFilter.parse(request.filter(), table.schema());
     TableState state = state(collection);
     TextIndexView view = acquire(collection, request.field(), state);
     List<SearchHit> hits = new ArrayList<>();
     try {
       Query query = TextQueries.parse(request.field(), request.text(), view.manifest.analyzer());
-      List<FixedBitSet> masks =
-          masks(view, state, table, filterColumns.isEmpty() ? null : filter, filterColumns);
+      List<FixedBitSet> masks = masks(view, state, table, filter.matchesAll() ? null : filter);
       if (masks != null) {
         query =
             new BooleanQuery.Builder()
@@ -355,7 +352,7 @@ public final class TextIndexService implements Closeable {
 
   /** Per leaf, the documents a request may return; null when every document of every leaf may. */
   private List<FixedBitSet> masks(
-      TextIndexView view, TableState state, Table table, Expression filter, List<String> cols) {
+      TextIndexView view, TableState state, Table table, RowFilter filter) {
     List<FixedBitSet> masks = new ArrayList<>();
     boolean any = false;
     List<LeafReaderContext> leaves = view.searcher.getIndexReader().leaves();
@@ -376,7 +373,7 @@ public final class TextIndexService implements Closeable {
         deleted[f] = state.deletedPositions(path);
         all &= deleted[f] == null;
         if (filter != null) {
-          matching[f] = filters().matches(table, path, filter, cols);
+          matching[f] = filters().matches(table, path, filter);
           all = false;
         }
       }

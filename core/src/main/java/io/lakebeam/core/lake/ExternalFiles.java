@@ -273,6 +273,25 @@ public final class ExternalFiles {
       return org.apache.iceberg.types.TypeUtil.isPromotionAllowed(
           actual.asPrimitiveType(), expected.asPrimitiveType());
     }
+    if (expected.isStructType() && actual.isStructType()) {
+      // by name, not field id: the files carry no ids, the table assigned its own
+      List<Types.NestedField> want = expected.asStructType().fields();
+      List<Types.NestedField> have = actual.asStructType().fields();
+      if (want.size() != have.size()) {
+        return false;
+      }
+      for (int i = 0; i < want.size(); i++) {
+        if (!want.get(i).name().equals(have.get(i).name())
+            || !compatible(want.get(i).type(), have.get(i).type())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (expected.isMapType() && actual.isMapType()) {
+      return compatible(expected.asMapType().keyType(), actual.asMapType().keyType())
+          && compatible(expected.asMapType().valueType(), actual.asMapType().valueType());
+    }
     return expected.equals(actual);
   }
 

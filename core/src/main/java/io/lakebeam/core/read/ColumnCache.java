@@ -227,7 +227,7 @@ public final class ColumnCache {
     boolean[] isList = new boolean[fields.size()];
     List<List<Object>> values = new ArrayList<>();
     for (int i = 0; i < fields.size(); i++) {
-      isList[i] = fields.get(i).type().isListType();
+      isList[i] = isNumberList(fields.get(i).type());
       values.add(new ArrayList<>());
     }
     try (CloseableIterable<Record> rows =
@@ -250,6 +250,17 @@ public final class ColumnCache {
           isList[i] ? col.toArray(new float[col.size()][]) : col.toArray(new Object[col.size()]));
     }
     return out;
+  }
+
+  /** Lists of numbers load as vectors; other lists (of strings, structs) stay lists. */
+  private static boolean isNumberList(org.apache.iceberg.types.Type type) {
+    if (!type.isListType()) {
+      return false;
+    }
+    return switch (type.asListType().elementType().typeId()) {
+      case FLOAT, DOUBLE, INTEGER, LONG -> true;
+      default -> false;
+    };
   }
 
   /** A list of numbers as float[], or null; a null element makes the whole vector null. */

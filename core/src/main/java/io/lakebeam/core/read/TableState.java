@@ -56,7 +56,8 @@ public final class TableState {
     Map<String, BitSet> deleted = new HashMap<>();
     Map<String, DeleteFile> deleteFiles = new HashMap<>();
     try (CloseableIterable<FileScanTask> tasks =
-        table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
+        // with column stats: filters prune data files by their bounds
+        table.newScan().useSnapshot(snapshot.snapshotId()).includeColumnStats().planFiles()) {
       for (FileScanTask task : tasks) {
         files.put(task.file().path().toString(), task.file());
         for (DeleteFile d : task.deletes()) {

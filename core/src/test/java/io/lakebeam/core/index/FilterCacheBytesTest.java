@@ -3,15 +3,13 @@ package io.lakebeam.core.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakebeam.core.TestData;
-import io.lakebeam.core.filter.FilterParser;
+import io.lakebeam.core.filter.RowFilter;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.read.ColumnCache;
 import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.List;
-import org.apache.iceberg.expressions.Expression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,15 +26,15 @@ class FilterCacheBytesTest {
       long budget = 64 * 1024;
       FilterCache cache = new FilterCache(new ColumnCache(1L << 26), budget);
       for (int id = 0; id < 2_000; id++) {
-        Expression e = FilterParser.parse("id = " + id, c.schema());
-        BitSet bits = cache.matches(c.table(), file, e, List.of("id"));
+        RowFilter e = RowFilter.parse("id = " + id, c.schema());
+        BitSet bits = cache.matches(c.table(), file, e);
         assertThat(bits.cardinality()).isEqualTo(1);
         assertThat(cache.bytes()).isLessThanOrEqualTo(budget);
       }
       // 2,000 bit sets of 5,000 rows (625 bytes each) would be 1.25 MB: most were evicted
       assertThat(cache.entries()).isLessThan(2_000).isGreaterThan(10);
-      Expression last = FilterParser.parse("id = 1999", c.schema());
-      assertThat(cache.matches(c.table(), file, last, List.of("id")).get(1999)).isTrue();
+      RowFilter last = RowFilter.parse("id = 1999", c.schema());
+      assertThat(cache.matches(c.table(), file, last).get(1999)).isTrue();
     }
   }
 }
