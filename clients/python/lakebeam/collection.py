@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from lakebeam.hybrid import HybridQuery
 from lakebeam.query import SearchQuery
 from lakebeam.vectors import to_query
 
@@ -82,7 +83,13 @@ class Collection:
         """Bring new and removed files into the collection and its indexes."""
         return self._client.refresh(self.name)
 
-    def search(self, vector: Any) -> SearchQuery:
+    def search(
+        self,
+        vector: Any = None,
+        *,
+        query_type: str = "vector",
+        text: str | None = None,
+    ) -> SearchQuery | HybridQuery:
         """Start a vector search, refined by ``where``, ``select``, ``limit``, ``ef``, ``field``.
 
         Parameters
@@ -90,12 +97,28 @@ class Collection:
         vector : list of float, numpy.ndarray, list of such, str or list of str
             One query vector, or several (a list of lists or a 2-D array); or text that the
             server embeds with the field's recorded model.
+        query_type : {"vector", "hybrid"}
+            ``"hybrid"`` returns a :class:`~lakebeam.hybrid.HybridQuery` over every vector
+            field (or ``.vector_fields([...])``): a string query is embedded by the server
+            with each field's model; pass ``text=`` with an explicit vector to set both.
+        text : str, optional
+            The query text of a hybrid search when ``vector`` is a vector.
 
         Returns
         -------
-        SearchQuery
+        SearchQuery or HybridQuery
         """
+        if query_type == "hybrid":
+            if isinstance(vector, str):
+                return HybridQuery(self._client, self.name, text=vector)
+            return HybridQuery(self._client, self.name, text=text, vector=vector)
+        if query_type != "vector":
+            raise ValueError(f"Unknown query_type {query_type!r}: use 'vector' or 'hybrid'")
         return SearchQuery(self._client, self.name, to_query(vector))
+
+    def hybrid_search(self, reqs: Sequence[Any], rerank: Any = None, **kwargs: Any) -> list[pa.Table]:
+        """PyMilvus-style hybrid search (see :meth:`LakebeamClient.hybrid_search`)."""
+        return self._client.hybrid_search(self.name, reqs, rerank, **kwargs)
 
     def to_arrow(
         self,
