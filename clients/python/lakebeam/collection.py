@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from lakebeam.hybrid import HybridQuery
 from lakebeam.query import SearchQuery
+from lakebeam.text_search import TEXT_QUERY_TYPES, TextSearchQuery
 from lakebeam.vectors import to_query
 
 if TYPE_CHECKING:
@@ -69,10 +70,15 @@ class Collection:
         index_type: str = "HNSW",
         metric: str | None = None,
         params: Mapping[str, Any] | None = None,
+        analyzer: str | None = None,
     ) -> dict[str, Any]:
-        """Build a vector index (see :meth:`LakebeamClient.create_index`)."""
+        """Build a vector index, or with ``index_type="bm25"`` a text index over a string
+        column (see :meth:`LakebeamClient.create_index`).
+
+        >>> docs.create_index("text", index_type="bm25", analyzer="english")  # doctest: +SKIP
+        """
         return self._client.create_index(
-            self.name, field, index_type=index_type, metric=metric, params=params
+            self.name, field, index_type=index_type, metric=metric, params=params, analyzer=analyzer
         )
 
     def drop_index(self, field: str) -> dict[str, Any]:
@@ -86,34 +92,42 @@ class Collection:
     def search(
         self,
         vector: Any = None,
-        *,
         query_type: str = "vector",
+        *,
         text: str | None = None,
-    ) -> SearchQuery | HybridQuery:
-        """Start a vector search, refined by ``where``, ``select``, ``limit``, ``ef``, ``field``.
+    ) -> SearchQuery | TextSearchQuery | HybridQuery:
+        """Start a search, refined by ``where``, ``select``, ``limit`` (and ``ef``, ``field``).
 
         Parameters
         ----------
         vector : list of float, numpy.ndarray, list of such, str or list of str
             One query vector, or several (a list of lists or a 2-D array); or text that the
-            server embeds with the field's recorded model.
-        query_type : {"vector", "hybrid"}
-            ``"hybrid"`` returns a :class:`~lakebeam.hybrid.HybridQuery` over every vector
-            field (or ``.vector_fields([...])``): a string query is embedded by the server
-            with each field's model; pass ``text=`` with an explicit vector to set both.
+            server embeds with the field's recorded model; with ``query_type="fts"``, the
+            text of a BM25 search (Lucene syntax: words, ``"phrases"``, ``+must -not``).
+        query_type : {"vector", "fts", "hybrid"}, default "vector"
+            ``"fts"`` (or ``"text"``) searches the BM25 text index built with
+            ``create_index(field, index_type="bm25")``. ``"hybrid"`` returns a
+            :class:`~lakebeam.hybrid.HybridQuery` over every vector field (or
+            ``.vector_fields([...])``, plus ``.text_field("text")`` for a BM25 leg): a string
+            query is embedded by the server with each field's model; pass ``text=`` with an
+            explicit vector to set both.
         text : str, optional
             The query text of a hybrid search when ``vector`` is a vector.
 
         Returns
         -------
-        SearchQuery or HybridQuery
+        SearchQuery, TextSearchQuery or HybridQuery
         """
         if query_type == "hybrid":
             if isinstance(vector, str):
                 return HybridQuery(self._client, self.name, text=vector)
             return HybridQuery(self._client, self.name, text=text, vector=vector)
+        if query_type in TEXT_QUERY_TYPES:
+            if not isinstance(vector, str):
+                raise TypeError(f"query_type={query_type!r} searches one string, got {type(vector).__name__}")
+            return TextSearchQuery(self._client, self.name, vector)
         if query_type != "vector":
-            raise ValueError(f"Unknown query_type {query_type!r}: use 'vector' or 'hybrid'")
+            raise ValueError(f"query_type must be 'vector', 'fts' or 'hybrid', got {query_type!r}")
         return SearchQuery(self._client, self.name, to_query(vector))
 
     def hybrid_search(self, reqs: Sequence[Any], rerank: Any = None, **kwargs: Any) -> list[pa.Table]:

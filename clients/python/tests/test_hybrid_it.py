@@ -105,7 +105,7 @@ def test_bad_input_names_what_to_do(client, kb):
         client.hybrid_search(name, [AnnSearchRequest(data=a[0], anns_field="embedding"),
                                     AnnSearchRequest(data=b[0], anns_field="embedding_b")],
                              WeightedRanker(0.5, 0.3, 0.2))
-    with pytest.raises(ValueError, match="use 'vector' or 'hybrid'"):
+    with pytest.raises(ValueError, match="'vector', 'fts' or 'hybrid'"):
         client.collection(name).search(a[0], query_type="fuzzy")
 
 
