@@ -49,8 +49,10 @@ class HybridRetrievalTest {
     Map<String, Object> retrieve =
         (Map<String, Object>) hybrid.forTopic(hybrid.queries().get(0)).get("retrieve");
     assertThat(retrieve).containsEntry("hybrid_fields", List.of("embedding"));
-    assertThat((Map<?, ?>) plain.forTopic(plain.queries().get(0)).get("retrieve"))
-        .doesNotContainKey("hybrid_fields");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> plainRetrieve =
+        (Map<String, Object>) plain.forTopic(plain.queries().get(0)).get("retrieve");
+    assertThat(plainRetrieve).doesNotContainKey("hybrid_fields");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.lakebeam.core.hybrid.MmrRerank;
 import io.lakebeam.core.hybrid.NumericRerank;
 import io.lakebeam.core.hybrid.Ranker;
 import io.lakebeam.core.hybrid.Rerank;
+import io.lakebeam.core.hybrid.TextLeg;
 import io.lakebeam.core.hybrid.VectorLeg;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.embeddings.CrossEncoder;
@@ -43,10 +44,11 @@ final class HybridRequest {
       String field = leg.string("field");
       float[][] queries;
       if (leg.has("match")) {
-        throw Errors.invalid(
-            "Cannot run a text leg on '%s.%s': this server has no text index on it; build one"
-                + " with lakebeam index build %s --field %s --type bm25",
-            c.name(), field, c.name(), field);
+        List<String> match = leg.optStrings("match");
+        limits.checkSearch(match.size(), legK, 0);
+        legs.add(new TextLeg(field, match, legK));
+        queryTexts = queryTexts == null ? match : queryTexts;
+        continue;
       } else if (leg.has("texts")) {
         List<String> texts = leg.optStrings("texts");
         limits.checkSearch(texts.size(), legK, ef); // before the costly embedding

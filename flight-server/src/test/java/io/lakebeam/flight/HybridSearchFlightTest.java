@@ -64,6 +64,7 @@ class HybridSearchFlightTest {
     }
     f.lake.indexes().build(c, "embedding", null, IndexParams.defaults());
     f.lake.indexes().build(c, "embedding_b", null, IndexParams.defaults());
+    f.lake.textIndexes().build(c, "text", "standard");
     return v;
   }
 
@@ -149,6 +150,24 @@ class HybridSearchFlightTest {
   }
 
   @Test
+  void textLegThroughTheTicket() {
+    Map<String, Object> t = ticket(v, 42);
+    t.put(
+        "legs",
+        List.of(leg("embedding", v[0][42]), Map.of("field", "text", "match", List.of("42"))));
+    t.put("output_fields", List.of("id"));
+
+    List<Map<String, Object>> rows = f.search(t);
+
+    assertThat(rows.get(0))
+        .containsEntry("id", 42L)
+        .containsEntry("_rank_0", 1)
+        .containsEntry("_rank_1", 1);
+    assertThat((Float) rows.get(0).get("_score_1")).isPositive(); // the BM25 score
+    assertThat(rows.get(1).get("_rank_1")).isNull(); // no other row holds the term
+  }
+
+  @Test
   void numericAndMmrRerankStages() throws Exception {
     {
       Map<String, Object> t = ticket(v, 42);
@@ -218,11 +237,12 @@ class HybridSearchFlightTest {
           "it is not a vector field",
           "lakebeam index build kb --field text --type bm25");
 
-      t.put("legs", List.of(Map.of("field", "text", "match", List.of("row 1"))));
+      t.put("legs", List.of(Map.of("field", "lang", "match", List.of("en"))));
       assertFlightError(
           () -> f.search(t),
           FlightStatusCode.INVALID_ARGUMENT,
-          "lakebeam index build kb --field text --type bm25");
+          "the field has no text index; build it with lakebeam index build kb --field lang"
+              + " --type bm25");
     }
   }
 }

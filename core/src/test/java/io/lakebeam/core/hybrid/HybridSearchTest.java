@@ -63,6 +63,7 @@ class HybridSearchTest {
     IndexParams quick = new IndexParams(8, 20, 64, 1.2f, 1.2f);
     lake.indexes().build(docs, "embedding", null, quick);
     lake.indexes().build(docs, "embedding_b", null, quick);
+    lake.textIndexes().build(docs, "text", "standard");
     docs = docs.refreshMetadata();
   }
 
@@ -104,6 +105,41 @@ class HybridSearchTest {
     for (int i = 1; i < hits.size(); i++) {
       assertThat(hits.get(i).score()).isLessThanOrEqualTo(hits.get(i - 1).score());
     }
+  }
+
+  @Test
+  void textLegFusesWithAVectorLegUnderTheSameFilter() {
+    List<HybridLeg> legs =
+        List.of(
+            new VectorLeg("embedding", new float[][] {a[4205]}, 50, 0),
+            new TextLeg("text", List.of("4205^2 OR 4220 OR 17"), 50));
+    List<HybridHit> hits =
+        HybridSearch.run(
+                docs,
+                new HybridSearch.Request(
+                    legs, new Ranker.Rrf(60), null, 10, "year = 2015 AND lang = 'fr'"))
+            .get(0);
+
+    // 4205 and 4220 match the filter (id % 15 == 5), 17 does not
+    assertThat(hits.get(0).pos()).isEqualTo(4205);
+    assertThat(hits.get(0).legRanks()).containsExactly(1, 1);
+    assertThat(hits).extracting(HybridHit::pos).contains(4220L).doesNotContain(17L);
+    for (HybridHit h : hits) {
+      assertThat(h.pos() % 15).isEqualTo(5);
+    }
+    assertThatThrownBy(
+            () ->
+                HybridSearch.run(
+                    docs,
+                    new HybridSearch.Request(
+                        List.of(new TextLeg("lang", List.of("en"), 5)),
+                        new Ranker.Rrf(60),
+                        null,
+                        5,
+                        null)))
+        .hasMessageContaining(
+            "the field has no text index; build it with lakebeam index build docs --field lang"
+                + " --type bm25");
   }
 
   @Test
