@@ -137,6 +137,7 @@ def main(argv=None) -> int:
     p.add_argument("--legs", default="text", choices=["text", "vectors"],
                    help="second leg: BM25 on the real text (default) or a second vector field")
     p.add_argument("--max-terms", type=int, default=32, help="query words of the BM25 leg")
+    p.add_argument("--ef-construction", type=int, default=100, help="vector index build breadth")
     p.add_argument("--out", default=os.path.join(HERE, "results"))
     a = p.parse_args(argv)
     if not a.smoke and not a.data:
@@ -188,7 +189,8 @@ def main(argv=None) -> int:
             if field == "text":
                 client.create_index(COLLECTION, field, index_type="bm25")
             else:
-                client.create_index(COLLECTION, field, params={"m": 16, "ef_construction": 100})
+                client.create_index(COLLECTION, field,
+                                    params={"m": 16, "ef_construction": a.ef_construction})
             builds[field] = round(time.perf_counter() - t0, 1)
             log(f"  index {field}: {builds[field]} s")
 
@@ -225,6 +227,7 @@ def main(argv=None) -> int:
         result = {"rows": n, "dim": dim, "queries": len(queries), "k": a.k, "leg_k": a.leg_k,
                   "legs": ["embedding", second_name], "max_terms": a.max_terms,
                   "ef": a.ef, "filter": a.filter, "index_build_s": builds,
+                  "ef_construction": a.ef_construction,
                   "vector_search": s, "hybrid_search": h,
                   "p99_ratio_hybrid_over_vector": round(h["p99_ms"] / s["p99_ms"], 2),
                   "hybrid_top10_overlap_with_exact_leg_a": round(overlap, 3),
