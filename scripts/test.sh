@@ -78,6 +78,7 @@ if [ "$bench" = 1 ]; then
   # Structure-aware fuzzing of every ticket and action (2,000 malformed requests): fails on any
   # INTERNAL status or a server crash.
   "$PYTHON" "$ROOT/bench/fuzz_requests.py" --smoke | tail -3
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/bm25_bench.py" --smoke | grep -E 'identical|qps_ratio'  # BM25 = bm25s
   # Embedding throughput, 300 passages: Java vs Python onnxruntime (sentence-transformers only
   # where bench/.venv-st exists; it is never installed here); fails if the vectors disagree.
   # Context packages, 20 topics over the 2,000 smoke passages: build packages/s, a no-op rebuild

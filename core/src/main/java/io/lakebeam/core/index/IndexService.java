@@ -491,7 +491,6 @@ public final class IndexService implements Closeable {
       }
       out.add(d);
     }
-    out.addAll(lake.textIndexes().describe(collection));
     return out;
   }
 

@@ -241,7 +241,9 @@ public final class Collection {
           vf.put(k, m);
         });
     d.put("vector_fields", vf);
-    d.put("indexes", lake.indexes().describe(this));
+    List<Map<String, Object>> indexes = new ArrayList<>(lake.indexes().describe(this));
+    indexes.addAll(lake.textIndexes().describe(this)); // BM25 text indexes
+    d.put("indexes", indexes);
     return d;
   }
 }

@@ -108,6 +108,7 @@ class TextIndexTest {
           "memory AND disk");
 
   @Test
+  @SuppressWarnings("unchecked")
   void threeSegmentsScoreAsOneIndexOverAllRows() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.resolve("w").toString())) {
       Collection c = lake.createCollection("docs", TestData.schema(4), Metric.COSINE, false);
@@ -139,7 +140,7 @@ class TextIndexTest {
       // the index is registered in the table's metadata with the snapshot it covers
       assertThat(c.refreshMetadata().table().properties())
           .containsEntry("lakebeam.text-index.text.snapshot-id", Long.toString(c.snapshotId()));
-      assertThat(lake.indexes().describe(c))
+      assertThat((List<Map<String, Object>>) c.describe().get("indexes"))
           .anySatisfy(
               d ->
                   assertThat(d)
@@ -167,6 +168,28 @@ class TextIndexTest {
       try (var files = Files.walk(dir.resolve("w"))) {
         assertThat(files.filter(p -> p.toString().endsWith(".lucene"))).hasSize(2);
       }
+    }
+  }
+
+  @Test
+  void rowsOfRemovedFilesAreMaskedUntilTheirSegmentIsRebuilt() throws Exception {
+    try (Lakehouse lake = Lakehouse.open(dir.resolve("w").toString())) {
+      Collection c = lake.createCollection("docs", TestData.schema(4), Metric.COSINE, false);
+      insert(c, 0, 400, 1, Map.of(5, "walrus alpha"));
+      insert(c, 400, 400, 2, Map.of(405, "walrus beta"));
+      lake.textIndexes().build(c, "text", "standard");
+      List<SearchHit> both = TextSearch.search(c, "text", "walrus", 10, null);
+      assertThat(both).hasSize(2);
+      String removed = both.get(0).file();
+      c.table().newDelete().deleteFile(removed).commit();
+      List<SearchHit> masked = TextSearch.search(c.refreshMetadata(), "text", "walrus", 10, null);
+      assertThat(masked).singleElement().satisfies(h -> assertThat(h.file()).isNotEqualTo(removed));
+      var refreshed = lake.textIndexes().refresh(c);
+      assertThat(refreshed)
+          .singleElement()
+          .satisfies(r -> assertThat(r.mode()).isEqualTo("metadata")); // lost half, not more: kept
+      assertThat(TextSearch.search(c, "text", "walrus", 10, null))
+          .containsExactlyElementsOf(masked);
     }
   }
 
