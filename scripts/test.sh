@@ -90,6 +90,8 @@ if [ "$bench" = 1 ]; then
   # (must add no version), get_context p50/p99 through Flight beside a live top-50 search.
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/context_bench.py" --smoke | tail -1
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/filters_bench.py" --smoke | tail -4
+  # Hybrid search (two vector legs, RRF) p50/p99 through Flight beside one vector search, 12k rows.
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/hybrid_bench.py" --smoke --queries 200 | tail -4
   # Curation, tiny sizes on the Direct runner: near-duplicates vs datasketch (600 texts),
   # k-means vs scikit-learn (1,000 vectors, same init; fails if inertia is > 1% off), outliers
   # vs scikit-learn (800 vectors, kNN distance and isolation forest).

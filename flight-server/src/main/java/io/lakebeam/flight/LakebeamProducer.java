@@ -69,7 +69,12 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       String type = cmd.has("type") ? cmd.string("type") : "read";
       checkType(type);
       access.check(context, type, cmd.string("collection"));
-      cmd.allowOnly(type.equals("read") ? RequestKeys.READ_COMMAND : RequestKeys.SEARCH);
+      cmd.allowOnly(
+          switch (type) {
+            case "read" -> RequestKeys.READ_COMMAND;
+            case "hybrid" -> RequestKeys.HYBRID;
+            default -> RequestKeys.SEARCH;
+          });
       Collection c = collections.get(cmd.string("collection"));
       switch (type) {
         case "read":
@@ -85,6 +90,14 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
           }
           return new FlightInfo(
               SearchStream.schema(c, outputs),
+              descriptor,
+              List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))),
+              -1,
+              -1);
+        case "hybrid":
+          int legs = HybridStream.check(c, cmd, limits).legs().size();
+          return new FlightInfo(
+              HybridStream.schema(c, legs, cmd.optStrings("output_fields")),
               descriptor,
               List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))),
               -1,

@@ -77,18 +77,25 @@ final class LakebeamService implements AutoCloseable {
   }
 
   /**
-   * Runs a search or read ticket ({@code {"type": "search"|"read", "collection", ...}}), streaming
-   * its batches into {@code listener}; throws on a request that fails before the stream starts.
+   * Runs a search or read ticket ({@code {"type": "search"|"hybrid"|"read", "collection", ...}}),
+   * streaming its batches into {@code listener}; throws on a request that fails before the stream
+   * starts.
    */
   void stream(CallContext context, Json t, ServerStreamListener listener) {
     try (CallGate.Turn turn = gate.enter(context, "DoGet")) {
       String type = t.string("type");
       checkType(type);
       access.check(context, type, t.string("collection"));
-      t.allowOnly(type.equals("read") ? RequestKeys.READ_TICKET : RequestKeys.SEARCH);
+      t.allowOnly(
+          switch (type) {
+            case "read" -> RequestKeys.READ_TICKET;
+            case "hybrid" -> RequestKeys.HYBRID;
+            default -> RequestKeys.SEARCH;
+          });
       Collection c = collections.get(t.string("collection"));
       switch (type) {
         case "search" -> SearchStream.run(c, t, allocator, listener, limits, turn);
+        case "hybrid" -> HybridStream.run(c, t, allocator, listener, limits, turn);
         case "read" -> {
           limits.checkFilter(t.optString("filter"));
           ReadStream.run(c, t, allocator, listener, turn);
@@ -162,7 +169,7 @@ final class LakebeamService implements AutoCloseable {
 
   /** Fails with UNIMPLEMENTED unless {@code type} is a request type of DoGet/GetFlightInfo. */
   static void checkType(String type) {
-    if (!type.equals("search") && !type.equals("read")) {
+    if (!type.equals("search") && !type.equals("read") && !type.equals("hybrid")) {
       throw unknownType(type);
     }
   }
@@ -172,7 +179,7 @@ final class LakebeamService implements AutoCloseable {
         .withDescription(
             "Unknown request type '"
                 + type
-                + "': use 'search' or 'read' (see docs/flight-protocol.md)")
+                + "': use 'search', 'hybrid' or 'read' (see docs/flight-protocol.md)")
         .toRuntimeException();
   }
 }
