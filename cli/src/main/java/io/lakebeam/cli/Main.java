@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       ContextCommand.class,
       MaintainCommand.class,
+      ExpansionServiceCommand.class,
       CommandLine.HelpCommand.class,
       AotTrainingCommand.class
     })

@@ -1,0 +1,86 @@
+package io.lakebeam.xlang;
+
+import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.Metric;
+import io.lakebeam.transforms.lake.Lake;
+import io.lakebeam.transforms.lake.LakeWrite;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
+import org.apache.beam.sdk.values.PCollectionRowTuple;
+
+/**
+ * {@code beam:schematransform:org.lakebeam:lake_write:v1}: {@link Lake#write} for Python and YAML;
+ * the output is one summary row per commit.
+ *
+ * <pre>{@code
+ * - type: LakebeamWrite
+ *   config: {lakehouse: /data/lakehouse, collection: docs.chunks, replace_key: doc_id}
+ * }</pre>
+ */
+public final class LakeWriteSchemaTransformProvider extends LakebeamSchemaTransformProvider {
+  static final String LAKEHOUSE = "lakehouse";
+  static final String COLLECTION = "collection";
+  static final String REPLACE_KEY = "replace_key";
+  static final String METRIC = "metric";
+  static final String ROWS_PER_FILE = "rows_per_file";
+  static final String WRITE_ID = "write_id";
+
+  public LakeWriteSchemaTransformProvider() {
+    super("lake_write");
+  }
+
+  @Override
+  public String description() {
+    return "Writes rows into a Lakebeam collection in one atomic Iceberg commit.";
+  }
+
+  @Override
+  public Schema configurationSchema() {
+    return Schema.builder()
+        .addField(
+            Schema.Field.of(LAKEHOUSE, Schema.FieldType.STRING)
+                .withDescription("Lakehouse directory or lakehouse.properties file. Required."))
+        .addField(
+            Schema.Field.of(COLLECTION, Schema.FieldType.STRING)
+                .withDescription("Collection to write, created if missing. Required."))
+        .addField(
+            Schema.Field.nullable(REPLACE_KEY, Schema.FieldType.STRING)
+                .withDescription(
+                    "Rows replace existing rows with the same value. Default: append."))
+        .addField(
+            Schema.Field.nullable(METRIC, Schema.FieldType.STRING)
+                .withDescription("Vector metric when the collection is created. Default cosine."))
+        .addField(
+            Schema.Field.nullable(ROWS_PER_FILE, Schema.FieldType.INT32)
+                .withDescription("Most rows per data file. Default 20000."))
+        .addField(
+            Schema.Field.nullable(WRITE_ID, Schema.FieldType.STRING)
+                .withDescription("Names the commit; a rerun with a committed id commits nothing."))
+        .build();
+  }
+
+  @Override
+  protected SchemaTransform build(Config config) {
+    Lakehouse lake = Lakehouse.open(config.requiredString(LAKEHOUSE));
+    LakeWrite write = Lake.write(lake, config.requiredString(COLLECTION));
+    if (config.has(REPLACE_KEY)) {
+      write = write.withReplaceKey(config.string(REPLACE_KEY, null));
+    }
+    if (config.has(METRIC)) {
+      write = write.withMetric(Metric.parse(config.string(METRIC, null)));
+    }
+    if (config.has(ROWS_PER_FILE)) {
+      write = write.withRowsPerFile(config.integer(ROWS_PER_FILE, 0));
+    }
+    if (config.has(WRITE_ID)) {
+      write = write.withWriteId(config.string(WRITE_ID, null));
+    }
+    LakeWrite transform = write;
+    return new SchemaTransform() {
+      @Override
+      public PCollectionRowTuple expand(PCollectionRowTuple input) {
+        return PCollectionRowTuple.of(OUTPUT, input.get(INPUT).apply("Write to lake", transform));
+      }
+    };
+  }
+}

@@ -1,0 +1,114 @@
+package io.lakebeam.xlang;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
+import org.apache.beam.sdk.schemas.transforms.SchemaTransformProvider;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Base of Lakebeam's {@link SchemaTransformProvider}s: a documented configuration schema
+ * (snake_case fields with descriptions), validation of the configuration row before anything is
+ * built (an unknown option fails naming it and the known ones), and typed getters with defaults.
+ *
+ * <p>Identifiers read {@code beam:schematransform:org.lakebeam:<name>:v1}; every provider takes one
+ * input {@code input} (when it has one) and gives one output {@code output}.
+ */
+public abstract class LakebeamSchemaTransformProvider implements SchemaTransformProvider {
+  /** Prefix of every Lakebeam transform URN. */
+  public static final String URN_PREFIX = "beam:schematransform:org.lakebeam:";
+
+  static final String INPUT = "input";
+  static final String OUTPUT = "output";
+
+  private final String name;
+
+  protected LakebeamSchemaTransformProvider(String name) {
+    this.name = name;
+  }
+
+  /** {@code beam:schematransform:org.lakebeam:<name>:v1}. */
+  public static String urn(String name) {
+    return URN_PREFIX + name + ":v1";
+  }
+
+  @Override
+  public final String identifier() {
+    return urn(name);
+  }
+
+  @Override
+  public List<String> inputCollectionNames() {
+    return List.of(INPUT);
+  }
+
+  @Override
+  public List<String> outputCollectionNames() {
+    return List.of(OUTPUT);
+  }
+
+  /** Builds the transform from a configuration already checked against the schema. */
+  protected abstract SchemaTransform build(Config config);
+
+  @Override
+  public final SchemaTransform from(Row configuration) {
+    checkArgument(configuration != null, "Cannot configure %s: no configuration row", name);
+    Schema known = configurationSchema();
+    List<String> unknown = new ArrayList<>();
+    for (Schema.Field f : configuration.getSchema().getFields()) {
+      if (!known.hasField(f.getName())) {
+        unknown.add(f.getName());
+      }
+    }
+    checkArgument(
+        unknown.isEmpty(),
+        "Cannot configure %s: unknown option(s) %s; known options: %s",
+        identifier(),
+        unknown,
+        known.getFieldNames());
+    return build(new Config(identifier(), configuration));
+  }
+
+  /** Read access to one configuration row with defaults and required-option errors. */
+  protected static final class Config {
+    private final String urn;
+    private final Row row;
+
+    Config(String urn, Row row) {
+      this.urn = urn;
+      this.row = row;
+    }
+
+    private Object value(String field) {
+      return row.getSchema().hasField(field) ? row.getValue(field) : null;
+    }
+
+    /** The string option, or {@code fallback} when unset. */
+    public String string(String field, String fallback) {
+      Object v = value(field);
+      return v == null ? fallback : v.toString();
+    }
+
+    /** The string option; fails naming it when unset or blank. */
+    public String requiredString(String field) {
+      String v = string(field, null);
+      checkArgument(
+          v != null && !v.isBlank(), "Cannot expand %s: option '%s' is required", urn, field);
+      return v;
+    }
+
+    /** The integer option, or {@code fallback} when unset. */
+    public int integer(String field, int fallback) {
+      Object v = value(field);
+      return v == null ? fallback : ((Number) v).intValue();
+    }
+
+    /** Whether the option is set. */
+    public boolean has(String field) {
+      return value(field) != null;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.lakebeam.xlang;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.embeddings.Models;
+import io.lakebeam.transforms.chunk.Chunk;
+import io.lakebeam.transforms.embed.Embed;
+import io.lakebeam.transforms.lake.Lake;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.Row;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same chunk, embed and write pipeline in Java, in Beam YAML and in Python (apache-beam from
+ * the Python index, in {@code xlang/.venv}: {@code bash xlang/setup_venv.sh}), the last two through
+ * {@code LakebeamExpansionService} in a child JVM: the three collections hold the same rows.
+ */
+class CrossLanguagePipelinesIT {
+  private static final Path MODULE = Path.of("").toAbsolutePath();
+  private static final Path PYTHON = MODULE.resolve(".venv/bin/python");
+  private static final String[][] DOCS = {
+    {
+      "d1",
+      "Apache Iceberg tables are the one source of truth. Lakebeam keeps vectors, text and"
+          + " metadata in the same table, so every engine reads the same rows."
+    },
+    {
+      "d2",
+      "Beam pipelines chunk documents and embed the chunks. The expansion service lets"
+          + " Python and YAML pipelines call the Java transforms."
+    },
+    {"d3", "Search serves the newest snapshot over Arrow Flight."}
+  };
+
+  @TempDir static Path dir;
+  private static Process service;
+  private static String address;
+
+  @BeforeAll
+  static void startExpansionService() throws Exception {
+    assumeTrue(
+        Files.isExecutable(PYTHON),
+        "No Beam Python venv at " + PYTHON + ": bash xlang/setup_venv.sh");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            LakebeamExpansionService.class.getName(),
+            Integer.toString(port)));
+    service =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("expansion-service.log").toFile())
+            .start();
+    address = "localhost:" + port;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!accepts(port)) {
+      assertThat(service.isAlive()).as(log()).isTrue();
+      assertThat(System.nanoTime()).as("expansion service not up: " + log()).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("localhost", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String log() {
+    try {
+      return Files.readString(dir.resolve("expansion-service.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (service != null) {
+      service.destroy();
+      service.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void yamlAndPythonPipelinesWriteTheRowsOfTheJavaPipeline() throws Exception {
+    String lakehouse = dir.resolve("lakehouse").toString();
+    runJava(lakehouse, "java.chunks");
+    python(
+        "-m",
+        "apache_beam.yaml.main",
+        "--yaml_pipeline_file=" + MODULE.resolve("examples/chunk_embed_write.yaml"),
+        "--jinja_variables={\"expansion_service\": \""
+            + address
+            + "\", \"lakehouse\": \""
+            + lakehouse
+            + "\", \"collection\": \"yaml.chunks\"}");
+    python(
+        MODULE.resolve("examples/chunk_embed_write.py").toString(),
+        "--expansion_service",
+        address,
+        "--lakehouse",
+        lakehouse,
+        "--collection",
+        "py.chunks");
+    TreeMap<String, String> java = rows(lakehouse, "java.chunks");
+    assertThat(java).hasSizeGreaterThan(DOCS.length);
+    assertThat(rows(lakehouse, "yaml.chunks")).isEqualTo(java);
+    assertThat(rows(lakehouse, "py.chunks")).isEqualTo(java);
+  }
+
+  private static void runJava(String lakehouse, String collection) throws IOException {
+    Schema docs = Schema.builder().addStringField("doc_id").addStringField("text").build();
+    List<Row> rows = new ArrayList<>();
+    for (String[] d : DOCS) {
+      rows.add(Row.withSchema(docs).addValues(d[0], d[1]).build());
+    }
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    try (Lakehouse lake = Lakehouse.open(lakehouse)) {
+      p.apply(Create.of(rows).withRowSchema(docs))
+          .apply(Chunk.recursive().withMaxTokens(32).withOverlap(4))
+          .apply(Embed.text().withModel(Models.ALL_MINILM_L6_V2))
+          .apply(Lake.write(lake, collection).withWriteId("java-example"));
+      assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    }
+  }
+
+  private static void python(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(PYTHON.toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "python", ".log");
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(MODULE.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("python timed out").isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + Files.readString(out)).isZero();
+  }
+
+  /** chunk_id -> every column but the vector, plus the vector rounded to 5 digits. */
+  private static TreeMap<String, String> rows(String lakehouse, String collection)
+      throws IOException {
+    TreeMap<String, String> out = new TreeMap<>();
+    try (Lakehouse lake = Lakehouse.open(lakehouse);
+        CloseableIterable<Record> records =
+            IcebergGenerics.read(lake.collection(collection).table()).build()) {
+      for (Record r : records) {
+        StringBuilder s = new StringBuilder();
+        for (String f :
+            List.of("doc_id", "ordinal", "char_start", "char_end", "token_count", "text")) {
+          s.append(f).append('=').append(r.getField(f)).append(' ');
+        }
+        @SuppressWarnings("unchecked")
+        List<Float> v = (List<Float>) r.getField("embedding");
+        for (Float x : v) {
+          s.append(String.format("%.5f,", x));
+        }
+        out.put((String) r.getField("chunk_id"), s.toString());
+      }
+    }
+    return out;
+  }
+}
