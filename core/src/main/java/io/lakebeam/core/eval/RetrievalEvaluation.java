@@ -140,6 +140,10 @@ public final class RetrievalEvaluation {
    * must share query ids, the qrels doc ids must match rows, and every system must be able to run.
    */
   public PreparedEvaluation prepare() {
+    return prepareChecked(true);
+  }
+
+  private PreparedEvaluation prepareChecked(boolean checkQueries) {
     if (queries == null || qrels == null || systems == null || systems.isEmpty()) {
       throw LakebeamException.invalid(
           "Cannot evaluate '%s': set queries, qrels and at least one system", collection.name());
@@ -177,6 +181,17 @@ public final class RetrievalEvaluation {
     return new PreparedEvaluation(
         collection, evaluated, qrels, systems, metrics, docIds, effectiveDepth(), batchSize);
   }
+
+  /**
+   * Like {@link #prepare()} for queries that arrive later in batches (a pipeline's): checks the
+   * qrels against the collection's document ids and every system, but no query ids; {@link
+   * PreparedEvaluation#score} then skips the queries without a relevant judgment.
+   */
+  public PreparedEvaluation prepareForBatches() {
+    return withQueries(List.of(new EvalQuery(BATCHES, null, null))).prepareChecked(false);
+  }
+
+  private static final String BATCHES = "(queries in batches)";
 
   /** Prepares and runs every system over every evaluated query. */
   public EvalReport run() {

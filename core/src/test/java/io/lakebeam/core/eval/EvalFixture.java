@@ -16,8 +16,8 @@ import org.apache.iceberg.data.Record;
  * Seeded evaluation data: {@code docs} documents of {@code chunksPerDoc} chunks each, every chunk a
  * small perturbation of its document's random centre; queries near chosen documents' centres.
  */
-final class EvalFixture {
-  static final int DIM = 16;
+public final class EvalFixture {
+  public static final int DIM = 16;
 
   final float[][] centres;
 
@@ -26,7 +26,7 @@ final class EvalFixture {
   }
 
   /** Creates {@code kb.chunks} (chunk_id, doc_id, text, embedding) with seeded rows. */
-  static EvalFixture chunks(Lakehouse lake, int docs, int chunksPerDoc, long seed) {
+  public static EvalFixture chunks(Lakehouse lake, int docs, int chunksPerDoc, long seed) {
     Map<String, String> schema = new LinkedHashMap<>();
     schema.put("chunk_id", "string");
     schema.put("doc_id", "string");
@@ -61,7 +61,7 @@ final class EvalFixture {
   }
 
   /** {@code kb.eval_queries}: one query per target document, near its centre. */
-  Collection queries(Lakehouse lake, List<Integer> targets, long seed) {
+  public Collection queries(Lakehouse lake, List<Integer> targets, long seed) {
     Map<String, String> schema = new LinkedHashMap<>();
     schema.put("query_id", "string");
     schema.put("text", "string");
@@ -82,7 +82,8 @@ final class EvalFixture {
   }
 
   /** A qrels table from {@code query id -> (doc id -> relevance)}. */
-  static Collection qrels(Lakehouse lake, String name, Map<String, Map<String, Integer>> judged) {
+  public static Collection qrels(
+      Lakehouse lake, String name, Map<String, Map<String, Integer>> judged) {
     Map<String, String> schema = new LinkedHashMap<>();
     schema.put("query_id", "string");
     schema.put("doc_id", "string");

@@ -25,13 +25,14 @@ class RetrievalEvaluationTest {
   @TempDir Path dir;
 
   @Test
-  void vectorSystemOnAGraphIndexFindsEveryQuerysDocument() throws Exception {
+  void vectorSystemFindsEveryQuerysDocumentInBatches() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
-      // 8,400 chunks: above the exact-search shortcut (8,192), so the jVector graph answers
-      EvalFixture data = EvalFixture.chunks(lake, 1_400, 6, 7);
+      // 3,000 chunks: the index service scores them exactly (graph search is tested with the
+      // index); what is tested here is the evaluation around it, batch by batch
+      EvalFixture data = EvalFixture.chunks(lake, 600, 5, 7);
       Collection chunks = lake.collection("kb.chunks");
       lake.indexes().build(chunks, "embedding", null, PARAMS);
-      List<Integer> targets = IntStream.range(0, 300).map(i -> i * 4).boxed().toList();
+      List<Integer> targets = IntStream.range(0, 300).map(i -> i * 2).boxed().toList();
       Collection queries = data.queries(lake, targets, 8);
       Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
       for (int t : targets) {
@@ -51,10 +52,9 @@ class RetrievalEvaluationTest {
       assertThat(report.queries()).isEqualTo(300);
       assertThat(report.snapshotId()).isEqualTo(chunks.snapshotId());
       RetrievalMetric mrr = RetrievalMetric.parse("mrr@10");
-      // one relevant document per query, near its query: an approximate index may miss a few
-      assertThat(report.value("vector:embedding", mrr)).isGreaterThan(0.95);
-      assertThat(report.value("vector:embedding", RetrievalMetric.parse("recall@10")))
-          .isGreaterThan(0.95);
+      // one relevant document per query, nearest to its query
+      assertThat(report.value("vector:embedding", mrr)).isEqualTo(1.0);
+      assertThat(report.value("vector:embedding", RetrievalMetric.parse("ndcg@10"))).isEqualTo(1.0);
       assertThat(report.table()).contains("vector:embedding", "ndcg@10", "300 queries");
 
       List<EvalResultRow> rows = report.rows("run-1", Instant.parse("2026-12-05T00:00:00Z"));
