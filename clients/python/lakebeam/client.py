@@ -244,8 +244,11 @@ class LakebeamClient:
         index_type: str = "HNSW",
         metric: str | None = None,
         params: Mapping[str, Any] | None = None,
+        analyzer: str | None = None,
     ) -> dict[str, Any]:
-        """Build a vector index on ``field``, replacing any earlier one.
+        """Build a vector index on ``field``, replacing any earlier one; with
+        ``index_type="bm25"``, a BM25 text index on the string column ``field`` (``analyzer``:
+        ``"standard"`` by default, ``"english"``, ``"german"``, ...; ``params``: ``k1``, ``b``).
 
         Parameters
         ----------
@@ -267,6 +270,19 @@ class LakebeamClient:
             ``rows_skipped``, ``skipped``, ``segments``, ``seconds``, ``snapshot_id``.
         """
         name = protocol.check_name(collection_name, what="collection name")
+        if str(index_type).lower() in ("bm25", "fts"):
+            text_body: dict[str, Any] = {
+                "collection": name,
+                "field": protocol.check_name(field, what="field"),
+                "index_type": "bm25",
+            }
+            if analyzer is not None:
+                text_body["analyzer"] = analyzer
+            if params is not None:
+                text_body["params"] = dict(params)
+            return self._connection.action("create_index", text_body)
+        if analyzer is not None:
+            raise ValueError("analyzer belongs to index_type='bm25'")
         if field is None or metric is None:
             field, field_metric = self._vector_field(name, field)
             metric = metric or field_metric

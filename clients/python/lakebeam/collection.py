@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from lakebeam.query import SearchQuery
+from lakebeam.text_search import TEXT_QUERY_TYPES, TextSearchQuery
 from lakebeam.vectors import to_query
 
 if TYPE_CHECKING:
@@ -68,10 +69,15 @@ class Collection:
         index_type: str = "HNSW",
         metric: str | None = None,
         params: Mapping[str, Any] | None = None,
+        analyzer: str | None = None,
     ) -> dict[str, Any]:
-        """Build a vector index (see :meth:`LakebeamClient.create_index`)."""
+        """Build a vector index, or with ``index_type="bm25"`` a text index over a string
+        column (see :meth:`LakebeamClient.create_index`).
+
+        >>> docs.create_index("text", index_type="bm25", analyzer="english")  # doctest: +SKIP
+        """
         return self._client.create_index(
-            self.name, field, index_type=index_type, metric=metric, params=params
+            self.name, field, index_type=index_type, metric=metric, params=params, analyzer=analyzer
         )
 
     def drop_index(self, field: str) -> dict[str, Any]:
@@ -82,19 +88,29 @@ class Collection:
         """Bring new and removed files into the collection and its indexes."""
         return self._client.refresh(self.name)
 
-    def search(self, vector: Any) -> SearchQuery:
-        """Start a vector search, refined by ``where``, ``select``, ``limit``, ``ef``, ``field``.
+    def search(self, vector: Any, query_type: str = "vector") -> SearchQuery | TextSearchQuery:
+        """Start a search, refined by ``where``, ``select``, ``limit`` (and ``ef``, ``field``).
 
         Parameters
         ----------
         vector : list of float, numpy.ndarray, list of such, str or list of str
             One query vector, or several (a list of lists or a 2-D array); or text that the
-            server embeds with the field's recorded model.
+            server embeds with the field's recorded model; with ``query_type="fts"``, the
+            text of a BM25 search (Lucene syntax: words, ``"phrases"``, ``+must -not``).
+        query_type : {"vector", "fts"}, default "vector"
+            ``"fts"`` (or ``"text"``) searches the BM25 text index built with
+            ``create_index(field, index_type="bm25")``.
 
         Returns
         -------
-        SearchQuery
+        SearchQuery or TextSearchQuery
         """
+        if query_type in TEXT_QUERY_TYPES:
+            if not isinstance(vector, str):
+                raise TypeError(f"query_type={query_type!r} searches one string, got {type(vector).__name__}")
+            return TextSearchQuery(self._client, self.name, vector)
+        if query_type != "vector":
+            raise ValueError(f"query_type must be 'vector' or 'fts', got {query_type!r}")
         return SearchQuery(self._client, self.name, to_query(vector))
 
     def to_arrow(

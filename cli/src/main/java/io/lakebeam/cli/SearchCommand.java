@@ -41,6 +41,14 @@ final class SearchCommand implements Callable<Integer> {
   String field;
 
   @Option(
+      names = "--query-type",
+      defaultValue = "vector",
+      description =
+          "vector (embed --text or take --vector) or text (BM25 over the field's text index, Lucene"
+              + " query syntax: \"phrases\", +must, -must_not, AND/OR) (default: ${DEFAULT-VALUE})")
+  String queryType;
+
+  @Option(
       names = {"--top-k", "-k"},
       defaultValue = "10")
   int topK;
@@ -58,13 +66,18 @@ final class SearchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Lakehouse lake = lakehouse.open()) {
       Collection c = lake.collection(collection);
-      VectorField vf = c.vectorField(field);
-      float[] q = query(vf);
       c.checkColumns(outputFields);
-      List<SearchHit> hits =
-          lake.indexes()
-              .search(c, new SearchRequest(vf.name(), new float[][] {q}, topK, ef, filter))
-              .get(0);
+      List<SearchHit> hits;
+      if (TextIndexOptions.isTextQuery(queryType)) {
+        hits = TextIndexOptions.search(lake, c, field, text, vector, topK, filter);
+      } else {
+        VectorField vf = c.vectorField(field);
+        float[] q = query(vf);
+        hits =
+            lake.indexes()
+                .search(c, new SearchRequest(vf.name(), new float[][] {q}, topK, ef, filter))
+                .get(0);
+      }
       for (Map<String, Object> row : rows(lake, c, hits, outputFields)) {
         Printer.json(row);
       }

@@ -29,7 +29,8 @@ final class Actions {
               "{collection, src: path|glob|s3 uri, schema?, metric?, strict?} -> {added_files, rejected, rows}"),
           new ActionType(
               "create_index",
-              "{collection, field?, index_type?: HNSW, metric?, params?: {m, ef_construction, ef_search}} -> build result"),
+              "{collection, field?, index_type?: HNSW, metric?, params?: {m, ef_construction, ef_search}} -> build result;"
+                  + " index_type bm25: {collection, field, analyzer?, params?: {k1, b}} (text index)"),
           new ActionType(
               "refresh", "{collection} -> new/removed files, and incremental index refresh"),
           new ActionType("drop_index", "{collection, field} -> {dropped}"),
@@ -97,6 +98,11 @@ final class Actions {
       case "create_index":
         {
           Collection c = collections.fresh(body.string("collection"));
+          if (TextRequests.isTextIndex(body)) {
+            IndexService.BuildResult text = TextRequests.create(lake, c, body);
+            collections.fresh(c.name());
+            return text.toMap();
+          }
           String indexType =
               body.has("index_type") ? body.string("index_type").toUpperCase(Locale.ROOT) : "HNSW";
           if (!List.of("HNSW", "DISKANN", "JVECTOR").contains(indexType)) {
@@ -132,7 +138,16 @@ final class Actions {
       case "drop_index":
         {
           Collection c = collections.fresh(body.string("collection"));
-          lake.indexes().drop(c, body.string("field"));
+          String field = body.string("field");
+          boolean text =
+              body.has("index_type")
+                  ? TextRequests.isTextIndex(body)
+                  : !c.vectorFields().containsKey(field) && lake.textIndexes().has(c, field);
+          if (text) {
+            lake.textIndexes().drop(c, field);
+          } else {
+            lake.indexes().drop(c, field);
+          }
           collections.fresh(c.name());
           return Map.of("dropped", true);
         }

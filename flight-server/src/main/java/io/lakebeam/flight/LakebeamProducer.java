@@ -91,7 +91,11 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
         case "search":
           List<String> outputs = cmd.optStrings("output_fields");
           // Fail here rather than on the DoGet of the ticket handed out.
-          SearchStream.check(c, SearchStream.request(c, cmd, limits), outputs);
+          if (TextRequests.isText(cmd)) {
+            TextRequests.check(c, cmd, limits, outputs);
+          } else {
+            SearchStream.check(c, SearchStream.request(c, cmd, limits), outputs);
+          }
           return new FlightInfo(
               SearchStream.schema(c, outputs),
               descriptor,

@@ -26,7 +26,9 @@ final class RequestKeys {
           "top_k",
           "ef",
           "filter",
-          "output_fields");
+          "output_fields",
+          "query_type",
+          "text");
 
   /** A read command of GetFlightInfo (or a path descriptor). */
   static final Set<String> READ_COMMAND =
@@ -48,9 +50,11 @@ final class RequestKeys {
           Map.entry(
               "create_external_collection",
               keys("collection", "src", "schema", "metric", "strict")),
-          Map.entry("create_index", keys("collection", "field", "index_type", "metric", "params")),
+          Map.entry(
+              "create_index",
+              keys("collection", "field", "index_type", "metric", "params", "analyzer")),
           Map.entry("refresh", keys("collection")),
-          Map.entry("drop_index", keys("collection", "field")),
+          Map.entry("drop_index", keys("collection", "field", "index_type")),
           Map.entry("pin_collection", keys("collection", "pinned")),
           Map.entry("server_status", keys()),
           Map.entry("drop_collection", keys("collection", "purge")),

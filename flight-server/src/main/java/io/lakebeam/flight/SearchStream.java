@@ -97,9 +97,11 @@ final class SearchStream {
       CallGate.Turn turn) {
     List<String> outputs = ticket.optStrings("output_fields");
     c.checkColumns(outputs);
-    SearchRequest request = request(c, ticket, limits);
     StreamFlow flow = new StreamFlow(listener, turn, "the search of '" + c.name() + "'");
-    List<List<SearchHit>> results = c.lakehouse().indexes().search(c, request);
+    List<List<SearchHit>> results =
+        TextRequests.isText(ticket)
+            ? TextRequests.search(c, ticket, limits)
+            : c.lakehouse().indexes().search(c, request(c, ticket, limits));
     if (flow.cancelled()) {
       return;
     }

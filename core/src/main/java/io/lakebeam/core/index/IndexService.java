@@ -200,6 +200,7 @@ public final class IndexService implements Closeable {
         results.add(refreshField(collection, field, current.get()));
       }
     }
+    results.addAll(lake.textIndexes().refresh(collection));
     return results;
   }
 
@@ -485,6 +486,7 @@ public final class IndexService implements Closeable {
       }
       out.add(d);
     }
+    out.addAll(lake.textIndexes().describe(collection));
     return out;
   }
 

@@ -2,6 +2,7 @@ package io.lakebeam.core.lake;
 
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.index.IndexService;
+import io.lakebeam.core.index.TextIndexService;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ public final class Lakehouse implements Closeable {
   private final Catalog catalog;
   private final FileIO io;
   private final IndexService indexes;
+  private final TextIndexService textIndexes;
   private final SourceRoots sourceRoots;
 
   private Lakehouse(LakehouseConfig config, Catalog catalog, FileIO io) {
@@ -51,6 +53,7 @@ public final class Lakehouse implements Closeable {
     this.catalog = catalog;
     this.io = io;
     this.indexes = new IndexService(this);
+    this.textIndexes = new TextIndexService(this);
   }
 
   /**
@@ -126,6 +129,11 @@ public final class Lakehouse implements Closeable {
   /** The vector indexes of this lakehouse's collections. */
   public IndexService indexes() {
     return indexes;
+  }
+
+  /** The BM25 text indexes of this lakehouse's collections. */
+  public TextIndexService textIndexes() {
+    return textIndexes;
   }
 
   /** Longest collection name: its parts become directory names, which file systems cap at 255. */
@@ -212,6 +220,7 @@ public final class Lakehouse implements Closeable {
   public boolean dropCollection(String name, boolean purge) {
     Collection c = collection(name);
     indexes.forget(name);
+    textIndexes.forget(name);
     boolean deleteData = purge && !c.isExternal();
     return catalog.dropTable(identifier(name), deleteData);
   }
@@ -228,6 +237,7 @@ public final class Lakehouse implements Closeable {
 
   @Override
   public void close() throws IOException {
+    textIndexes.close();
     indexes.close();
     if (catalog instanceof Closeable c) {
       c.close();
