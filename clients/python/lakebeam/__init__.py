@@ -23,12 +23,28 @@ from lakebeam.errors import (
     ServerError,
     ServerUnavailableError,
 )
+from lakebeam.hybrid import (
+    AnnSearchRequest,
+    CrossEncoderReranker,
+    MMRReranker,
+    NumericReranker,
+    RRFRanker,
+    TextSearchRequest,
+    WeightedRanker,
+)
 from lakebeam.query import SearchQuery
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_URI",
+    "AnnSearchRequest",
+    "CrossEncoderReranker",
+    "MMRReranker",
+    "NumericReranker",
+    "RRFRanker",
+    "TextSearchRequest",
+    "WeightedRanker",
     "AlreadyExistsError",
     "AuthenticationError",
     "Citation",

@@ -435,6 +435,49 @@ class LakebeamClient:
         )
         return split_by_query(table, num_queries=len(vectors))
 
+    def hybrid_search(
+        self,
+        collection_name: str,
+        reqs: Sequence[Any],
+        rerank: Any = None,
+        *,
+        limit: int = 10,
+        output_fields: Sequence[str] | None = None,
+        filter: str | None = None,
+        reranker: Any = None,
+    ) -> list[pa.Table]:
+        """Run several legs (vector fields, full text), fuse them and return ``limit`` hits.
+
+        PyMilvus's form: ``reqs`` are :class:`~lakebeam.hybrid.AnnSearchRequest` (or
+        :class:`~lakebeam.hybrid.TextSearchRequest`) legs, ``rerank`` a
+        :class:`~lakebeam.hybrid.RRFRanker` (the default, k=60) or
+        :class:`~lakebeam.hybrid.WeightedRanker`; ``filter`` applies to every leg; ``reranker``
+        is an optional stage over the fused candidates (MMR, numeric field, cross-encoder).
+
+        Returns
+        -------
+        list of pyarrow.Table
+            One table per query: ``rank``, ``_score``, ``_fused_score``, ``_file``, ``_pos``,
+            ``_rank_i``/``_score_i`` per leg (null when leg ``i`` missed the row), then
+            ``output_fields``.
+
+        Examples
+        --------
+        >>> from lakebeam.hybrid import AnnSearchRequest, WeightedRanker
+        >>> client.hybrid_search("kb", [  # doctest: +SKIP
+        ...     AnnSearchRequest(data=["rotate keys"], anns_field="embedding", limit=50),
+        ...     AnnSearchRequest(data=["rotate keys"], anns_field="embedding_bge", limit=50)],
+        ...     WeightedRanker(0.7, 0.3), limit=10, output_fields=["text"])
+        """
+        from lakebeam import hybrid
+
+        ticket = hybrid.hybrid_request(
+            collection=collection_name, reqs=reqs, rerank=rerank, limit=limit,
+            output_fields=output_fields, filter=filter, reranker=reranker,
+        )
+        n = reqs[0].to_leg()[1]
+        return split_by_query(hybrid.run_hybrid(self, ticket), num_queries=n)
+
     def query(
         self,
         collection_name: str,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from lakebeam.hybrid import HybridQuery
 from lakebeam.query import SearchQuery
 from lakebeam.text_search import TEXT_QUERY_TYPES, TextSearchQuery
 from lakebeam.vectors import to_query
@@ -88,7 +89,13 @@ class Collection:
         """Bring new and removed files into the collection and its indexes."""
         return self._client.refresh(self.name)
 
-    def search(self, vector: Any, query_type: str = "vector") -> SearchQuery | TextSearchQuery:
+    def search(
+        self,
+        vector: Any = None,
+        query_type: str = "vector",
+        *,
+        text: str | None = None,
+    ) -> SearchQuery | TextSearchQuery | HybridQuery:
         """Start a search, refined by ``where``, ``select``, ``limit`` (and ``ef``, ``field``).
 
         Parameters
@@ -97,21 +104,35 @@ class Collection:
             One query vector, or several (a list of lists or a 2-D array); or text that the
             server embeds with the field's recorded model; with ``query_type="fts"``, the
             text of a BM25 search (Lucene syntax: words, ``"phrases"``, ``+must -not``).
-        query_type : {"vector", "fts"}, default "vector"
+        query_type : {"vector", "fts", "hybrid"}, default "vector"
             ``"fts"`` (or ``"text"``) searches the BM25 text index built with
-            ``create_index(field, index_type="bm25")``.
+            ``create_index(field, index_type="bm25")``. ``"hybrid"`` returns a
+            :class:`~lakebeam.hybrid.HybridQuery` over every vector field (or
+            ``.vector_fields([...])``, plus ``.text_field("text")`` for a BM25 leg): a string
+            query is embedded by the server with each field's model; pass ``text=`` with an
+            explicit vector to set both.
+        text : str, optional
+            The query text of a hybrid search when ``vector`` is a vector.
 
         Returns
         -------
-        SearchQuery or TextSearchQuery
+        SearchQuery, TextSearchQuery or HybridQuery
         """
+        if query_type == "hybrid":
+            if isinstance(vector, str):
+                return HybridQuery(self._client, self.name, text=vector)
+            return HybridQuery(self._client, self.name, text=text, vector=vector)
         if query_type in TEXT_QUERY_TYPES:
             if not isinstance(vector, str):
                 raise TypeError(f"query_type={query_type!r} searches one string, got {type(vector).__name__}")
             return TextSearchQuery(self._client, self.name, vector)
         if query_type != "vector":
-            raise ValueError(f"query_type must be 'vector' or 'fts', got {query_type!r}")
+            raise ValueError(f"query_type must be 'vector', 'fts' or 'hybrid', got {query_type!r}")
         return SearchQuery(self._client, self.name, to_query(vector))
+
+    def hybrid_search(self, reqs: Sequence[Any], rerank: Any = None, **kwargs: Any) -> list[pa.Table]:
+        """PyMilvus-style hybrid search (see :meth:`LakebeamClient.hybrid_search`)."""
+        return self._client.hybrid_search(self.name, reqs, rerank, **kwargs)
 
     def to_arrow(
         self,

@@ -67,6 +67,13 @@ class LakebeamVectorStore(VectorStore):
         When the field records a model, text queries are embedded by the server.
     token : str, optional
         Bearer token when ``client`` is a URI.
+    hybrid_fields : list of str, optional
+        Hybrid mode: search these vector fields (each embeds the query with its own model)
+        and fuse them on the server; ``vector_field`` defaults to the first.
+    full_text_field : str, optional
+        Hybrid mode: add a full-text (BM25) leg on this text column.
+    hybrid_ranker : RRFRanker or WeightedRanker, optional
+        How the legs are fused (default reciprocal rank fusion, k=60).
 
     Raises
     ------
@@ -97,6 +104,9 @@ class LakebeamVectorStore(VectorStore):
         id_field: str | None = None,
         embedding: Embeddings | None = None,
         token: str | None = None,
+        hybrid_fields: Sequence[str] | None = None,
+        full_text_field: str | None = None,
+        hybrid_ranker: Any = None,
     ) -> None:
         self._owns_client = isinstance(client, str)
         self.client = LakebeamClient(client, token=token) if isinstance(client, str) else client
@@ -104,6 +114,15 @@ class LakebeamVectorStore(VectorStore):
         description = self.client.describe_collection(collection_name)
         columns = {c["name"]: c["type"] for c in description.get("schema", [])}
         vectors = description.get("vector_fields") or {}
+        self.hybrid_fields = None
+        if hybrid_fields is not None or full_text_field is not None:
+            self.hybrid_fields = [
+                _choose_vector_field(collection_name, vectors, f) for f in hybrid_fields or []
+            ]
+            if vector_field is None and self.hybrid_fields:
+                vector_field = self.hybrid_fields[0]
+        self.full_text_field = full_text_field
+        self.hybrid_ranker = hybrid_ranker
         self.vector_field = _choose_vector_field(collection_name, vectors, vector_field)
         self.metric = (vectors[self.vector_field] or {}).get("metric") or "cosine"
         self.model = (vectors[self.vector_field] or {}).get("model")
@@ -349,6 +368,8 @@ class LakebeamVectorStore(VectorStore):
     def _search(
         self, query: Any, k: int, filter: Any, ef: int | None, fields: list[str]
     ) -> pa.Table:
+        if self.hybrid_fields is not None:
+            return self._hybrid(query, k, filter, ef, fields)
         [hits] = self.client.search(
             self.collection_name,
             [query] if isinstance(query, str) else query,
@@ -357,6 +378,28 @@ class LakebeamVectorStore(VectorStore):
             filter=to_filter(filter),
             anns_field=self.vector_field,
             search_params=None if ef is None else {"ef": ef},
+        )
+        return hits
+
+    def _hybrid(
+        self, query: Any, k: int, filter: Any, ef: int | None, fields: list[str]
+    ) -> pa.Table:
+        """One hybrid search: a leg per vector field (and full text), fused on the server."""
+        from lakebeam.hybrid import AnnSearchRequest, TextSearchRequest
+
+        param = None if ef is None else {"ef": ef}
+        reqs: list[Any] = [
+            AnnSearchRequest(data=[query] if isinstance(query, str) else query,
+                             anns_field=f, param=param)
+            for f in self.hybrid_fields or []
+        ]
+        if self.full_text_field is not None:
+            if not isinstance(query, str):
+                raise ValueError("Cannot run a full-text leg with a vector query: give text")
+            reqs.append(TextSearchRequest(query, self.full_text_field))
+        [hits] = self.client.hybrid_search(
+            self.collection_name, reqs, self.hybrid_ranker, limit=k, output_fields=fields,
+            filter=to_filter(filter),
         )
         return hits
 

@@ -114,6 +114,7 @@ public final class ContextSpec implements Serializable {
   private final QueryTable queryTable;
   private final int topK;
   private final String filter;
+  private final List<String> hybridFields;
   private final Rerank rerank;
   private final Compress compress;
   private final String table;
@@ -125,6 +126,7 @@ public final class ContextSpec implements Serializable {
     this.queryTable = b.queryTable;
     this.topK = b.topK;
     this.filter = b.filter;
+    this.hybridFields = List.copyOf(b.hybridFields);
     this.rerank = b.rerank;
     this.compress = b.compress;
     this.table = b.table;
@@ -141,6 +143,7 @@ public final class ContextSpec implements Serializable {
     b.queryTable = queryTable;
     b.topK = topK;
     b.filter = filter;
+    b.hybridFields = hybridFields;
     b.rerank = rerank;
     b.compress = compress;
     b.table = table;
@@ -170,6 +173,14 @@ public final class ContextSpec implements Serializable {
 
   public String filter() {
     return filter;
+  }
+
+  /**
+   * Further vector fields searched beside the source field, each with its own recorded model, and
+   * fused with reciprocal rank fusion (k=60); empty for plain vector retrieval.
+   */
+  public List<String> hybridFields() {
+    return hybridFields;
   }
 
   public Rerank rerank() {
@@ -218,6 +229,9 @@ public final class ContextSpec implements Serializable {
     Map<String, Object> retrieve = new LinkedHashMap<>();
     retrieve.put("top_k", topK);
     retrieve.put("filter", filter);
+    if (!hybridFields.isEmpty()) {
+      retrieve.put("hybrid_fields", hybridFields); // only when set: older spec hashes stay
+    }
     m.put("retrieve", retrieve);
     Map<String, Object> rr = new LinkedHashMap<>();
     rr.put("method", rerank.method().name().toLowerCase(java.util.Locale.ROOT));
@@ -247,6 +261,7 @@ public final class ContextSpec implements Serializable {
     private QueryTable queryTable;
     private int topK = DEFAULT_TOP_K;
     private String filter;
+    private List<String> hybridFields = List.of();
     private Rerank rerank = Rerank.mmr(Rerank.DEFAULT_LAMBDA);
     private Compress compress = Compress.defaults();
     private String table = DEFAULT_TABLE;
@@ -285,6 +300,12 @@ public final class ContextSpec implements Serializable {
     public Builder retrieve(int k, String where) {
       this.topK = k;
       this.filter = where == null || where.isBlank() ? null : where;
+      return this;
+    }
+
+    /** Retrieves with hybrid search over the source field and these vector fields (RRF). */
+    public Builder hybridFields(List<String> fields) {
+      this.hybridFields = fields == null ? List.of() : List.copyOf(fields);
       return this;
     }
 

@@ -1,11 +1,17 @@
 package io.lakebeam.contextpackages;
 
 import io.lakebeam.core.LakebeamException;
+import io.lakebeam.core.hybrid.HybridHit;
+import io.lakebeam.core.hybrid.LegHit;
+import io.lakebeam.core.hybrid.Ranker;
 import io.lakebeam.core.index.SearchHit;
 import io.lakebeam.core.index.SearchRequest;
 import io.lakebeam.core.lake.Collection;
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.VectorField;
 import io.lakebeam.core.read.ColumnCache;
+import io.lakebeam.embeddings.ModelSpec;
+import io.lakebeam.embeddings.Models;
 import io.lakebeam.embeddings.OnnxTextEmbedder;
 import io.lakebeam.embeddings.TextTokenizer;
 import java.util.ArrayList;
@@ -86,7 +92,7 @@ public final class PackageBuilder {
     String what =
         "Cannot build context package '" + spec.name() + "' for topic '" + query.topic() + "'";
     Collection c = lake.collection(source.collection());
-    List<Candidate> candidates = retrieve(c, vector);
+    List<Candidate> candidates = retrieve(c, query.text(), vector);
     if (candidates.isEmpty()) {
       throw LakebeamException.invalid(
           "%s: retrieval returned no chunks (%s at snapshot %d of %s); loosen retrieve.filter or"
@@ -117,10 +123,51 @@ public final class PackageBuilder {
     return format(query, chosen, candidates.size(), ranked.size() - distinct.size());
   }
 
-  private List<Candidate> retrieve(Collection c, float[] vector) {
+  private List<SearchHit> searchAt(Collection c, String field, float[] vector) {
     SearchRequest request =
-        new SearchRequest(source.field(), new float[][] {vector}, spec.topK(), 0, spec.filter());
-    List<SearchHit> hits = lake.indexes().searchAt(c, request, source.snapshotId()).get(0);
+        new SearchRequest(field, new float[][] {vector}, spec.topK(), 0, spec.filter());
+    return lake.indexes().searchAt(c, request, source.snapshotId()).get(0);
+  }
+
+  /**
+   * The source field's exact hits, or with {@code retrieve.hybrid_fields} the reciprocal rank
+   * fusion (k=60) of every field's exact hits, each field's query embedded with its own model.
+   */
+  private List<SearchHit> hits(Collection c, String text, float[] vector) {
+    List<SearchHit> primary = searchAt(c, source.field(), vector);
+    if (spec.hybridFields().isEmpty()) {
+      return primary;
+    }
+    List<List<LegHit>> legs = new ArrayList<>();
+    legs.add(legHits(primary));
+    for (String f : spec.hybridFields()) {
+      VectorField field = c.vectorField(f);
+      ModelSpec model = field.model() == null ? null : Models.find(field.model());
+      if (model == null) {
+        throw LakebeamException.invalid(
+            "Cannot retrieve with retrieve.hybrid_fields '%s' of %s: the field records no model"
+                + " this server can load (%s); write it with Embed.text or lakebeam backfill",
+            f, c.name(), field.model());
+      }
+      float[] q = OnnxTextEmbedder.load(model).embed(List.of(text))[0];
+      legs.add(legHits(searchAt(c, f, q)));
+    }
+    List<HybridHit> fused = new Ranker.Rrf(Ranker.DEFAULT_RRF_K).fuse(legs);
+    List<SearchHit> out = new ArrayList<>();
+    for (HybridHit h : fused.subList(0, Math.min(spec.topK(), fused.size()))) {
+      out.add(new SearchHit(h.file(), h.pos(), h.score(), h.score(), Float.NaN));
+    }
+    return out;
+  }
+
+  private static List<LegHit> legHits(List<SearchHit> hits) {
+    List<LegHit> out = new ArrayList<>(hits.size());
+    hits.forEach(h -> out.add(new LegHit(h.file(), h.pos(), h.score())));
+    return out;
+  }
+
+  private List<Candidate> retrieve(Collection c, String queryText, float[] vector) {
+    List<SearchHit> hits = hits(c, queryText, vector);
     List<String> columns = new ArrayList<>();
     columns.add(source.textColumn());
     columns.add(source.uriColumn());

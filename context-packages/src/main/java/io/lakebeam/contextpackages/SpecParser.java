@@ -44,7 +44,7 @@ public final class SpecParser {
   private static final Set<String> QUERY = Set.of("topic", "text");
   private static final Set<String> QUERY_TABLE =
       Set.of("collection", "topic_column", "text_column");
-  private static final Set<String> RETRIEVE = Set.of("top_k", "filter");
+  private static final Set<String> RETRIEVE = Set.of("top_k", "filter", "hybrid_fields");
   private static final Set<String> RERANK = Set.of("method", "lambda", "field", "weight");
   private static final Set<String> COMPRESS =
       Set.of("token_budget", "dedup", "dedup_threshold", "order", "tokenizer");
@@ -137,6 +137,16 @@ public final class SpecParser {
       b.retrieve(
           integer(retrieve, "top_k", ContextSpec.DEFAULT_TOP_K, "retrieve.top_k"),
           string(retrieve, "filter", null, "retrieve.filter"));
+      Object hybrid = retrieve.get("hybrid_fields");
+      if (hybrid != null) {
+        if (!(hybrid instanceof List<?> l) || !l.stream().allMatch(f -> f instanceof String)) {
+          throw LakebeamException.invalid(
+              "Cannot read %s: retrieve.hybrid_fields must be a list of vector field names, e.g."
+                  + " [embedding_bge]",
+              where);
+        }
+        b.hybridFields(l.stream().map(String.class::cast).toList());
+      }
     }
     Map<?, ?> rerank = map(m, "rerank", false);
     if (rerank != null) {

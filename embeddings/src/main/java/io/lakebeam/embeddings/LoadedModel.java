@@ -159,6 +159,15 @@ final class LoadedModel implements AutoCloseable {
     return tokenizer.batchEncode(texts.toArray(String[]::new));
   }
 
+  /** Tokenizes (query, passage) pairs as one sequence each, the way cross-encoders read them. */
+  Encoding[] tokenizePairs(String query, List<String> passages) {
+    ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>(passages.size());
+    for (String p : passages) {
+      pairs.add(query, p);
+    }
+    return tokenizer.batchEncode(pairs);
+  }
+
   /**
    * Runs one batch and returns the pooled (and, if asked, normalised) vector of each encoding, in
    * batch order.

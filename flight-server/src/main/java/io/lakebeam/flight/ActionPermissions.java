@@ -26,6 +26,7 @@ final class ActionPermissions {
       Map.ofEntries(
           // Flight calls (request types of tickets and descriptors)
           Map.entry("search", READ),
+          Map.entry("hybrid", READ),
           Map.entry("read", READ),
           Map.entry("list_flights", READ),
           Map.entry("insert", WRITE),

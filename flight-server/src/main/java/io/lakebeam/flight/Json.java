@@ -260,4 +260,53 @@ final class Json {
     }
     return out;
   }
+
+  /** A nested object of a request, read with the same typed accessors. */
+  static Json of(Map<String, Object> map, String what) {
+    return new Json(map, what);
+  }
+
+  /** A list of objects (e.g. the legs of a hybrid search), each as a {@link Json}. */
+  @SuppressWarnings("unchecked")
+  List<Json> objects(String key) {
+    Object v = map.get(key);
+    if (!(v instanceof List<?> list) || list.isEmpty()) {
+      throw Errors.invalid("Cannot read %s: '%s' must be a non-empty list of objects", what, key);
+    }
+    List<Json> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> m)) {
+        throw Errors.invalid("Cannot read %s: %s[%d] must be an object", what, key, i);
+      }
+      out.add(new Json((Map<String, Object>) m, key + "[" + i + "] of " + what));
+    }
+    return out;
+  }
+
+  double optDouble(String key, double def) {
+    Object v = map.get(key);
+    if (v == null) {
+      return def;
+    }
+    if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+      return n.doubleValue();
+    }
+    throw Errors.invalid("Cannot read %s: '%s' must be a number, got %s", what, key, v);
+  }
+
+  double[] doubles(String key) {
+    Object v = map.get(key);
+    if (!(v instanceof List<?> list) || list.isEmpty()) {
+      throw Errors.invalid("Cannot read %s: '%s' must be a non-empty list of numbers", what, key);
+    }
+    double[] out = new double[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(list.get(i) instanceof Number n)) {
+        throw Errors.invalid(
+            "Cannot read %s: '%s' must hold numbers, got %s", what, key, list.get(i));
+      }
+      out[i] = n.doubleValue();
+    }
+    return out;
+  }
 }

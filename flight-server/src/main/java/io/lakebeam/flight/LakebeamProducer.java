@@ -82,7 +82,12 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       String type = cmd.has("type") ? cmd.string("type") : "read";
       checkType(type);
       access.check(context, type, cmd.string("collection"));
-      cmd.allowOnly(type.equals("read") ? RequestKeys.READ_COMMAND : RequestKeys.SEARCH);
+      cmd.allowOnly(
+          switch (type) {
+            case "read" -> RequestKeys.READ_COMMAND;
+            case "hybrid" -> RequestKeys.HYBRID;
+            default -> RequestKeys.SEARCH;
+          });
       Collection c = collections.get(cmd.string("collection"));
       switch (type) {
         case "read":
@@ -98,6 +103,14 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
           }
           return new FlightInfo(
               SearchStream.schema(c, outputs),
+              descriptor,
+              List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))),
+              -1,
+              -1);
+        case "hybrid":
+          int legs = HybridStream.check(c, cmd, limits).legs().size();
+          return new FlightInfo(
+              HybridStream.schema(c, legs, cmd.optStrings("output_fields")),
               descriptor,
               List.of(new FlightEndpoint(new Ticket(descriptor.getCommand()))),
               -1,
@@ -127,10 +140,16 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
       String type = t.string("type");
       checkType(type);
       access.check(context, type, t.string("collection"));
-      t.allowOnly(type.equals("read") ? RequestKeys.READ_TICKET : RequestKeys.SEARCH);
+      t.allowOnly(
+          switch (type) {
+            case "read" -> RequestKeys.READ_TICKET;
+            case "hybrid" -> RequestKeys.HYBRID;
+            default -> RequestKeys.SEARCH;
+          });
       Collection c = collections.get(t.string("collection"));
       switch (type) {
         case "search" -> SearchStream.run(c, t, allocator, listener, limits, turn);
+        case "hybrid" -> HybridStream.run(c, t, allocator, listener, limits, turn);
         case "read" -> {
           limits.checkFilter(t.optString("filter"));
           ReadStream.run(c, t, allocator, listener, turn);
@@ -247,7 +266,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
 
   /** Fails with UNIMPLEMENTED unless {@code type} is a request type of DoGet/GetFlightInfo. */
   private static void checkType(String type) {
-    if (!type.equals("search") && !type.equals("read")) {
+    if (!type.equals("search") && !type.equals("read") && !type.equals("hybrid")) {
       throw unknownType(type);
     }
   }
@@ -257,7 +276,7 @@ final class LakebeamProducer extends NoOpFlightProducer implements AutoCloseable
         .withDescription(
             "Unknown request type '"
                 + type
-                + "': use 'search' or 'read' (see docs/flight-protocol.md)")
+                + "': use 'search', 'hybrid' or 'read' (see docs/flight-protocol.md)")
         .toRuntimeException();
   }
 }

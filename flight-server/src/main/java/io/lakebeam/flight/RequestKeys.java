@@ -30,6 +30,27 @@ final class RequestKeys {
           "query_type",
           "text");
 
+  /** A hybrid search ticket or command, and its nested objects. */
+  static final Set<String> HYBRID =
+      keys("type", "collection", "legs", "ranker", "rerank", "filter", "top_k", "output_fields");
+
+  static final Set<String> HYBRID_LEG =
+      keys("field", "vectors", "vectors_f32", "dim", "texts", "match", "top_k", "ef");
+
+  static final Set<String> HYBRID_RANKER = keys("type", "k", "weights");
+
+  static final Set<String> HYBRID_RERANK =
+      keys(
+          "type",
+          "field",
+          "lambda",
+          "order",
+          "weight",
+          "model",
+          "tokenizer",
+          "text_field",
+          "queries");
+
   /** A read command of GetFlightInfo (or a path descriptor). */
   static final Set<String> READ_COMMAND =
       keys("type", "collection", "columns", "filter", "limit", "splits");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Every action of the server has an entry in the one permission table, and nothing else does. */
 class ActionPermissionsTest {
   private static final List<String> FLIGHT_CALLS =
-      List.of("search", "read", "insert", "list_flights");
+      List.of("search", "read", "insert", "list_flights", "hybrid");
 
   @Test
   void everyRegisteredActionHasAPermission() {

@@ -443,6 +443,11 @@ public final class IndexService implements Closeable {
     return exec.run(request.queries(), request.topK(), request.topK());
   }
 
+  /** Whether {@code field} of the collection has a registered index (fresh or stale). */
+  public boolean hasIndex(Collection collection, String field) {
+    return IndexRegistry.find(collection.table(), field).isPresent();
+  }
+
   /** A JSON-ready list of the collection's indexes with their freshness. */
   public List<Map<String, Object>> describe(Collection collection) {
     List<Map<String, Object>> out = new ArrayList<>();

@@ -216,9 +216,14 @@ final class CollectionFactory {
   }
 
   private static Schema freshSchema(List<Types.NestedField> fields) {
-    Schema raw = new Schema(fields);
-    return TypeUtil.assignFreshIds(
-        raw, new java.util.concurrent.atomic.AtomicInteger(0)::incrementAndGet);
+    // ids assigned on the struct, before a Schema indexes them: two vector columns would
+    // otherwise both carry list element id 0 and collide
+    Types.StructType fresh =
+        (Types.StructType)
+            TypeUtil.assignFreshIds(
+                Types.StructType.of(fields),
+                new java.util.concurrent.atomic.AtomicInteger(0)::incrementAndGet);
+    return new Schema(fresh.fields());
   }
 
   /** Letters, digits, '_' and '-', not leading '_' or '-', at most 128 characters. */
