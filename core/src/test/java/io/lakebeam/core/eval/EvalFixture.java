@@ -42,7 +42,7 @@ public final class EvalFixture {
           Record r = GenericRecord.create(c.schema());
           r.setField("chunk_id", "d" + d + "-c" + k);
           r.setField("doc_id", "d" + d);
-          r.setField("text", "chunk " + k + " of document " + d);
+          r.setField("text", "chunk " + k + " of document " + d + " about " + word(d));
           r.setField("embedding", TestData.boxed(near(centres[d], rnd, 0.02f)));
           w.write(r);
         }
@@ -50,6 +50,17 @@ public final class EvalFixture {
       w.commit();
     }
     return new EvalFixture(centres);
+  }
+
+  /** A word only document {@code d} holds, e.g. {@code zebab} (letters only: one token). */
+  public static String word(int d) {
+    StringBuilder b = new StringBuilder("zeb");
+    for (int x = d; ; x /= 26) {
+      b.append((char) ('a' + x % 26));
+      if (x < 26) {
+        return b.toString();
+      }
+    }
   }
 
   static float[] near(float[] centre, Random rnd, float noise) {

@@ -27,8 +27,7 @@ class RetrievalEvaluationTest {
   @Test
   void vectorSystemFindsEveryQuerysDocumentInBatches() throws Exception {
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
-      // 3,000 chunks: the index service scores them exactly (graph search is tested with the
-      // index); what is tested here is the evaluation around it, batch by batch
+      // 3,000 chunks through the vector index; what is tested is the evaluation around it
       EvalFixture data = EvalFixture.chunks(lake, 600, 5, 7);
       Collection chunks = lake.collection("kb.chunks");
       lake.indexes().build(chunks, "embedding", null, PARAMS);
@@ -52,9 +51,10 @@ class RetrievalEvaluationTest {
       assertThat(report.queries()).isEqualTo(300);
       assertThat(report.snapshotId()).isEqualTo(chunks.snapshotId());
       RetrievalMetric mrr = RetrievalMetric.parse("mrr@10");
-      // one relevant document per query, nearest to its query
-      assertThat(report.value("vector:embedding", mrr)).isEqualTo(1.0);
-      assertThat(report.value("vector:embedding", RetrievalMetric.parse("ndcg@10"))).isEqualTo(1.0);
+      // one relevant document per query, nearest to its query (the graph may miss one or two)
+      assertThat(report.value("vector:embedding", mrr)).isGreaterThan(0.98);
+      assertThat(report.value("vector:embedding", RetrievalMetric.parse("ndcg@10")))
+          .isGreaterThan(0.98);
       assertThat(report.table()).contains("vector:embedding", "ndcg@10", "300 queries");
 
       List<EvalResultRow> rows = report.rows("run-1", Instant.parse("2026-12-05T00:00:00Z"));

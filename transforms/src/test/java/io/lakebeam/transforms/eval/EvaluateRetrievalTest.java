@@ -40,7 +40,11 @@ class EvaluateRetrievalTest {
       EvalFixture data = EvalFixture.chunks(lake, 300, 4, 11);
       Collection chunks = lake.collection("kb.chunks");
       lake.indexes()
-          .build(chunks, "embedding", null, IndexParams.fromMap(Map.of("m", 8, "ef_construction", 40)));
+          .build(
+              chunks,
+              "embedding",
+              null,
+              IndexParams.fromMap(Map.of("m", 8, "ef_construction", 40)));
       List<Integer> targets = IntStream.range(0, 120).boxed().toList();
       Collection queries = data.queries(lake, targets, 12);
       Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
@@ -85,7 +89,9 @@ class EvaluateRetrievalTest {
                 expected.value(r.system(), RetrievalMetric.parse(r.metric())),
                 org.assertj.core.api.Assertions.within(1e-12));
       }
-      assertThat(rows).extracting(EvalResultRow::metric).containsExactlyInAnyOrder("ndcg@10", "recall@5", "mrr@5");
+      assertThat(rows)
+          .extracting(EvalResultRow::metric)
+          .containsExactlyInAnyOrder("ndcg@10", "recall@5", "mrr@5");
       assertThat(expected.value("vector:embedding", RetrievalMetric.parse("ndcg@10")))
           .isBetween(0.5, 0.99);
     }
