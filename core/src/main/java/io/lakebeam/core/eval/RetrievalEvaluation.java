@@ -155,7 +155,7 @@ public final class RetrievalEvaluation {
           maxK, effectiveDepth(), maxK);
     }
     List<EvalQuery> evaluated = queries.stream().filter(q -> qrels.hasRelevant(q.id())).toList();
-    if (evaluated.isEmpty()) {
+    if (checkQueries && evaluated.isEmpty()) {
       throw LakebeamException.invalid(
           "Cannot evaluate: none of the %d queries has a relevant judgment in the qrels; the"
               + " queries' ids are e.g. %s, the qrels' query ids e.g. %s (relevance must be > 0)",
