@@ -101,5 +101,6 @@ if [ "$bench" = 1 ]; then
   rm -rf "$embed_out"
   # Frames: extraction vs the ffmpeg CLI and pHash near-duplicates on one 8 s video (installs ffmpeg).
   bash "$ROOT/bench/frame_bench.sh" --smoke | grep -E '^(frames:|near-duplicates pHash)'
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/eval_bench.py" --smoke | tail -6  # man-page eval: BM25/vector/hybrid
 fi
 echo "==> All tests passed"
