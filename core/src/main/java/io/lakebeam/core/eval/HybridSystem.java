@@ -67,7 +67,10 @@ public record HybridSystem(List<String> fields, QueryEncoder encoder) implements
       if (c.vectorFields().containsKey(f)) {
         legs.add(new VectorLeg(f, new VectorSystem(f, encoder).vectors(c, queries), legTopK, 0));
       } else {
-        legs.add(new TextLeg(f, queries.stream().map(EvalQuery::text).toList(), legTopK));
+        // plain words (escaped), as the bm25 system sends them, on hybrid search's own text leg
+        legs.add(
+            new io.lakebeam.core.hybrid.TextLeg(
+                f, queries.stream().map(q -> Bm25System.plainWords(q.text())).toList(), legTopK));
       }
     }
     List<List<HybridHit>> hits =
