@@ -58,7 +58,7 @@ final class HybridStream {
     c.checkColumns(t.optStrings("output_fields"));
     HybridSearch.Request r = HybridRequest.parse(c, t, limits);
     HybridSearch.check(c, r);
-    io.lakebeam.core.filter.FilterParser.parse(r.filter(), c.schema());
+    io.lakebeam.core.filter.RowFilter.parse(r.filter(), c.schema());
     return r;
   }
 
