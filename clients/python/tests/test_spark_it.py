@@ -156,9 +156,3 @@ def test_spark_reads_appends_and_lakebeam_indexes_the_appended_rows(lakehouse, s
                                   filter="cluster_id = 3 AND dup_group >= 17500")
         assert sql_hit.column("text").to_pylist() == ["from spark sql"]
 
-
-def test_catalog_conf_rejects_a_rest_catalog(tmp_path):
-    (tmp_path / "lakehouse.properties").write_text(
-        "catalog.type=rest\ncatalog.uri=http://polaris:8181/api/catalog\n")
-    with pytest.raises(ValueError, match="catalog.type='rest'"):
-        catalog_conf(tmp_path)
