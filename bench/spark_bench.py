@@ -84,6 +84,7 @@ def spark_session(lakehouse: str, memory: str):
     jars = ",".join(open(cp_file).read().strip().split(":"))
     builder = (SparkSession.builder.master("local[*]").appName("lakebeam-spark-bench")
                .config("spark.jars", jars).config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.driver.memory", memory))
     for key, value in catalog_conf(lakehouse).items():
         builder = builder.config(key, value)

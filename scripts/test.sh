@@ -51,6 +51,11 @@ PYTHON="$("$ROOT/scripts/python-env.sh")"
 if [ "$python" = 1 ]; then
   echo "==> Python tests (pytest against a real server)"
   "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/clients/python/tests"
+  # Spark on Lakebeam tables: only where bench/setup_venv_spark.sh made the Spark venv
+  if [ -x "$ROOT/bench/.venv-spark/bin/python" ]; then
+    PYTHONPATH="$ROOT/clients/python" "$ROOT/bench/.venv-spark/bin/python" -m pytest -q \
+      -p no:cacheprovider "$ROOT/clients/python/tests/test_spark_it.py"
+  fi
 fi
 
 if [ "$bench" = 1 ]; then

@@ -78,6 +78,9 @@ def catalog_conf(lakehouse: str | os.PathLike[str], *, catalog: str = CATALOG) -
         prefix: "org.apache.iceberg.spark.SparkCatalog",
         f"{prefix}.type": kind,
         f"{prefix}.warehouse": warehouse,
+        # Iceberg 1.6.1's vectorized (shaded Arrow) Parquet reader crashed Java 17's JVM
+        # (SIGSEGV in BaseFixedWidthVector.reAlloc) reading a Lakebeam table; row reads are safe
+        "spark.sql.iceberg.vectorization.enabled": "false",
     }
     for key, value in props.items():
         name = key.removeprefix("catalog.")

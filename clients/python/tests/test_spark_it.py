@@ -86,6 +86,7 @@ def spark(lakehouse):
     builder = (pyspark_sql.SparkSession.builder.master("local[2]").appName("lakebeam-spark-it")
                .config("spark.jars", spark_jars())
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "2")
                .config("spark.driver.memory", "1g"))
     for key, value in catalog_conf(lakehouse[0]).items():
