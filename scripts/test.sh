@@ -86,6 +86,8 @@ if [ "$bench" = 1 ]; then
   "$PYTHON" "$ROOT/bench/fuzz_requests.py" --smoke | tail -3
   # REST vs Flight single-query search p50/p99 (3,000 x 384-d); fails if their hits differ.
   "$PYTHON" "$ROOT/bench/rest_bench.py" --smoke | tail -2
+  # Spark brute-force top-k vs Lakebeam's indexed search on one table (20,000 x 64), where the Spark venv exists.
+  [ ! -x "$ROOT/bench/.venv-spark/bin/python" ] || "$ROOT/bench/.venv-spark/bin/python" "$ROOT/bench/spark_bench.py" --smoke 2>/dev/null | tail -3
   # First query of a fresh server (12,000 x 64): start -> listening -> ready -> first search.
   "$PYTHON" "$ROOT/bench/first_query_bench.py" --smoke | tail -4
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/bm25_bench.py" --smoke | grep -E 'identical|qps_ratio'  # BM25 = bm25s
