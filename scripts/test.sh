@@ -51,6 +51,11 @@ PYTHON="$("$ROOT/scripts/python-env.sh")"
 if [ "$python" = 1 ]; then
   echo "==> Python tests (pytest against a real server)"
   "$PYTHON" -m pytest -q -p no:cacheprovider "$ROOT/clients/python/tests"
+  # Spark on Lakebeam tables: only where bench/setup_venv_spark.sh made the Spark venv
+  if [ -x "$ROOT/bench/.venv-spark/bin/python" ]; then
+    PYTHONPATH="$ROOT/clients/python" "$ROOT/bench/.venv-spark/bin/python" -m pytest -q \
+      -p no:cacheprovider "$ROOT/clients/python/tests/test_spark_it.py"
+  fi
 fi
 
 if [ "$bench" = 1 ]; then
@@ -81,6 +86,8 @@ if [ "$bench" = 1 ]; then
   "$PYTHON" "$ROOT/bench/fuzz_requests.py" --smoke | tail -3
   # REST vs Flight single-query search p50/p99 (3,000 x 384-d); fails if their hits differ.
   "$PYTHON" "$ROOT/bench/rest_bench.py" --smoke | tail -2
+  # Spark brute-force top-k vs Lakebeam's indexed search on one table (20,000 x 64), where the Spark venv exists.
+  [ ! -x "$ROOT/bench/.venv-spark/bin/python" ] || "$ROOT/bench/.venv-spark/bin/python" "$ROOT/bench/spark_bench.py" --smoke 2>/dev/null | tail -3
   # First query of a fresh server (12,000 x 64): start -> listening -> ready -> first search.
   "$PYTHON" "$ROOT/bench/first_query_bench.py" --smoke | tail -4
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/bm25_bench.py" --smoke | grep -E 'identical|qps_ratio'  # BM25 = bm25s
@@ -101,5 +108,6 @@ if [ "$bench" = 1 ]; then
   rm -rf "$embed_out"
   # Frames: extraction vs the ffmpeg CLI and pHash near-duplicates on one 8 s video (installs ffmpeg).
   bash "$ROOT/bench/frame_bench.sh" --smoke | grep -E '^(frames:|near-duplicates pHash)'
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/eval_bench.py" --smoke | tail -6  # man-page eval: BM25/vector/hybrid
 fi
 echo "==> All tests passed"

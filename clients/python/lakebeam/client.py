@@ -142,8 +142,8 @@ class LakebeamClient:
             Name of the new collection.
         schema : dict of str to str, or pyarrow.Schema
             Column types: ``string``, ``int``, ``long``, ``float``, ``double``, ``bool``,
-            ``timestamp``, ``date``, ``binary`` or ``float_vector(d)``, each optionally followed
-            by ``" not null"``; or an Arrow schema (``fixed_size_list<float32>[d]`` is a vector).
+            ``timestamp``, ``timestamptz``, ``date``, ``binary`` or ``float_vector(d)``, each
+            optionally followed by ``" not null"``; or an Arrow schema (``fixed_size_list<float32>[d]`` is a vector).
         metric : {"cosine", "dot", "l2"}, default "cosine"
             Similarity of the vector fields.
         if_not_exists : bool, default False

@@ -18,6 +18,7 @@ SCALAR_TYPES = (
     "double",
     "bool",
     "timestamp",
+    "timestamptz",
     "date",
     "binary",
 )
@@ -105,6 +106,8 @@ def _arrow_type_name(field: pa.Field) -> str:
     suffix = "" if field.nullable else " not null"
     if pa.types.is_fixed_size_list(arrow_type) and pa.types.is_floating(arrow_type.value_type):
         return f"float_vector({arrow_type.list_size}){suffix}"
+    if pa.types.is_timestamp(arrow_type) and arrow_type.tz is not None:
+        return "timestamptz" + suffix
     for test, name in _ARROW_NAMES:
         if test(arrow_type):
             return name + suffix

@@ -42,7 +42,8 @@ def outputs(notebook: nbformat.NotebookNode) -> str:
 
 
 def test_every_notebook_has_a_test():
-    tested = {"01-quick-tour", "02-rag-langchain", "03-curation", "04-ray-batch"}
+    tested = {"01-quick-tour", "02-rag-langchain", "03-curation", "04-ray-batch",
+              "retrieval_eval"}
     assert {p.stem for p in NOTEBOOKS.glob("*.ipynb")} == tested
 
 
@@ -80,6 +81,43 @@ def test_ray_batch_job(corpus_uri, ray_session, tmp_path):
     )
     text = outputs(notebook)
     assert "rows written in" in text and "espresso" in text
+
+
+def test_retrieval_eval(corpus_uri, tmp_path):
+    """Two runs of an evaluation results table (the rows lakebeam eval appends) plotted."""
+    import datetime
+
+    import pyarrow as pa
+
+    from lakebeam import LakebeamClient
+
+    table = f"kb.{unique_name('eval_results')}"
+    schema = {"run_id": "string not null", "evaluated_at": "timestamptz not null",
+              "collection": "string not null", "snapshot_id": "long not null",
+              "system": "string not null", "fields": "string not null", "models": "string",
+              "metric": "string not null", "value": "double not null", "queries": "int not null"}
+    rows = []
+    for run, hour, bonus in (("run-before", 1, 0.0), ("run-after", 2, 0.05)):
+        for system, base in (("bm25:text", 0.5), ("vector:embedding", 0.6),
+                             ("hybrid:text+embedding", 0.7)):
+            for metric in ("ndcg@10", "recall@10", "mrr@10"):
+                rows.append({"run_id": run, "evaluated_at": datetime.datetime(
+                    2026, 12, 5, hour, tzinfo=datetime.timezone.utc), "collection": "kb.chunks",
+                    "snapshot_id": hour, "system": system, "fields": system.split(":")[1],
+                    "models": "embedding=all-minilm-l6-v2", "metric": metric,
+                    "value": base + bonus, "queries": 300})
+    with LakebeamClient(corpus_uri) as client:
+        client.create_collection(table, schema)
+        client.insert(table, pa.Table.from_pylist(rows, schema=pa.schema([
+            ("run_id", pa.string()), ("evaluated_at", pa.timestamp("us", tz="UTC")),
+            ("collection", pa.string()), ("snapshot_id", pa.int64()), ("system", pa.string()),
+            ("fields", pa.string()), ("models", pa.string()), ("metric", pa.string()),
+            ("value", pa.float64()), ("queries", pa.int32())])))
+    notebook = run_notebook("retrieval_eval", tmp_path, LAKEBEAM_URI=corpus_uri,
+                            LAKEBEAM_EVAL_RESULTS=table)
+    text = outputs(notebook)
+    assert "18 rows, 2 runs" in text
+    assert "hybrid:text+embedding nDCG@10 0.7500 vs vector:embedding 0.6500 (1.154x)" in text
 
 
 def curation_commands_missing() -> list[str]:

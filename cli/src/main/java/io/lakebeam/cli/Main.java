@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
  * ./lakebeam context build context-packages/examples/support-kb.yaml
  * ./lakebeam ingest media /data/drives --into drives --every 2s --scene 0.3 --keyframes
  * ./lakebeam media rare-scenes drives.frames --top 20
+ * ./lakebeam eval kb.chunks --queries kb.eval_queries --qrels kb.eval_qrels --systems vector:embedding
  * }</pre>
  */
 @Command(
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
       ContextCommand.class,
       MaintainCommand.class,
       ExpansionServiceCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class,
       AotTrainingCommand.class
     })

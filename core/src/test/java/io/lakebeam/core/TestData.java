@@ -61,4 +61,20 @@ public final class TestData {
     }
     return vectors;
   }
+
+  /**
+   * The share of {@code exact}'s ids that {@code got} also returns, over all queries. Graph search
+   * is approximate and a multi-threaded build is not deterministic, so tests that compare a graph
+   * with exact search bound its recall instead of asking for the same lists.
+   */
+  public static double recall(List<List<Long>> got, List<List<Long>> exact) {
+    long hit = 0;
+    long all = 0;
+    for (int i = 0; i < exact.size(); i++) {
+      java.util.Set<Long> want = new java.util.HashSet<>(exact.get(i));
+      all += want.size();
+      hit += got.get(i).stream().filter(want::contains).count();
+    }
+    return all == 0 ? 1.0 : (double) hit / all;
+  }
 }

@@ -58,7 +58,7 @@ final class HybridStream {
     c.checkColumns(t.optStrings("output_fields"));
     HybridSearch.Request r = HybridRequest.parse(c, t, limits);
     HybridSearch.check(c, r);
-    io.lakebeam.core.filter.FilterParser.parse(r.filter(), c.schema());
+    io.lakebeam.core.filter.RowFilter.parse(r.filter(), c.schema());
     return r;
   }
 
@@ -119,26 +119,7 @@ final class HybridStream {
         }
       }
       root.setRowCount(total);
-      long bytes = 0;
-      for (FieldVector v : root.getFieldVectors()) {
-        bytes += v.getBufferSize();
-      }
-      if (bytes > limits.maxResultBytes()) {
-        throw org.apache.arrow.flight.CallStatus.RESOURCE_EXHAUSTED
-            .withDescription(
-                String.format(
-                    "Cannot send a hybrid search result of %d bytes: the server's limit is %d"
-                        + " (lakebeam serve --max-result-bytes); ask for fewer queries, a smaller"
-                        + " top_k or fewer output_fields",
-                    bytes, limits.maxResultBytes()))
-            .toRuntimeException();
-      }
-      listener.start(root);
-      if (!flow.ready()) {
-        return;
-      }
-      listener.putNext();
-      listener.completed();
+      SearchStream.send(root, limits, flow, listener, "hybrid search");
     }
   }
 

@@ -156,26 +156,39 @@ final class SearchStream {
         }
       }
       root.setRowCount(total);
-      long bytes = 0;
-      for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
-        bytes += v.getBufferSize();
-      }
-      if (bytes > limits.maxResultBytes()) {
-        throw org.apache.arrow.flight.CallStatus.RESOURCE_EXHAUSTED
-            .withDescription(
-                String.format(
-                    "Cannot send a search result of %d bytes: the server's limit is %d (lakebeam"
-                        + " serve --max-result-bytes); ask for fewer queries, a smaller top_k or"
-                        + " fewer output_fields",
-                    bytes, limits.maxResultBytes()))
-            .toRuntimeException();
-      }
-      listener.start(root);
-      if (!flow.ready()) {
-        return;
-      }
-      listener.putNext();
-      listener.completed();
+      SearchStream.send(root, limits, flow, listener, "search");
     }
+  }
+
+  /**
+   * Sends a one-batch result ({@code what}: "search", "hybrid search"), or refuses one larger than
+   * the server's result limit; waits for a slow client as {@link StreamFlow} does.
+   */
+  static void send(
+      VectorSchemaRoot root,
+      ServerLimits limits,
+      StreamFlow flow,
+      ServerStreamListener listener,
+      String what) {
+    long bytes = 0;
+    for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+      bytes += v.getBufferSize();
+    }
+    if (bytes > limits.maxResultBytes()) {
+      throw org.apache.arrow.flight.CallStatus.RESOURCE_EXHAUSTED
+          .withDescription(
+              String.format(
+                  "Cannot send a %s result of %d bytes: the server's limit is %d (lakebeam"
+                      + " serve --max-result-bytes); ask for fewer queries, a smaller top_k or"
+                      + " fewer output_fields",
+                  what, bytes, limits.maxResultBytes()))
+          .toRuntimeException();
+    }
+    listener.start(root);
+    if (!flow.ready()) {
+      return;
+    }
+    listener.putNext();
+    listener.completed();
   }
 }

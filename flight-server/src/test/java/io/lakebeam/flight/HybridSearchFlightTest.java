@@ -44,6 +44,7 @@ class HybridSearchFlightTest {
   static float[][][] seed(FlightFixture f) {
     Map<String, String> schema = new LinkedHashMap<>(FlightFixture.docsSchema(DIM));
     schema.put("embedding_b", "float_vector(" + DIM + ")");
+    schema.put("meta", "string");
     Collection c = f.lake.createCollection("kb", schema, Metric.COSINE, false);
     Random rnd = new Random(11);
     float[][][] v = new float[2][ROWS][];
@@ -58,6 +59,7 @@ class HybridSearchFlightTest {
         r.setField("text", "row " + i);
         r.setField("embedding", TestData.boxed(v[0][i]));
         r.setField("embedding_b", TestData.boxed(v[1][i]));
+        r.setField("meta", "{\"k\": " + (i % 4) + "}");
         w.write(r);
       }
       w.commit();
@@ -147,6 +149,20 @@ class HybridSearchFlightTest {
         assertThat((Float) r.get("_score")).isBetween(0f, 1f);
       }
     }
+  }
+
+  @Test
+  void jsonPathFilterOnEveryLeg() {
+    Map<String, Object> t = ticket(v, 7);
+    t.put("filter", "meta[\"k\"] = 3");
+    t.put("top_k", 10);
+    t.put("output_fields", List.of("id", "meta"));
+
+    List<Map<String, Object>> rows = f.search(t);
+
+    assertThat(rows).hasSize(10);
+    assertThat(rows.get(0)).containsEntry("id", 7L).containsEntry("meta", "{\"k\": 3}");
+    assertThat(rows).allSatisfy(r -> assertThat((Long) r.get("id") % 4).isEqualTo(3));
   }
 
   @Test

@@ -43,9 +43,10 @@ class CompactionCarryOverTest {
       assertThat(index.mode()).isEqualTo("carried");
       assertThat(index.rowsCarried()).isEqualTo(ROWS);
       assertThat(index.rowsBuilt()).isZero();
-      assertThat(CompactionTest.ids(lake, c, q))
-          .isEqualTo(before)
-          .isEqualTo(CompactionTest.exactIds(lake, c, q));
+      List<List<Long>> after = CompactionTest.ids(lake, c, q);
+      assertThat(after).isEqualTo(before);
+      assertThat(TestData.recall(after, CompactionTest.exactIds(lake, c, q)))
+          .isGreaterThanOrEqualTo(CompactionTest.MIN_RECALL);
       // nothing left to do: a second run commits nothing
       assertThat(Compaction.of(c).run().filesRewritten()).isZero();
     }
@@ -72,7 +73,8 @@ class CompactionCarryOverTest {
       List<List<Long>> hits = CompactionTest.ids(lake, c, q);
       assertThat(hits.stream().map(h -> h.get(0)).toList())
           .containsExactly((long) indexed, indexed + 17L, indexed + 49L);
-      assertThat(hits).isEqualTo(CompactionTest.exactIds(lake, c, q));
+      assertThat(TestData.recall(hits, CompactionTest.exactIds(lake, c, q)))
+          .isGreaterThanOrEqualTo(CompactionTest.MIN_RECALL);
     }
   }
 }

@@ -43,6 +43,10 @@ class CompactionTest {
   static final int SMALL_PER_FILE = 500;
 
   static final int K = 10;
+
+  /** Graph recall against exact search; an index carried over matches itself exactly. */
+  static final double MIN_RECALL = 0.98;
+
   @TempDir Path dir;
 
   @Test
@@ -75,7 +79,9 @@ class CompactionTest {
           .noneMatch(id -> id < small && id % 7 == 0);
       assertThat(r.indexes().get(0).rowsCarried()).isEqualTo(small - gone.size());
       assertThat(r.indexes().get(0).rowsBuilt()).isEqualTo(200);
-      assertThat(ids(lake, c, q)).isEqualTo(afterDelete).isEqualTo(exactIds(lake, c, q));
+      List<List<Long>> after = ids(lake, c, q);
+      assertThat(after).isEqualTo(afterDelete);
+      assertThat(TestData.recall(after, exactIds(lake, c, q))).isGreaterThanOrEqualTo(MIN_RECALL);
     }
   }
 

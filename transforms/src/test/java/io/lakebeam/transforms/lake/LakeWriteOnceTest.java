@@ -9,13 +9,18 @@ import io.lakebeam.core.read.TableState;
 import io.lakebeam.core.write.KeyedCommit;
 import io.lakebeam.runners.Runner;
 import io.lakebeam.transforms.Pipelines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
@@ -84,10 +89,14 @@ class LakeWriteOnceTest {
 
   @Test
   void anIoErrorFailsTheBundleInsteadOfSendingRowsToTheFailures() throws Exception {
+    // Not under @TempDir: when the failed bundle fails the pipeline, the Direct runner's other
+    // bundles may still be writing files here, and JUnit's cleanup then fails on a non-empty
+    // folder.
+    Path warehouse = Files.createTempDirectory("lakebeam-write-once-");
     Map<String, String> props =
         Map.of(
             LakehouseConfig.WAREHOUSE,
-            dir.resolve("warehouse").toString(),
+            warehouse.toString(),
             CatalogProperties.FILE_IO_IMPL,
             CloseFailingFileIO.class.getName());
     try (Lakehouse lake = Lakehouse.open(LakehouseConfig.of(props))) {
@@ -116,6 +125,17 @@ class LakeWriteOnceTest {
             .as("no row was sent to the failures table")
             .isZero();
       }
+    } finally {
+      deleteQuietly(warehouse);
+    }
+  }
+
+  /** Best effort: files a late bundle writes after this are left to the OS's temp cleanup. */
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // a folder that changed while walking it: leave the rest
     }
   }
 }
