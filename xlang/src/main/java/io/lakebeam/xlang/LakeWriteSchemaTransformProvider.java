@@ -1,5 +1,7 @@
 package io.lakebeam.xlang;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.transforms.lake.Lake;
@@ -24,6 +26,13 @@ public final class LakeWriteSchemaTransformProvider extends LakebeamSchemaTransf
   static final String METRIC = "metric";
   static final String ROWS_PER_FILE = "rows_per_file";
   static final String WRITE_ID = "write_id";
+  static final String BATCHING = "batching";
+
+  /** {@link LakeWrite#withBundleBatching()}: the default here (portable runners). */
+  static final String BUNDLE = "bundle";
+
+  /** {@code GroupIntoBatches}, the Java default (needs stateful DoFns with timers). */
+  static final String GROUP_INTO_BATCHES = "group_into_batches";
 
   public LakeWriteSchemaTransformProvider() {
     super("lake_write");
@@ -56,6 +65,13 @@ public final class LakeWriteSchemaTransformProvider extends LakebeamSchemaTransf
         .addField(
             Schema.Field.nullable(WRITE_ID, Schema.FieldType.STRING)
                 .withDescription("Names the commit; a rerun with a committed id commits nothing."))
+        .addField(
+            Schema.Field.nullable(BATCHING, Schema.FieldType.STRING)
+                .withDescription(
+                    "How rows become data files: bundle (a file every rows_per_file rows of a"
+                        + " bundle and at its end; runs on Python's FnApiRunner) or"
+                        + " group_into_batches (needs stateful DoFns with timers). Default"
+                        + " bundle."))
         .build();
   }
 
@@ -74,6 +90,18 @@ public final class LakeWriteSchemaTransformProvider extends LakebeamSchemaTransf
     }
     if (config.has(WRITE_ID)) {
       write = write.withWriteId(config.string(WRITE_ID, null));
+    }
+    String batching = config.string(BATCHING, BUNDLE);
+    checkArgument(
+        batching.equals(BUNDLE) || batching.equals(GROUP_INTO_BATCHES),
+        "Cannot expand %s: option '%s' is '%s'; use %s or %s",
+        identifier(),
+        BATCHING,
+        batching,
+        BUNDLE,
+        GROUP_INTO_BATCHES);
+    if (batching.equals(BUNDLE)) {
+      write = write.withBundleBatching();
     }
     LakeWrite transform = write;
     return new SchemaTransform() {

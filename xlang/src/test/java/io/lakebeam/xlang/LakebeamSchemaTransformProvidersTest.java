@@ -3,6 +3,7 @@ package io.lakebeam.xlang;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -10,6 +11,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransformProvider;
 import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Discovery and configuration checks of the providers the expansion service serves. */
 class LakebeamSchemaTransformProvidersTest {
@@ -57,6 +59,21 @@ class LakebeamSchemaTransformProvidersTest {
     Row config = Row.withSchema(onlyCollection).addValue("kb.chunks").build();
     assertThatThrownBy(() -> new LakeWriteSchemaTransformProvider().from(config))
         .hasMessageContaining("option 'lakehouse' is required");
+  }
+
+  @Test
+  void anUnknownBatchingFailsNamingTheOptionAndTheChoices(@TempDir Path dir) {
+    Schema schema =
+        Schema.builder()
+            .addStringField("lakehouse")
+            .addStringField("collection")
+            .addStringField("batching")
+            .build();
+    Row config =
+        Row.withSchema(schema).addValues(dir.toString(), "kb.chunks", "per_window").build();
+    assertThatThrownBy(() -> new LakeWriteSchemaTransformProvider().from(config))
+        .hasMessageContaining(
+            "option 'batching' is 'per_window'; use bundle or group_into_batches");
   }
 
   @Test

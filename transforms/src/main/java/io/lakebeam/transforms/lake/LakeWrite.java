@@ -43,6 +43,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
   private final ErrorHandler<BadRecord, ?> badRecords;
   private final int rowsPerFile;
   private final String writeId;
+  private final boolean bundleBatching;
 
   LakeWrite(
       Lakehouse lakehouse,
@@ -51,7 +52,7 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
       Metric metric,
       ErrorHandler<BadRecord, ?> badRecords,
       int rowsPerFile) {
-    this(lakehouse, collection, replaceKey, metric, badRecords, rowsPerFile, null);
+    this(lakehouse, collection, replaceKey, metric, badRecords, rowsPerFile, null, false);
   }
 
   private LakeWrite(
@@ -61,8 +62,10 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
       Metric metric,
       ErrorHandler<BadRecord, ?> badRecords,
       int rowsPerFile,
-      String writeId) {
+      String writeId,
+      boolean bundleBatching) {
     this.writeId = writeId;
+    this.bundleBatching = bundleBatching;
     this.lakehouse = lakehouse;
     this.rowsPerFile = rowsPerFile;
     this.collection = collection;
@@ -79,14 +82,22 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
   public LakeWrite withReplaceKey(String keyField) {
     checkArgument(
         keyField != null && !keyField.isBlank(), "Cannot replace by a blank key: %s", keyField);
-    return new LakeWrite(lakehouse, collection, keyField, metric, badRecords, rowsPerFile, writeId);
+    return new LakeWrite(
+        lakehouse, collection, keyField, metric, badRecords, rowsPerFile, writeId, bundleBatching);
   }
 
   /** The metric of vector columns when the collection is created here. Default: cosine. */
   public LakeWrite withMetric(Metric newMetric) {
     checkArgument(newMetric != null, "Cannot use a null metric");
     return new LakeWrite(
-        lakehouse, collection, replaceKey, newMetric, badRecords, rowsPerFile, writeId);
+        lakehouse,
+        collection,
+        replaceKey,
+        newMetric,
+        badRecords,
+        rowsPerFile,
+        writeId,
+        bundleBatching);
   }
 
   /**
@@ -95,7 +106,8 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
    */
   public LakeWrite withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
     checkArgument(handler != null, "Cannot use a null error handler");
-    return new LakeWrite(lakehouse, collection, replaceKey, metric, handler, rowsPerFile, writeId);
+    return new LakeWrite(
+        lakehouse, collection, replaceKey, metric, handler, rowsPerFile, writeId, bundleBatching);
   }
 
   /**
@@ -104,7 +116,8 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
    */
   public LakeWrite withRowsPerFile(int rows) {
     checkArgument(rows >= 1 && rows <= 10_000_000, "Cannot write %s rows per file", rows);
-    return new LakeWrite(lakehouse, collection, replaceKey, metric, badRecords, rows, writeId);
+    return new LakeWrite(
+        lakehouse, collection, replaceKey, metric, badRecords, rows, writeId, bundleBatching);
   }
 
   /**
@@ -123,7 +136,27 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
         "Cannot use write id '%s': give 1 to 200 printable characters",
         id);
     return new LakeWrite(
-        lakehouse, collection, replaceKey, metric, badRecords, rowsPerFile, "beam-" + id);
+        lakehouse,
+        collection,
+        replaceKey,
+        metric,
+        badRecords,
+        rowsPerFile,
+        "beam-" + id,
+        bundleBatching);
+  }
+
+  /**
+   * Writes a data file every {@code rowsPerFile} rows of a bundle and at the end of each bundle, as
+   * Beam's {@code WriteFiles} writes unsharded bundles, instead of sharding rows and batching them
+   * with {@code GroupIntoBatches}. For portable runners without stateful-DoFn timers (Python's
+   * FnApiRunner rejects {@code beam:requirement:pardo:on_window_expiration:v1}); files follow the
+   * runner's bundles, so small bundles give small files. Failures routing and the once-only commit
+   * are the same. Default: {@code GroupIntoBatches}.
+   */
+  public LakeWrite withBundleBatching() {
+    return new LakeWrite(
+        lakehouse, collection, replaceKey, metric, badRecords, rowsPerFile, writeId, true);
   }
 
   /** Spreads rows over a fixed number of writers by a hash of their contents. */
@@ -160,15 +193,20 @@ public final class LakeWrite extends PTransform<PCollection<Row>, PCollection<Ro
     // null: derived from the written rows' digest by the commit step
     String id = writeId != null || replaceKey == null ? writeId : "beam-" + UUID.randomUUID();
 
+    TupleTagList failures = TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG);
     PCollectionTuple written =
-        rows.apply("Shard rows", WithKeys.of(new ShardOf(SHARDS)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
-            .apply("Batch rows", GroupIntoBatches.ofSize(rowsPerFile))
-            .apply(
+        bundleBatching
+            ? rows.apply(
                 "Write data files",
-                ParDo.of(new WriteFilesFn(where, replaceKey, router, rowsPerFile))
-                    .withOutputTags(
-                        WriteFilesFn.FILES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                ParDo.of(new WriteFilesFn.ForBundles(where, replaceKey, router, rowsPerFile))
+                    .withOutputTags(WriteFilesFn.FILES, failures))
+            : rows.apply("Shard rows", WithKeys.of(new ShardOf(SHARDS)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
+                .apply("Batch rows", GroupIntoBatches.ofSize(rowsPerFile))
+                .apply(
+                    "Write data files",
+                    ParDo.of(new WriteFilesFn.ForBatches(where, replaceKey, router, rowsPerFile))
+                        .withOutputTags(WriteFilesFn.FILES, failures));
     BadRecords.collect(written, badRecords);
     return written
         .get(WriteFilesFn.FILES)

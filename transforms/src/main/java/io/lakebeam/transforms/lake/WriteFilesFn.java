@@ -18,15 +18,20 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.iceberg.Schema;
 
 /**
- * Writes each bundle's rows as Parquet data files of the target collection and emits them, not
- * committed, when the bundle finishes. A failed bundle's files are deleted on teardown; a retried
- * bundle writes new files, and only the successful attempt's files reach the commit.
+ * Writes each bundle's rows as Parquet data files of the target collection (a new file every {@code
+ * rowsPerFile} rows) and emits them, not committed, when the bundle finishes. A failed bundle's
+ * files are deleted on teardown; a retried bundle writes new files, and only the successful
+ * attempt's files reach the commit.
  *
  * <p>Only bad records (a wrong dimension, a null required column, a value of the wrong type) go to
  * the bad-record output; an I/O or storage error fails the bundle, so the runner retries it instead
  * of dropping rows.
+ *
+ * <p>{@link ForBatches} takes the batches of {@code GroupIntoBatches} (the default); {@link
+ * ForBundles} takes rows as they come, the way Beam's {@code WriteFiles} writes unsharded bundles,
+ * for portable runners without the stateful-DoFn support {@code GroupIntoBatches} needs.
  */
-final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> {
+abstract class WriteFilesFn<InputT> extends DoFn<InputT, WrittenFiles> {
   static final TupleTag<WrittenFiles> FILES = new TupleTag<>() {};
 
   private final LakeTarget target;
@@ -61,15 +66,34 @@ final class WriteFilesFn extends DoFn<KV<Integer, Iterable<Row>>, WrittenFiles> 
     digest = new RowDigest();
   }
 
-  @ProcessElement
-  public void process(@Element KV<Integer, Iterable<Row>> batch, MultiOutputReceiver out)
-      throws Exception {
-    for (Row row : batch.getValue()) {
+  /** Writes the rows of each {@code GroupIntoBatches} batch. */
+  static final class ForBatches extends WriteFilesFn<KV<Integer, Iterable<Row>>> {
+    ForBatches(LakeTarget target, String keyField, BadRecordRouter badRecords, int rowsPerFile) {
+      super(target, keyField, badRecords, rowsPerFile);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<Row>> batch, MultiOutputReceiver out)
+        throws Exception {
+      for (Row row : batch.getValue()) {
+        write(row, out);
+      }
+    }
+  }
+
+  /** Writes rows as the bundle brings them, with no shuffle or state before it. */
+  static final class ForBundles extends WriteFilesFn<Row> {
+    ForBundles(LakeTarget target, String keyField, BadRecordRouter badRecords, int rowsPerFile) {
+      super(target, keyField, badRecords, rowsPerFile);
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, MultiOutputReceiver out) throws Exception {
       write(row, out);
     }
   }
 
-  private void write(Row row, MultiOutputReceiver out) throws Exception {
+  final void write(Row row, MultiOutputReceiver out) throws Exception {
     try {
       if (writer == null) {
         writer = collection.newWriter().rollingEvery(rowsPerFile);
