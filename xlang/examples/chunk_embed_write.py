@@ -48,7 +48,12 @@ def build(p: beam.Pipeline, *, service: str, lakehouse: str, collection: str, wr
         | "Embed" >> lakebeam("embed_text", service, model="minilm")
         | "Write"
         >> lakebeam(
-            "lake_write", service, lakehouse=lakehouse, collection=collection, write_id=write_id
+            "lake_write",
+            service,
+            lakehouse=lakehouse,
+            collection=collection,
+            write_id=write_id,
+            rows_per_file=2,
         )
     )
 

@@ -30,7 +30,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,13 +117,10 @@ class CrossLanguagePipelinesIT {
   }
 
   @Test
-  @Disabled(
-      "Expansion of chunk, embed_text and lake_write works; the Python FnApiRunner then rejects"
-          + " beam:requirement:pardo:on_window_expiration:v1 (GroupIntoBatches inside LakeWrite)")
   void yamlAndPythonPipelinesWriteTheRowsOfTheJavaPipeline() throws Exception {
     String lakehouse = dir.resolve("lakehouse").toString();
     runJava(lakehouse, "java.chunks");
-    python(
+    pythonOk(
         "-m",
         "apache_beam.yaml.main",
         "--yaml_pipeline_file=" + MODULE.resolve("examples/chunk_embed_write.yaml"),
@@ -133,7 +129,7 @@ class CrossLanguagePipelinesIT {
             + "\", \"lakehouse\": \""
             + lakehouse
             + "\", \"collection\": \"yaml.chunks\"}");
-    python(
+    pythonOk(
         MODULE.resolve("examples/chunk_embed_write.py").toString(),
         "--expansion_service",
         address,
@@ -147,6 +143,36 @@ class CrossLanguagePipelinesIT {
     assertThat(rows(lakehouse, "py.chunks")).isEqualTo(java);
   }
 
+  @Test
+  void aYamlPipelineWithAnUnknownOptionFailsAtExpansionNamingIt() throws Exception {
+    Path yaml = dir.resolve("typo.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "pipeline:",
+            "  type: chain",
+            "  transforms:",
+            "    - type: Create",
+            "      config: {elements: [{doc_id: d1, text: some text}]}",
+            "    - type: LakebeamChunk",
+            "      config: {max_tokens: 32, max_tokenz: 4}",
+            "providers:",
+            "  - type: remote",
+            "    config: {address: \"" + address + "\"}",
+            "    transforms:",
+            "      LakebeamChunk: \"beam:schematransform:org.lakebeam:chunk:v1\"",
+            ""));
+    PythonRun run = python("-m", "apache_beam.yaml.main", "--yaml_pipeline_file=" + yaml);
+    assertThat(run.exitCode()).as(run.output()).isNotZero();
+    // Beam YAML checks the config against the schema the expansion service reports (the Java
+    // provider rejects it too, LakebeamSchemaTransformProvidersTest): nothing runs
+    assertThat(run.output())
+        .contains("LakebeamChunk")
+        .contains("unknown fields: {'max_tokenz'}")
+        .doesNotContain("Running pipeline");
+  }
+
   private static void runJava(String lakehouse, String collection) throws IOException {
     Schema docs = Schema.builder().addStringField("doc_id").addStringField("text").build();
     List<Row> rows = new ArrayList<>();
@@ -158,12 +184,19 @@ class CrossLanguagePipelinesIT {
       p.apply(Create.of(rows).withRowSchema(docs))
           .apply(Chunk.recursive().withMaxTokens(32).withOverlap(4))
           .apply(Embed.text().withModel(Models.ALL_MINILM_L6_V2))
-          .apply(Lake.write(lake, collection).withWriteId("java-example"));
+          .apply(Lake.write(lake, collection).withRowsPerFile(2).withWriteId("java-example"));
       assertThat(p.run().waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
     }
   }
 
-  private static void python(String... args) throws Exception {
+  private record PythonRun(int exitCode, String output) {}
+
+  private static void pythonOk(String... args) throws Exception {
+    PythonRun run = python(args);
+    assertThat(run.exitCode()).as(run.output()).isZero();
+  }
+
+  private static PythonRun python(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(PYTHON.toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "python", ".log");
@@ -173,8 +206,11 @@ class CrossLanguagePipelinesIT {
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();
-    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("python timed out").isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + Files.readString(out)).isZero();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError("python timed out: " + cmd + "\n" + Files.readString(out));
+    }
+    return new PythonRun(p.exitValue(), String.join(" ", cmd) + "\n" + Files.readString(out));
   }
 
   /** chunk_id -> every column but the vector, plus the vector rounded to 5 digits. */
