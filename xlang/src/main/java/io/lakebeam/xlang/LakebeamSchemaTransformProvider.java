@@ -7,6 +7,9 @@ import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransformProvider;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionRowTuple;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -48,6 +51,26 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
   @Override
   public List<String> outputCollectionNames() {
     return List.of(OUTPUT);
+  }
+
+  /** A documented optional option. */
+  static Schema.Field optional(String name, Schema.FieldType type, String description) {
+    return Schema.Field.nullable(name, type).withDescription(description);
+  }
+
+  /** A documented required option. */
+  static Schema.Field required(String name, Schema.FieldType type, String description) {
+    return Schema.Field.of(name, type).withDescription(description);
+  }
+
+  /** A schema transform applying {@code transform} to the input {@code input}. */
+  static SchemaTransform applying(String step, PTransform<PCollection<Row>, PCollection<Row>> t) {
+    return new SchemaTransform() {
+      @Override
+      public PCollectionRowTuple expand(PCollectionRowTuple input) {
+        return PCollectionRowTuple.of(OUTPUT, input.get(INPUT).apply(step, t));
+      }
+    };
   }
 
   /** Builds the transform from a configuration already checked against the schema. */
@@ -104,6 +127,61 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
     public int integer(String field, int fallback) {
       Object v = value(field);
       return v == null ? fallback : ((Number) v).intValue();
+    }
+
+    /** The number option, or {@code fallback} when unset. */
+    public double decimal(String field, double fallback) {
+      Object v = value(field);
+      return v == null ? fallback : ((Number) v).doubleValue();
+    }
+
+    /** The long option, or {@code fallback} when unset. */
+    public long longValue(String field, long fallback) {
+      Object v = value(field);
+      return v == null ? fallback : ((Number) v).longValue();
+    }
+
+    /** The boolean option, or {@code fallback} when unset. */
+    public boolean bool(String field, boolean fallback) {
+      Object v = value(field);
+      return v == null ? fallback : (Boolean) v;
+    }
+
+    /** The string-list option, or an empty list when unset. */
+    public List<String> strings(String field) {
+      Object v = value(field);
+      List<String> out = new ArrayList<>();
+      if (v != null) {
+        for (Object o : (Iterable<?>) v) {
+          out.add(o.toString());
+        }
+      }
+      return out;
+    }
+
+    /** The string option, one of {@code choices} (the first is the default when unset). */
+    public String choice(String field, String... choices) {
+      String v = string(field, choices[0]);
+      checkArgument(
+          List.of(choices).contains(v),
+          "Cannot expand %s: option '%s' is '%s'; use one of %s",
+          urn,
+          field,
+          v,
+          List.of(choices));
+      return v;
+    }
+
+    /** Fails naming every set option of {@code fields} when {@code applies} is false. */
+    public void onlyWhen(boolean applies, String condition, String... fields) {
+      for (String f : fields) {
+        checkArgument(
+            applies || !has(f),
+            "Cannot expand %s: option '%s' applies only when %s",
+            urn,
+            f,
+            condition);
+      }
     }
 
     /** Whether the option is set. */

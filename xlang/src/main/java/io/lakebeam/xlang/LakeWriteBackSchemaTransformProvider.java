@@ -1,0 +1,54 @@
+package io.lakebeam.xlang;
+
+import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.transforms.lake.Lake;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
+
+/**
+ * {@code beam:schematransform:org.lakebeam:lake_write_back:v1}: {@link Lake#writeBackColumns} for
+ * Python and YAML: the computed fields of rows read with lake_read become columns of the same
+ * table, in one commit; the output is one summary row.
+ *
+ * <pre>{@code
+ * - type: LakebeamWriteBack
+ *   config: {lakehouse: /data/lakehouse, collection: kb.chunks}
+ * }</pre>
+ */
+public final class LakeWriteBackSchemaTransformProvider extends LakebeamSchemaTransformProvider {
+  static final String LAKEHOUSE = "lakehouse";
+  static final String COLLECTION = "collection";
+
+  public LakeWriteBackSchemaTransformProvider() {
+    super("lake_write_back");
+  }
+
+  @Override
+  public String description() {
+    return "Writes computed fields back as columns of the collection the rows were read from.";
+  }
+
+  @Override
+  public Schema configurationSchema() {
+    return Schema.builder()
+        .addField(
+            required(
+                LAKEHOUSE,
+                FieldType.STRING,
+                "Lakehouse directory or lakehouse.properties file. Required."))
+        .addField(
+            required(
+                COLLECTION,
+                FieldType.STRING,
+                "Collection the rows were read from (lake_read). Required."))
+        .build();
+  }
+
+  @Override
+  protected SchemaTransform build(Config config) {
+    Lakehouse lake = Lakehouse.open(config.requiredString(LAKEHOUSE));
+    return applying(
+        "Write columns back", Lake.writeBackColumns(lake, config.requiredString(COLLECTION)));
+  }
+}
