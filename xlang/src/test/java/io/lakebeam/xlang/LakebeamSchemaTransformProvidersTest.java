@@ -30,7 +30,15 @@ class LakebeamSchemaTransformProvidersTest {
         .containsKeys(
             "beam:schematransform:org.lakebeam:chunk:v1",
             "beam:schematransform:org.lakebeam:embed_text:v1",
-            "beam:schematransform:org.lakebeam:lake_write:v1");
+            "beam:schematransform:org.lakebeam:lake_write:v1",
+            "beam:schematransform:org.lakebeam:lake_read:v1",
+            "beam:schematransform:org.lakebeam:lake_write_back:v1",
+            "beam:schematransform:org.lakebeam:dedup:v1",
+            "beam:schematransform:org.lakebeam:cluster:v1",
+            "beam:schematransform:org.lakebeam:anomalies:v1",
+            "beam:schematransform:org.lakebeam:documents_read:v1",
+            "beam:schematransform:org.lakebeam:embed_image:v1",
+            "beam:schematransform:org.lakebeam:frames:v1");
     all.entrySet().stream()
         .filter(e -> e.getKey().startsWith(LakebeamSchemaTransformProvider.URN_PREFIX))
         .forEach(
