@@ -38,7 +38,8 @@ class LakebeamSchemaTransformProvidersTest {
             "beam:schematransform:org.lakebeam:anomalies:v1",
             "beam:schematransform:org.lakebeam:documents_read:v1",
             "beam:schematransform:org.lakebeam:embed_image:v1",
-            "beam:schematransform:org.lakebeam:frames:v1");
+            "beam:schematransform:org.lakebeam:frames:v1",
+            "beam:schematransform:org.lakebeam:context_build:v1");
     all.entrySet().stream()
         .filter(e -> e.getKey().startsWith(LakebeamSchemaTransformProvider.URN_PREFIX))
         .forEach(

@@ -95,9 +95,10 @@ public final class ContextBuild {
 
   /**
    * Checks the spec against the lakehouse (collection, field, columns, snapshot, model, queries),
-   * creates the packages table if needed, and adds the build steps to {@code p}.
+   * creates the packages table if needed, and adds the build steps to {@code p}; returns the commit
+   * summary rows.
    */
-  public void applyTo(Pipeline p) {
+  public PCollection<Row> applyTo(Pipeline p) {
     resolved = ResolvedSource.resolve(lake, spec);
     queries = QueryTables.queries(lake, spec);
     PackageTable.ensure(lake, spec.table());
@@ -122,7 +123,7 @@ public final class ContextBuild {
                       .withOutputTags(
                           BuildPackagesFn.BUILT, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
       BadRecords.collect(built, failures);
-      built
+      return built
           .get(BuildPackagesFn.BUILT)
           .setRowSchema(PackageRows.SCHEMA)
           .apply("Key by name", WithKeys.of(spec.name()))
