@@ -11,7 +11,9 @@ import org.apache.beam.sdk.values.PCollectionRowTuple;
 
 /**
  * {@code beam:schematransform:org.lakebeam:lake_read:v1}: {@link Lake#read} for Python and YAML. No
- * input; the output rows also carry {@code _file} and {@code _pos} (what lake_write_back needs).
+ * input; the output rows also carry {@code lakebeam_file} and {@code lakebeam_pos} (what
+ * lake_write_back and the curation transforms need; Java's {@code _file}/{@code _pos}, renamed
+ * because Python row types cannot start a field with an underscore).
  *
  * <pre>{@code
  * - type: LakebeamRead
@@ -66,7 +68,9 @@ public final class LakeReadSchemaTransformProvider extends LakebeamSchemaTransfo
       @Override
       public PCollectionRowTuple expand(PCollectionRowTuple input) {
         return PCollectionRowTuple.of(
-            OUTPUT, input.getPipeline().apply("Read " + collection, transform));
+            OUTPUT,
+            PortableRowPositions.toPortable(
+                input.getPipeline().apply("Read " + collection, transform)));
       }
     };
   }

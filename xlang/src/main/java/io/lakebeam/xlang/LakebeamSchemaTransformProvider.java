@@ -63,12 +63,16 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
     return Schema.Field.of(name, type).withDescription(description);
   }
 
-  /** A schema transform applying {@code transform} to the input {@code input}. */
+  /**
+   * A schema transform applying {@code t} to the input {@code input}, with the row positions under
+   * their portable names outside ({@link PortableRowPositions}).
+   */
   static SchemaTransform applying(String step, PTransform<PCollection<Row>, PCollection<Row>> t) {
     return new SchemaTransform() {
       @Override
       public PCollectionRowTuple expand(PCollectionRowTuple input) {
-        return PCollectionRowTuple.of(OUTPUT, input.get(INPUT).apply(step, t));
+        PCollection<Row> rows = PortableRowPositions.toJava(input.get(INPUT));
+        return PCollectionRowTuple.of(OUTPUT, PortableRowPositions.toPortable(rows.apply(step, t)));
       }
     };
   }

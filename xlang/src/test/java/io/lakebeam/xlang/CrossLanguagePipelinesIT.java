@@ -173,6 +173,45 @@ class CrossLanguagePipelinesIT {
         .doesNotContain("Running pipeline");
   }
 
+  @Test
+  void aYamlPipelineReadsClustersAndWritesBackIntoTheSameTable() throws Exception {
+    String lakehouse = dir.resolve("curation").toString();
+    runJava(lakehouse, "kb.chunks");
+    Path yaml = dir.resolve("curate.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "pipeline:",
+            "  type: chain",
+            "  transforms:",
+            "    - type: LakebeamRead",
+            "      config: {lakehouse: \"" + lakehouse + "\", collection: kb.chunks,",
+            "               columns: [chunk_id, embedding]}",
+            "    - type: LakebeamCluster",
+            "      config: {k: 2, iterations: 3}",
+            "    - type: LakebeamWriteBack",
+            "      config: {lakehouse: \"" + lakehouse + "\", collection: kb.chunks}",
+            "providers:",
+            "  - type: remote",
+            "    config: {address: \"" + address + "\"}",
+            "    transforms:",
+            "      LakebeamRead: \"beam:schematransform:org.lakebeam:lake_read:v1\"",
+            "      LakebeamCluster: \"beam:schematransform:org.lakebeam:cluster:v1\"",
+            "      LakebeamWriteBack: \"beam:schematransform:org.lakebeam:lake_write_back:v1\"",
+            ""));
+    pythonOk("-m", "apache_beam.yaml.main", "--yaml_pipeline_file=" + yaml);
+
+    List<Object> clusters = new ArrayList<>();
+    try (Lakehouse lake = Lakehouse.open(lakehouse);
+        CloseableIterable<Record> records =
+            IcebergGenerics.read(lake.collection("kb.chunks").table()).build()) {
+      records.forEach(r -> clusters.add(r.getField("cluster_id")));
+    }
+    assertThat(clusters).hasSizeGreaterThan(DOCS.length).doesNotContainNull();
+    assertThat(clusters.stream().distinct()).hasSize(2);
+  }
+
   private static void runJava(String lakehouse, String collection) throws IOException {
     Schema docs = Schema.builder().addStringField("doc_id").addStringField("text").build();
     List<Row> rows = new ArrayList<>();

@@ -124,7 +124,9 @@ class CurationSchemaTransformProvidersTest {
             config("k", 3, "iterations", 2),
             read(p, lakehouse, "embedding"));
     assertThat(clustered.get("input").getSchema().getFieldNames())
-        .contains("embedding", "cluster_id", "cluster_distance");
+        .contains("embedding", "cluster_id", "cluster_distance")
+        .contains(PortableRowPositions.FILE, PortableRowPositions.POS)
+        .doesNotContain("_file", "_pos");
     apply(
         new LakeWriteBackSchemaTransformProvider(),
         config("lakehouse", lakehouse, "collection", "t.items"),
