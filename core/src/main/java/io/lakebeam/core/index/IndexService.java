@@ -57,6 +57,7 @@ public final class IndexService implements Closeable {
   private volatile boolean backgroundMerge =
       Boolean.parseBoolean(System.getProperty(BACKGROUND_MERGE_PROPERTY, "true"));
   private volatile java.util.concurrent.ExecutorService merger;
+  private static final int MERGE_CLOSE_WAIT_SECONDS = 60;
 
   /**
    * System property: {@code false} turns off the background merge of small segments after a refresh
@@ -755,7 +756,16 @@ public final class IndexService implements Closeable {
   @Override
   public void close() {
     if (merger != null) {
+      // a merge in progress still writes index files: let it finish before the lake goes away
       merger.shutdownNow();
+      try {
+        if (!merger.awaitTermination(
+            MERGE_CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+          LOG.warn("A segment merge was still running {} s after close", MERGE_CLOSE_WAIT_SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     loaded.values().forEach(IndexService::closeQuietly);
     loaded.clear();
