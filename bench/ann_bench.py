@@ -201,6 +201,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=os.path.join(HERE, "results"))
     a = p.parse_args(argv)
     data_dir = a.data or os.path.join(HERE, "data", "smoke" if a.smoke else "")
+    # the server registers the corpus in place: allow its folder as a source root
+    os.environ.setdefault("LAKEBEAM_BENCH_DATA", os.path.abspath(data_dir))
     if a.smoke:
         a.min_queries = min(a.min_queries, 300)
     systems = [s.strip() for s in a.systems.split(",") if s.strip()]

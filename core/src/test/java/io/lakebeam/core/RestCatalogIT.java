@@ -45,10 +45,11 @@ class RestCatalogIT {
   static final int DIM = 8;
 
   /**
-   * Above the quantizer's minimum (1,024 rows), so index builds write quantized graph segments;
-   * search paths themselves are covered by the index tests on the embedded catalog.
+   * Above the quantizer's minimum (1,024 rows) and the exact-search shortcut ({@code
+   * SearchExecution.BRUTE_FORCE_MAX_ROWS}, 8,192), so index builds write quantized graph segments
+   * and searches walk the graph loaded through the REST catalog.
    */
-  static final int ROWS = 2_000;
+  static final int ROWS = 9_000;
 
   @TempDir static Path dir;
   static S3ProxyServer s3;

@@ -57,6 +57,14 @@ final class Errors {
                   + "); retry")
           .toRuntimeException();
     }
+    if (t instanceof org.apache.iceberg.jdbc.UncheckedSQLException && catalogBusy(t)) {
+      return CallStatus.UNAVAILABLE
+          .withDescription(
+              "Cannot commit: the catalog database is locked by another writer ("
+                  + rootCause(t)
+                  + "); retry")
+          .toRuntimeException();
+    }
     if (t instanceof LakebeamException e) {
       CallStatus status =
           switch (e.kind()) {
@@ -90,6 +98,27 @@ final class Errors {
             "Internal error: " + t + "; the server is still up, see its log for details")
         .withCause(t)
         .toRuntimeException();
+  }
+
+  /** An SQL failure that a retry can cure: a lock held by another writer, or a timeout. */
+  private static boolean catalogBusy(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.sql.SQLTransientException
+          || (c.getMessage() != null
+              && (c.getMessage().contains("SQLITE_BUSY")
+                  || c.getMessage().contains("database is locked")))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.toString();
   }
 
   private static String causeOf(Throwable e) {

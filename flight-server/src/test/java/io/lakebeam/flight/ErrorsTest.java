@@ -535,4 +535,22 @@ class ErrorsTest {
       return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".parquet")).count();
     }
   }
+
+  @Test
+  void aLockedCatalogDatabaseIsUnavailableToRetryNotInternal() {
+    Throwable busy =
+        new org.apache.iceberg.jdbc.UncheckedSQLException(
+            new java.sql.SQLException("[SQLITE_BUSY] The database file is locked"),
+            "Unknown failure");
+    org.apache.arrow.flight.FlightRuntimeException e = Errors.toFlight(busy);
+    assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAVAILABLE);
+    assertThat(e.getMessage())
+        .contains("the catalog database is locked by another writer")
+        .endsWith("retry");
+
+    Throwable other =
+        new org.apache.iceberg.jdbc.UncheckedSQLException(
+            new java.sql.SQLException("no such column: x"), "Unknown failure");
+    assertThat(Errors.toFlight(other).status().code()).isEqualTo(FlightStatusCode.INTERNAL);
+  }
 }

@@ -43,9 +43,6 @@ public final class IndexService implements Closeable {
   /** Segments beyond this many are merged on refresh. */
   static final int MAX_SEGMENTS = 8;
 
-  /** Batches of at least this many query vectors are searched in parallel over the cores. */
-  static final int PARALLEL_MIN_QUERIES = 32;
-
   private final Lakehouse lake;
   private final ColumnCache columns;
   private final FilterCache filters;
@@ -56,7 +53,7 @@ public final class IndexService implements Closeable {
   private final Map<String, Object> commitLocks = new ConcurrentHashMap<>();
   private volatile boolean backgroundMerge =
       Boolean.parseBoolean(System.getProperty(BACKGROUND_MERGE_PROPERTY, "true"));
-  private volatile java.util.concurrent.ExecutorService merger;
+  private final MergeThread mergeThread = new MergeThread();
 
   /**
    * System property: {@code false} turns off the background merge of small segments after a refresh
@@ -262,29 +259,12 @@ public final class IndexService implements Closeable {
 
   /** Waits for the background merges queued so far (tests). */
   void awaitBackgroundMerges() throws Exception {
-    if (merger != null) {
-      merger.submit(() -> {}).get();
-    }
+    mergeThread.awaitQueued();
   }
 
   /** Runs {@link #merge(Collection)} on this service's one background merge thread. */
   public java.util.concurrent.Future<List<BuildResult>> mergeInBackground(Collection collection) {
-    java.util.concurrent.ExecutorService ex = merger;
-    if (ex == null) {
-      synchronized (this) {
-        if (merger == null) {
-          merger =
-              java.util.concurrent.Executors.newSingleThreadExecutor(
-                  r -> {
-                    Thread t = new Thread(r, "lakebeam-segment-merge");
-                    t.setDaemon(true);
-                    return t;
-                  });
-        }
-        ex = merger;
-      }
-    }
-    return ex.submit(
+    return mergeThread.submit(
         () -> {
           try {
             return merge(collection);
@@ -422,7 +402,7 @@ public final class IndexService implements Closeable {
     VectorIndex index = acquire(collection, field.name());
     try {
       Metric metric = index == null ? field.metric() : index.manifest().metricValue();
-      checkNorms(field, metric, request.queries());
+      QueryBatch.checkNorms(field, metric, request.queries());
       int ef =
           request.ef() > 0
               ? request.ef()
@@ -430,7 +410,7 @@ public final class IndexService implements Closeable {
       SearchExecution exec =
           new SearchExecution(table, state, index, field, metric, filter, columns, filters);
       List<List<SearchHit>> hits =
-          runBatch(
+          QueryBatch.run(
               exec,
               request.queries(),
               field.dimension(),
@@ -449,27 +429,6 @@ public final class IndexService implements Closeable {
     }
   }
 
-  /** Under cosine a zero query vector has no direction: its scores would all be NaN. */
-  private static void checkNorms(VectorField field, Metric metric, float[][] queries) {
-    if (metric != Metric.COSINE) {
-      return;
-    }
-    for (int i = 0; i < queries.length; i++) {
-      if (queries[i].length != field.dimension()) {
-        continue; // the dimension check names it
-      }
-      boolean zero = true;
-      for (float x : queries[i]) {
-        zero &= x == 0f;
-      }
-      if (zero) {
-        throw LakebeamException.invalid(
-            "Cannot search field '%s': query vector %d has zero norm; cosine is undefined",
-            field.name(), i);
-      }
-    }
-  }
-
   /** The field's loaded index, acquired for one search (released by the caller), or null. */
   private VectorIndex acquire(Collection collection, String field) {
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -481,34 +440,6 @@ public final class IndexService implements Closeable {
     }
     throw LakebeamException.internal(
         "Cannot acquire the index of " + collection.name() + "." + field + "; retry", null);
-  }
-
-  /**
-   * Runs a batch of queries; from {@link #PARALLEL_MIN_QUERIES} queries on, in slices over the
-   * cores (the common fork-join pool and the caller), each slice planning its segments once.
-   */
-  private static List<List<SearchHit>> runBatch(
-      SearchExecution exec, float[][] q, int dimension, int k, int ef) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    // a query of the wrong dimension: the serial run reports it, naming the query
-    boolean valid = java.util.Arrays.stream(q).allMatch(v -> v.length == dimension);
-    if (q.length < PARALLEL_MIN_QUERIES || cores < 2 || !valid) {
-      return exec.run(q, k, ef);
-    }
-    int slices =
-        Math.min(2 * cores, (q.length + PARALLEL_MIN_QUERIES / 2 - 1) / (PARALLEL_MIN_QUERIES / 2));
-    int per = (q.length + slices - 1) / slices;
-    return java.util.stream.IntStream.range(0, slices)
-        .parallel()
-        .mapToObj(
-            i ->
-                exec.run(
-                    java.util.Arrays.copyOfRange(
-                        q, Math.min(q.length, i * per), Math.min(q.length, (i + 1) * per)),
-                    k,
-                    ef))
-        .flatMap(List::stream)
-        .toList();
   }
 
   /**
@@ -754,9 +685,7 @@ public final class IndexService implements Closeable {
 
   @Override
   public void close() {
-    if (merger != null) {
-      merger.shutdownNow();
-    }
+    mergeThread.close();
     loaded.values().forEach(IndexService::closeQuietly);
     loaded.clear();
   }

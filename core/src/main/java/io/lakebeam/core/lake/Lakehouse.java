@@ -97,7 +97,10 @@ public final class Lakehouse implements Closeable {
     }
     Catalog catalog;
     try {
-      catalog = CatalogUtil.loadCatalog(impl, "lakebeam", props, new Configuration());
+      catalog =
+          "jdbc".equals(type)
+              ? jdbcCatalog(props)
+              : CatalogUtil.loadCatalog(impl, "lakebeam", props, new Configuration());
     } catch (RuntimeException e) {
       if ("rest".equals(type)) {
         throw RestCatalogErrors.cannotOpen(uri, e);
@@ -109,6 +112,16 @@ public final class Lakehouse implements Closeable {
         CatalogUtil.loadFileIO(
             props.get(CatalogProperties.FILE_IO_IMPL), props, new Configuration());
     return new Lakehouse(config, catalog, io);
+  }
+
+  /** A JDBC catalog over {@link JdbcCatalogPool}, whose connections hold no lock between calls. */
+  private static Catalog jdbcCatalog(Map<String, String> props) {
+    org.apache.iceberg.jdbc.JdbcCatalog catalog =
+        new org.apache.iceberg.jdbc.JdbcCatalog(
+            null, p -> new JdbcCatalogPool(p.get(CatalogProperties.URI), p), true);
+    catalog.setConf(new Configuration());
+    catalog.initialize("lakebeam", props);
+    return catalog;
   }
 
   public LakehouseConfig config() {
