@@ -70,7 +70,7 @@ final class FlightFixture implements AutoCloseable {
   final Lakehouse lake;
   final LakebeamFlightServer server;
   final BufferAllocator allocator;
-  final FlightClient client;
+  FlightClient client;
   private final CallOption[] options;
 
   private FlightFixture(Lakehouse lake, LakebeamFlightServer server, CallOption[] options) {
@@ -78,9 +78,21 @@ final class FlightFixture implements AutoCloseable {
     this.server = server;
     this.options = options;
     this.allocator = ROOT.newChildAllocator("test-client", 0, Long.MAX_VALUE);
-    this.client =
-        FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port()))
-            .build();
+    this.client = newClient();
+  }
+
+  private FlightClient newClient() {
+    return FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port()))
+        .build();
+  }
+
+  /**
+   * Replaces the client with a new connection, as a real client does after gRPC closed its
+   * connection (a refused oversized message can end in a GOAWAY, timing-dependent).
+   */
+  void reconnect() throws InterruptedException {
+    client.close();
+    client = newClient();
   }
 
   static FlightFixture start(Path dir) throws Exception {

@@ -130,11 +130,14 @@ class RequestLimitsTest {
       assertThat(put).isNotNull();
       assertThat(put.status().code())
           .isIn(FlightStatusCode.RESOURCE_EXHAUSTED, FlightStatusCode.CANCELLED);
+      // the refused stream may end the client's HTTP/2 connection (GOAWAY); the server stays up
+      f.reconnect();
       assertThat(f.describe("docs")).containsEntry("row_count", 30);
       Map<String, Object> t = searchTicket("docs", queries(v, 1), 5);
       t.put("filter", "lang = '" + "x".repeat(10_000) + "'");
       t.put("output_fields", List.of("y".repeat(100_000)));
       assertFlightError(() -> f.search(t), FlightStatusCode.RESOURCE_EXHAUSTED, "65536");
+      f.reconnect();
       assertThat(f.putDocs("docs", 1000, FlightFixture.vectors(20, 7))).containsEntry("rows", 20);
       ErrorsTest.assertServerAnswers(f, v.get(0));
     }
