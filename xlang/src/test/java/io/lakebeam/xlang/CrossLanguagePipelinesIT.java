@@ -221,6 +221,52 @@ class CrossLanguagePipelinesIT {
     assertThat(clusters.stream().distinct()).hasSize(2);
   }
 
+  @Test
+  void aYamlPipelineBuildsContextPackagesWithAFailuresTable() throws Exception {
+    String lakehouse = dir.resolve("context").toString();
+    try (Lakehouse lake = Lakehouse.open(lakehouse)) {
+      io.lakebeam.contextpackages.KnowledgeBase.create(lake);
+    }
+    Path spec = dir.resolve("support-kb.yaml");
+    Files.writeString(
+        spec,
+        String.join(
+            "\n",
+            "name: support-kb",
+            "source: {collection: kb.chunks, field: embedding}",
+            "queries:",
+            "  - {topic: coffee, text: \"how long should an espresso shot take?\"}",
+            "  - {topic: backups, text: \"how do I restore a backup?\"}",
+            "retrieve: {top_k: 4}",
+            "compress: {token_budget: 80, dedup: true, order: document}",
+            ""));
+    Path yaml = dir.resolve("context.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "pipeline:",
+            "  type: chain",
+            "  transforms:",
+            "    - type: LakebeamContextBuild",
+            "      config: {lakehouse: \"" + lakehouse + "\", spec_path: \"" + spec + "\",",
+            "               batch_size: 2}",
+            "providers:",
+            "  - type: remote",
+            "    config: {address: \"" + address + "\"}",
+            "    transforms:",
+            "      LakebeamContextBuild: \"beam:schematransform:org.lakebeam:context_build:v1\"",
+            ""));
+    pythonOk("-m", "apache_beam.yaml.main", "--yaml_pipeline_file=" + yaml);
+
+    try (Lakehouse lake = Lakehouse.open(lakehouse)) {
+      assertThat(
+              io.lakebeam.core.read.TableState.of(lake.collection("context.packages").table())
+                  .liveRowCount())
+          .isEqualTo(2);
+    }
+  }
+
   private static void runJava(String lakehouse, String collection) throws IOException {
     Schema docs = Schema.builder().addStringField("doc_id").addStringField("text").build();
     List<Row> rows = new ArrayList<>();

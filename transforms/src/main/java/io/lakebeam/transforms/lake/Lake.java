@@ -96,7 +96,9 @@ public final class Lake {
       return failures
           .apply("Describe failures", MapElements.via(new FailureRows()))
           .setRowSchema(FailureRows.SCHEMA)
-          .apply("Write failures", write(lakehouse, collection));
+          // few rows: a file per bundle is fine, and no GroupIntoBatches keeps every pipeline
+          // with a failures table runnable on portable runners (Python's FnApiRunner)
+          .apply("Write failures", write(lakehouse, collection).withBundleBatching());
     }
   }
 }
