@@ -83,39 +83,132 @@ class GraphReachabilityTest {
       entry = view.entryNode().node;
     }
     int orphan = entry == 42 ? 43 : 42;
-    // Cut every base-layer edge into the orphan, as a concurrent build can.
-    OnHeapGraphIndex mutable = (OnHeapGraphIndex) graph;
-    var vsf = Metric.COSINE.indexSimilarity();
-    try (var view = graph.getView()) {
-      for (int node = 0; node < ravv.size(); node++) {
-        int top = mutable.getMaxLevelForNode(node);
-        NodeArray[] levels = new NodeArray[top + 1];
-        boolean cut = false;
-        for (int level = 0; level <= top; level++) {
-          levels[level] = new NodeArray(32);
-          NodesIterator it = view.getNeighborsIterator(level, node);
-          while (it.hasNext()) {
-            int m = it.nextInt();
-            if (level == 0 && m == orphan) {
-              cut = true;
-            } else {
-              levels[level].insertSorted(m, vsf.compare(ravv.getVector(node), ravv.getVector(m)));
-            }
-          }
-        }
-        if (cut) {
-          mutable.removeNode(node);
-          for (int level = 0; level <= top; level++) {
-            mutable.connectNode(level, node, levels[level]);
-          }
-        }
-      }
-    }
+    cutEdgesInto((OnHeapGraphIndex) graph, ravv, orphan);
     BitSet before = GraphReachability.reachable(graph);
     assertThat(before.get(orphan)).isFalse();
 
     assertThat(GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity()))
         .isEqualTo(1);
     assertThat(GraphReachability.reachable(graph).cardinality()).isEqualTo(ravv.size());
+  }
+
+  @Test
+  void anOrphanInAFullGraphIsLinkedWithoutAScanAndNoNodeExceedsItsDegree() throws Exception {
+    // At 5M vectors the repair scanned every node for a parent with room, for each of 1,000
+    // orphans, and found none: every node of this graph (m 4) is full too. With no full scan
+    // allowed, the search and the redirected edge must connect the orphan.
+    Random rnd = new Random(11);
+    List<VectorFloat<?>> vectors = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      float[] v = new float[16];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) rnd.nextGaussian();
+      }
+      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
+    }
+    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, 16);
+    IndexParams params = new IndexParams(4, 40, 40, 1.2f, 1.2f);
+    OnHeapGraphIndex graph =
+        (OnHeapGraphIndex) SegmentBuilder.buildGraph(ravv, Metric.COSINE, params, 1, "random");
+    int maxDegree = graph.getDegree(0);
+    int entry;
+    try (var view = graph.getView()) {
+      entry = view.entryNode().node;
+    }
+    int orphan = entry == 1234 ? 1235 : 1234;
+    cutEdgesInto(graph, ravv, orphan);
+    for (int node = 0; node < ravv.size(); node++) {
+      if (node != orphan) {
+        fillUp(graph, ravv, node, orphan, maxDegree); // the nodes that lost their edge to it
+      }
+    }
+    BitSet before = GraphReachability.reachable(graph);
+    assertThat(before.get(orphan)).isFalse();
+    try (var view = graph.getView()) {
+      long withRoom =
+          before.stream().filter(n -> view.getNeighborsIterator(0, n).size() < maxDegree).count();
+      assertThat(withRoom).as("reachable nodes with room for an edge").isZero();
+    }
+
+    // The orphan, and the nodes reachable only through it: one new edge can reach several.
+    int unreachable = ravv.size() - before.cardinality();
+    assertThat(GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity(), 0))
+        .as("new edges for %d unreachable nodes", unreachable)
+        .isBetween(1, unreachable);
+    assertThat(GraphReachability.reachable(graph).cardinality()).isEqualTo(ravv.size());
+    try (var view = graph.getView()) {
+      for (int node = 0; node < ravv.size(); node++) {
+        assertThat(view.getNeighborsIterator(0, node).size()).isLessThanOrEqualTo(maxDegree);
+      }
+    }
+  }
+
+  /** Cuts every base-layer edge into {@code orphan}, as a concurrent build can. */
+  private static void cutEdgesInto(
+      OnHeapGraphIndex graph, RandomAccessVectorValues ravv, int orphan) throws Exception {
+    var vsf = Metric.COSINE.indexSimilarity();
+    try (var view = graph.getView()) {
+      for (int node = 0; node < ravv.size(); node++) {
+        int[] base = ids(view.getNeighborsIterator(0, node));
+        if (java.util.Arrays.stream(base).anyMatch(m -> m == orphan)) {
+          int[] kept = java.util.Arrays.stream(base).filter(m -> m != orphan).toArray();
+          relink(graph, view, ravv, vsf, node, kept);
+        }
+      }
+    }
+  }
+
+  /** Adds base-layer edges from {@code node} to other nodes (not the orphan) up to maxDegree. */
+  private static void fillUp(
+      OnHeapGraphIndex graph, RandomAccessVectorValues ravv, int node, int orphan, int maxDegree)
+      throws Exception {
+    var vsf = Metric.COSINE.indexSimilarity();
+    try (var view = graph.getView()) {
+      int[] base = ids(view.getNeighborsIterator(0, node));
+      if (base.length >= maxDegree) {
+        return;
+      }
+      List<Integer> edges = new ArrayList<>();
+      for (int m : base) {
+        edges.add(m);
+      }
+      for (int m = 0; edges.size() < maxDegree; m++) {
+        if (m != node && m != orphan && !edges.contains(m)) {
+          edges.add(m);
+        }
+      }
+      relink(graph, view, ravv, vsf, node, edges.stream().mapToInt(Integer::intValue).toArray());
+    }
+  }
+
+  /** Sets {@code node}'s base-layer edges to {@code base}, keeping its upper layers. */
+  private static void relink(
+      OnHeapGraphIndex graph,
+      ImmutableGraphIndex.View view,
+      RandomAccessVectorValues ravv,
+      io.github.jbellis.jvector.vector.VectorSimilarityFunction vsf,
+      int node,
+      int[] base) {
+    int top = graph.getMaxLevelForNode(node);
+    NodeArray[] levels = new NodeArray[top + 1];
+    for (int level = 0; level <= top; level++) {
+      int[] edges = level == 0 ? base : ids(view.getNeighborsIterator(level, node));
+      levels[level] = new NodeArray(Math.max(1, edges.length));
+      for (int m : edges) {
+        levels[level].insertSorted(m, vsf.compare(ravv.getVector(node), ravv.getVector(m)));
+      }
+    }
+    graph.removeNode(node);
+    for (int level = 0; level <= top; level++) {
+      graph.connectNode(level, node, levels[level]);
+    }
+  }
+
+  private static int[] ids(NodesIterator it) {
+    int[] out = new int[it.size()];
+    for (int i = 0; i < out.length && it.hasNext(); i++) {
+      out[i] = it.nextInt();
+    }
+    return out;
   }
 }
