@@ -30,7 +30,6 @@ public final class AnomaliesSchemaTransformProvider extends LakebeamSchemaTransf
   static final String SAMPLE_SIZE = "sample_size";
   static final String SEED = "seed";
   static final String K = "k";
-  static final String LAKEHOUSE = "lakehouse";
   static final String INDEX_COLLECTION = "index_collection";
 
   public AnomaliesSchemaTransformProvider() {
@@ -63,8 +62,7 @@ public final class AnomaliesSchemaTransformProvider extends LakebeamSchemaTransf
                 K,
                 FieldType.INT32,
                 "knn_distance: neighbours averaged (10); multi_scale_knn: largest scale (100)."))
-        .addField(
-            optional(LAKEHOUSE, FieldType.STRING, "knn methods: lakehouse of index_collection."))
+        .addField(optionalLakehouse("knn methods: lakehouse of index_collection."))
         .addField(
             optional(
                 INDEX_COLLECTION,
@@ -95,8 +93,7 @@ public final class AnomaliesSchemaTransformProvider extends LakebeamSchemaTransf
               .withSeed(config.longValue(SEED, 42));
       return applying("Isolation forest", t);
     }
-    Lakehouse lake =
-        config.has(INDEX_COLLECTION) ? Lakehouse.open(config.requiredString(LAKEHOUSE)) : null;
+    Lakehouse lake = config.has(INDEX_COLLECTION) ? config.lakehouse(LAKEHOUSE) : null;
     if (method.equals("knn_distance")) {
       KnnDistance t =
           Anomalies.knnDistance()

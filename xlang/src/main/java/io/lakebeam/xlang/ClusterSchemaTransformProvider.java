@@ -1,6 +1,5 @@
 package io.lakebeam.xlang;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.transforms.curation.Cluster;
 import io.lakebeam.transforms.curation.KMeans;
 import org.apache.beam.sdk.schemas.Schema;
@@ -90,8 +89,7 @@ public final class ClusterSchemaTransformProvider extends LakebeamSchemaTransfor
     if (config.has(CENTROIDS_TABLE)) {
       kMeans =
           kMeans.withCentroidsTable(
-              Lakehouse.open(config.requiredString(CENTROIDS_LAKEHOUSE)),
-              config.string(CENTROIDS_TABLE, null));
+              config.lakehouse(CENTROIDS_LAKEHOUSE), config.string(CENTROIDS_TABLE, null));
     }
     return applying("k-means", kMeans);
   }

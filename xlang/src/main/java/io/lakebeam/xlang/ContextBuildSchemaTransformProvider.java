@@ -5,13 +5,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.lakebeam.contextpackages.ContextSpec;
 import io.lakebeam.contextpackages.SpecParser;
 import io.lakebeam.contextpackages.beam.ContextBuild;
-import io.lakebeam.core.lake.Lakehouse;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
-import org.apache.beam.sdk.values.PCollectionRowTuple;
 
 /**
  * {@code beam:schematransform:org.lakebeam:context_build:v1}: {@link ContextBuild} for Python and
@@ -24,13 +21,12 @@ import org.apache.beam.sdk.values.PCollectionRowTuple;
  * }</pre>
  */
 public final class ContextBuildSchemaTransformProvider extends LakebeamSchemaTransformProvider {
-  static final String LAKEHOUSE = "lakehouse";
   static final String SPEC = "spec";
   static final String SPEC_PATH = "spec_path";
   static final String BATCH_SIZE = "batch_size";
 
   public ContextBuildSchemaTransformProvider() {
-    super("context_build");
+    super("context_build", Input.NONE);
   }
 
   @Override
@@ -39,18 +35,9 @@ public final class ContextBuildSchemaTransformProvider extends LakebeamSchemaTra
   }
 
   @Override
-  public List<String> inputCollectionNames() {
-    return List.of();
-  }
-
-  @Override
   public Schema configurationSchema() {
     return Schema.builder()
-        .addField(
-            required(
-                LAKEHOUSE,
-                FieldType.STRING,
-                "Lakehouse directory or lakehouse.properties file. Required."))
+        .addField(requiredLakehouse())
         .addField(
             optional(SPEC, FieldType.STRING, "The spec as YAML text. Give this or spec_path."))
         .addField(optional(SPEC_PATH, FieldType.STRING, "Path of the spec's YAML file. Or spec."))
@@ -75,13 +62,8 @@ public final class ContextBuildSchemaTransformProvider extends LakebeamSchemaTra
             ? SpecParser.parse(config.string(SPEC, null), "option 'spec'")
             : SpecParser.read(Path.of(config.string(SPEC_PATH, null)));
     ContextBuild build =
-        ContextBuild.of(spec, Lakehouse.open(config.requiredString(LAKEHOUSE)))
+        ContextBuild.of(spec, config.lakehouse(LAKEHOUSE))
             .withBatchSize(config.integer(BATCH_SIZE, ContextBuild.DEFAULT_BATCH_SIZE));
-    return new SchemaTransform() {
-      @Override
-      public PCollectionRowTuple expand(PCollectionRowTuple input) {
-        return PCollectionRowTuple.of(OUTPUT, build.applyTo(input.getPipeline()));
-      }
-    };
+    return producing(build::applyTo);
   }
 }

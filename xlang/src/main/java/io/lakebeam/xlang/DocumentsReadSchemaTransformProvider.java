@@ -1,12 +1,9 @@
 package io.lakebeam.xlang;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.transforms.documents.Documents;
-import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
-import org.apache.beam.sdk.values.PCollectionRowTuple;
 
 /**
  * {@code beam:schematransform:org.lakebeam:documents_read:v1}: {@link Documents#read} for Python
@@ -20,21 +17,15 @@ import org.apache.beam.sdk.values.PCollectionRowTuple;
  */
 public final class DocumentsReadSchemaTransformProvider extends LakebeamSchemaTransformProvider {
   static final String PATTERN = "pattern";
-  static final String LAKEHOUSE = "lakehouse";
   static final String SKIP_UNCHANGED_IN = "skip_unchanged_in";
 
   public DocumentsReadSchemaTransformProvider() {
-    super("documents_read");
+    super("documents_read", Input.NONE);
   }
 
   @Override
   public String description() {
     return "Reads documents (PDF, Office, HTML, text, ...) matching a pattern, one row per file.";
-  }
-
-  @Override
-  public List<String> inputCollectionNames() {
-    return List.of();
   }
 
   @Override
@@ -46,9 +37,7 @@ public final class DocumentsReadSchemaTransformProvider extends LakebeamSchemaTr
                 FieldType.STRING,
                 "A file, directory, glob (/data/**.pdf) or object-storage prefix. Required."))
         .addField(
-            optional(
-                LAKEHOUSE,
-                FieldType.STRING,
+            optionalLakehouse(
                 "Lakehouse whose storage settings read object-storage URIs (and skip_unchanged_in)."))
         .addField(
             optional(
@@ -64,18 +53,12 @@ public final class DocumentsReadSchemaTransformProvider extends LakebeamSchemaTr
     Documents.Read read = Documents.read(config.requiredString(PATTERN));
     config.onlyWhen(config.has(LAKEHOUSE), "lakehouse is set", SKIP_UNCHANGED_IN);
     if (config.has(LAKEHOUSE)) {
-      read = read.withLakehouse(Lakehouse.open(config.requiredString(LAKEHOUSE)));
+      read = read.withLakehouse(config.lakehouse(LAKEHOUSE));
     }
     if (config.has(SKIP_UNCHANGED_IN)) {
       read = read.skippingUnchangedIn(config.string(SKIP_UNCHANGED_IN, null));
     }
     Documents.Read transform = read;
-    return new SchemaTransform() {
-      @Override
-      public PCollectionRowTuple expand(PCollectionRowTuple input) {
-        return PCollectionRowTuple.of(
-            OUTPUT, input.getPipeline().apply("Read documents", transform));
-      }
-    };
+    return producing(pipeline -> pipeline.apply("Read documents", transform));
   }
 }

@@ -1,6 +1,5 @@
 package io.lakebeam.xlang;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.multimodal.image.ImageModelSpec;
 import io.lakebeam.transforms.embed.Embed;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ public final class EmbedImageSchemaTransformProvider extends LakebeamSchemaTrans
   static final String INPUT_FIELD = "input_field";
   static final String OUTPUT_FIELD = "output_field";
   static final String BATCH_SIZE = "batch_size";
-  static final String LAKEHOUSE = "lakehouse";
 
   public EmbedImageSchemaTransformProvider() {
     super("embed_image");
@@ -52,10 +50,7 @@ public final class EmbedImageSchemaTransformProvider extends LakebeamSchemaTrans
         .addField(optional(OUTPUT_FIELD, FieldType.STRING, "New vector field. Default embedding."))
         .addField(optional(BATCH_SIZE, FieldType.INT32, "Pictures per model call, 1-4096. 32."))
         .addField(
-            optional(
-                LAKEHOUSE,
-                FieldType.STRING,
-                "Lakehouse whose storage settings read object-storage pictures."))
+            optionalLakehouse("Lakehouse whose storage settings read object-storage pictures."))
         .build();
   }
 
@@ -76,7 +71,7 @@ public final class EmbedImageSchemaTransformProvider extends LakebeamSchemaTrans
             .toField(config.string(OUTPUT_FIELD, "embedding"))
             .withBatchSize(config.integer(BATCH_SIZE, 32));
     if (config.has(LAKEHOUSE)) {
-      embed = embed.withLakehouse(Lakehouse.open(config.requiredString(LAKEHOUSE)));
+      embed = embed.withLakehouse(config.lakehouse(LAKEHOUSE));
     }
     return applying("Embed images", embed);
   }

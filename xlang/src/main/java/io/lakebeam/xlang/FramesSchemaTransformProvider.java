@@ -1,6 +1,5 @@
 package io.lakebeam.xlang;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.transforms.media.Frames;
 import java.time.Duration;
 import org.apache.beam.sdk.schemas.Schema;
@@ -18,7 +17,6 @@ import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
  * }</pre>
  */
 public final class FramesSchemaTransformProvider extends LakebeamSchemaTransformProvider {
-  static final String LAKEHOUSE = "lakehouse";
   static final String KEYFRAMES = "keyframes";
   static final String EVERY_MS = "every_ms";
   static final String SCENE_CHANGE = "scene_change";
@@ -62,8 +60,7 @@ public final class FramesSchemaTransformProvider extends LakebeamSchemaTransform
 
   @Override
   protected SchemaTransform build(Config config) {
-    Frames.Extract extract =
-        Frames.extract().withLakehouse(Lakehouse.open(config.requiredString(LAKEHOUSE)));
+    Frames.Extract extract = Frames.extract().withLakehouse(config.lakehouse(LAKEHOUSE));
     if (config.bool(KEYFRAMES, false)) {
       extract = extract.keyframes();
     }

@@ -1,13 +1,11 @@
 package io.lakebeam.xlang;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.transforms.lake.Lake;
 import io.lakebeam.transforms.lake.LakeRead;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
-import org.apache.beam.sdk.values.PCollectionRowTuple;
 
 /**
  * {@code beam:schematransform:org.lakebeam:lake_read:v1}: {@link Lake#read} for Python and YAML. No
@@ -21,12 +19,10 @@ import org.apache.beam.sdk.values.PCollectionRowTuple;
  * }</pre>
  */
 public final class LakeReadSchemaTransformProvider extends LakebeamSchemaTransformProvider {
-  static final String LAKEHOUSE = "lakehouse";
-  static final String COLLECTION = "collection";
   static final String COLUMNS = "columns";
 
   public LakeReadSchemaTransformProvider() {
-    super("lake_read");
+    super("lake_read", Input.NONE);
   }
 
   @Override
@@ -35,19 +31,10 @@ public final class LakeReadSchemaTransformProvider extends LakebeamSchemaTransfo
   }
 
   @Override
-  public List<String> inputCollectionNames() {
-    return List.of();
-  }
-
-  @Override
   public Schema configurationSchema() {
     return Schema.builder()
-        .addField(
-            required(
-                LAKEHOUSE,
-                FieldType.STRING,
-                "Lakehouse directory or lakehouse.properties file. Required."))
-        .addField(required(COLLECTION, FieldType.STRING, "Collection to read. Required."))
+        .addField(requiredLakehouse())
+        .addField(requiredCollection("Collection to read."))
         .addField(
             optional(
                 COLUMNS, FieldType.array(FieldType.STRING), "Columns to read. Default: every one."))
@@ -56,22 +43,15 @@ public final class LakeReadSchemaTransformProvider extends LakebeamSchemaTransfo
 
   @Override
   protected SchemaTransform build(Config config) {
-    Lakehouse lake = Lakehouse.open(config.requiredString(LAKEHOUSE));
     String collection = config.requiredString(COLLECTION);
-    LakeRead read = Lake.read(lake, collection);
+    LakeRead read = Lake.read(config.lakehouse(LAKEHOUSE), collection);
     List<String> columns = config.strings(COLUMNS);
     if (!columns.isEmpty()) {
       read = read.withColumns(columns.toArray(String[]::new));
     }
     LakeRead transform = read;
-    return new SchemaTransform() {
-      @Override
-      public PCollectionRowTuple expand(PCollectionRowTuple input) {
-        return PCollectionRowTuple.of(
-            OUTPUT,
-            PortableRowPositions.toPortable(
-                input.getPipeline().apply("Read " + collection, transform)));
-      }
-    };
+    return producing(
+        pipeline ->
+            PortableRowPositions.toPortable(pipeline.apply("Read " + collection, transform)));
   }
 }

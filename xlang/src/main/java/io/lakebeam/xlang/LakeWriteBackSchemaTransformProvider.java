@@ -1,9 +1,7 @@
 package io.lakebeam.xlang;
 
-import io.lakebeam.core.lake.Lakehouse;
 import io.lakebeam.transforms.lake.Lake;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
 
 /**
@@ -17,8 +15,6 @@ import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
  * }</pre>
  */
 public final class LakeWriteBackSchemaTransformProvider extends LakebeamSchemaTransformProvider {
-  static final String LAKEHOUSE = "lakehouse";
-  static final String COLLECTION = "collection";
 
   public LakeWriteBackSchemaTransformProvider() {
     super("lake_write_back");
@@ -32,23 +28,15 @@ public final class LakeWriteBackSchemaTransformProvider extends LakebeamSchemaTr
   @Override
   public Schema configurationSchema() {
     return Schema.builder()
-        .addField(
-            required(
-                LAKEHOUSE,
-                FieldType.STRING,
-                "Lakehouse directory or lakehouse.properties file. Required."))
-        .addField(
-            required(
-                COLLECTION,
-                FieldType.STRING,
-                "Collection the rows were read from (lake_read). Required."))
+        .addField(requiredLakehouse())
+        .addField(requiredCollection("Collection the rows were read from (lake_read)."))
         .build();
   }
 
   @Override
   protected SchemaTransform build(Config config) {
-    Lakehouse lake = Lakehouse.open(config.requiredString(LAKEHOUSE));
     return applying(
-        "Write columns back", Lake.writeBackColumns(lake, config.requiredString(COLLECTION)));
+        "Write columns back",
+        Lake.writeBackColumns(config.lakehouse(LAKEHOUSE), config.requiredString(COLLECTION)));
   }
 }

@@ -7,6 +7,7 @@ import io.lakebeam.core.lake.Metric;
 import io.lakebeam.transforms.lake.Lake;
 import io.lakebeam.transforms.lake.LakeWrite;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
 import org.apache.beam.sdk.values.PCollectionRowTuple;
 
@@ -20,8 +21,6 @@ import org.apache.beam.sdk.values.PCollectionRowTuple;
  * }</pre>
  */
 public final class LakeWriteSchemaTransformProvider extends LakebeamSchemaTransformProvider {
-  static final String LAKEHOUSE = "lakehouse";
-  static final String COLLECTION = "collection";
   static final String REPLACE_KEY = "replace_key";
   static final String METRIC = "metric";
   static final String ROWS_PER_FILE = "rows_per_file";
@@ -46,38 +45,39 @@ public final class LakeWriteSchemaTransformProvider extends LakebeamSchemaTransf
   @Override
   public Schema configurationSchema() {
     return Schema.builder()
+        .addField(requiredLakehouse())
+        .addField(requiredCollection("Collection to write, created if missing."))
         .addField(
-            Schema.Field.of(LAKEHOUSE, Schema.FieldType.STRING)
-                .withDescription("Lakehouse directory or lakehouse.properties file. Required."))
+            optional(
+                REPLACE_KEY,
+                FieldType.STRING,
+                "Rows replace existing rows with the same value. Default: append."))
         .addField(
-            Schema.Field.of(COLLECTION, Schema.FieldType.STRING)
-                .withDescription("Collection to write, created if missing. Required."))
+            optional(
+                METRIC,
+                FieldType.STRING,
+                "Vector metric when the collection is created. Default cosine."))
         .addField(
-            Schema.Field.nullable(REPLACE_KEY, Schema.FieldType.STRING)
-                .withDescription(
-                    "Rows replace existing rows with the same value. Default: append."))
+            optional(ROWS_PER_FILE, FieldType.INT32, "Most rows per data file. Default 20000."))
         .addField(
-            Schema.Field.nullable(METRIC, Schema.FieldType.STRING)
-                .withDescription("Vector metric when the collection is created. Default cosine."))
+            optional(
+                WRITE_ID,
+                FieldType.STRING,
+                "Names the commit; a rerun with a committed id commits nothing."))
         .addField(
-            Schema.Field.nullable(ROWS_PER_FILE, Schema.FieldType.INT32)
-                .withDescription("Most rows per data file. Default 20000."))
-        .addField(
-            Schema.Field.nullable(WRITE_ID, Schema.FieldType.STRING)
-                .withDescription("Names the commit; a rerun with a committed id commits nothing."))
-        .addField(
-            Schema.Field.nullable(BATCHING, Schema.FieldType.STRING)
-                .withDescription(
-                    "How rows become data files: bundle (a file every rows_per_file rows of a"
-                        + " bundle and at its end; runs on Python's FnApiRunner) or"
-                        + " group_into_batches (needs stateful DoFns with timers). Default"
-                        + " bundle."))
+            optional(
+                BATCHING,
+                FieldType.STRING,
+                "How rows become data files: bundle (a file every rows_per_file rows of a"
+                    + " bundle and at its end; runs on Python's FnApiRunner) or"
+                    + " group_into_batches (needs stateful DoFns with timers). Default"
+                    + " bundle."))
         .build();
   }
 
   @Override
   protected SchemaTransform build(Config config) {
-    Lakehouse lake = Lakehouse.open(config.requiredString(LAKEHOUSE));
+    Lakehouse lake = config.lakehouse(LAKEHOUSE);
     LakeWrite write = Lake.write(lake, config.requiredString(COLLECTION));
     if (config.has(REPLACE_KEY)) {
       write = write.withReplaceKey(config.string(REPLACE_KEY, null));

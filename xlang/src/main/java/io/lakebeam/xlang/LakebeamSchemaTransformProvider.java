@@ -2,9 +2,13 @@ package io.lakebeam.xlang;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.lakebeam.core.lake.Lakehouse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransform;
 import org.apache.beam.sdk.schemas.transforms.SchemaTransformProvider;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -27,10 +31,29 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
   static final String INPUT = "input";
   static final String OUTPUT = "output";
 
-  private final String name;
+  /** The option naming a lakehouse directory or {@code lakehouse.properties} file. */
+  static final String LAKEHOUSE = "lakehouse";
 
+  /** The option naming a collection of that lakehouse. */
+  static final String COLLECTION = "collection";
+
+  /** Whether a provider reads the input {@code input} or starts a pipeline branch. */
+  enum Input {
+    ONE,
+    NONE
+  }
+
+  private final String name;
+  private final Input input;
+
+  /** A provider of a transform with one input, {@code input}. */
   protected LakebeamSchemaTransformProvider(String name) {
+    this(name, Input.ONE);
+  }
+
+  protected LakebeamSchemaTransformProvider(String name, Input input) {
     this.name = name;
+    this.input = input;
   }
 
   /** {@code beam:schematransform:org.lakebeam:<name>:v1}. */
@@ -44,8 +67,8 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
   }
 
   @Override
-  public List<String> inputCollectionNames() {
-    return List.of(INPUT);
+  public final List<String> inputCollectionNames() {
+    return input == Input.ONE ? List.of(INPUT) : List.of();
   }
 
   @Override
@@ -61,6 +84,32 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
   /** A documented required option. */
   static Schema.Field required(String name, Schema.FieldType type, String description) {
     return Schema.Field.of(name, type).withDescription(description);
+  }
+
+  /** The required {@code lakehouse} option. */
+  static Schema.Field requiredLakehouse() {
+    return required(
+        LAKEHOUSE, FieldType.STRING, "Lakehouse directory or lakehouse.properties file. Required.");
+  }
+
+  /** The optional {@code lakehouse} option, described by what it is used for. */
+  static Schema.Field optionalLakehouse(String description) {
+    return optional(LAKEHOUSE, FieldType.STRING, description);
+  }
+
+  /** The required {@code collection} option. */
+  static Schema.Field requiredCollection(String description) {
+    return required(COLLECTION, FieldType.STRING, description + " Required.");
+  }
+
+  /** A schema transform with no input whose output is what {@code source} adds to the pipeline. */
+  static SchemaTransform producing(Function<Pipeline, PCollection<Row>> source) {
+    return new SchemaTransform() {
+      @Override
+      public PCollectionRowTuple expand(PCollectionRowTuple input) {
+        return PCollectionRowTuple.of(OUTPUT, source.apply(input.getPipeline()));
+      }
+    };
   }
 
   /**
@@ -186,6 +235,16 @@ public abstract class LakebeamSchemaTransformProvider implements SchemaTransform
             f,
             condition);
       }
+    }
+
+    /** Opens the lakehouse the option names; fails naming the option when it is unset. */
+    public Lakehouse lakehouse(String field) {
+      return Lakehouse.open(requiredString(field));
+    }
+
+    /** The lakehouse the option names, or null when it is unset. */
+    public Lakehouse lakehouseIfSet(String field) {
+      return has(field) ? lakehouse(field) : null;
     }
 
     /** Whether the option is set. */
