@@ -300,8 +300,10 @@ class Server:
     """One ``./lakebeam serve`` process on the benchmark's lakehouse."""
 
     def __init__(self, lakehouse: str, cache_dir: str, *, memory: str | None, heap: str,
-                 log_path: str, extra: list[str] | None = None):
+                 log_path: str, extra: list[str] | None = None, jvm_opts: str = ""):
         env = dict(os.environ, LAKEBEAM_CACHE_DIR=cache_dir, LAKEBEAM_HEAP=heap)
+        if jvm_opts:  # read by the java launcher itself
+            env["JDK_JAVA_OPTIONS"] = jvm_opts
         cmd = [LAUNCHER, "serve", "--lakehouse", lakehouse, "--port", "0"]
         if memory:
             cmd += ["--memory", memory]
@@ -384,7 +386,6 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
         f.write(s3.lakehouse_properties(os.path.join(lakehouse, "catalog.db")))
     caches = os.path.join(work, "caches")
     slog = os.path.join(work, "server.log")
-    vec_bytes = args.rows * DIM * 4
     flags = serve_help_flags()
     disk_cache = "--disk-cache" in flags
     log(f"serve flags: --disk-cache {'present' if disk_cache else 'absent (LAKEBEAM_CACHE_DIR)'}")
@@ -393,7 +394,14 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
         return ["--disk-cache", cache] if disk_cache else []
 
     results = []
-    # Build (its own cache dir, dropped after)
+    if not args.reuse:
+        results.append(build_lakebeam(args, lakehouse, caches, slog, extra))
+    results += serve_tiers(args, lakehouse, caches, slog, extra, queries, gt, deadline)
+    return results
+
+
+def build_lakebeam(args, lakehouse: str, caches: str, slog: str, extra) -> dict:
+    """Registers the files in place and builds the default index on a server of its own."""
     build_cache = os.path.join(caches, "build")
     srv = Server(lakehouse, build_cache, memory=None, heap=args.heap, log_path=slog,
                  extra=extra(build_cache))
@@ -419,8 +427,14 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
         srv.close()
     shutil.rmtree(build_cache, ignore_errors=True)
     emit(build)
-    results.append(build)
+    return build
 
+
+def serve_tiers(args, lakehouse: str, caches: str, slog: str, extra, queries, gt,
+                deadline: float) -> list[dict]:
+    """Each tier of ``--tiers`` on a fresh server: first query, first 100, the ef sweep."""
+    vec_bytes = args.rows * DIM * 4
+    results = []
     cache = os.path.join(caches, "serve")  # empty: the cold run fills it
     phases = [
         ("cold", None, args.ef_default),
@@ -429,6 +443,8 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
         ("pinned", mb(2 * vec_bytes + (64 << 20)), None),
     ]
     for tier, memory, _ in phases:
+        if tier not in args.tiers:
+            continue
         if time.time() > deadline:
             log(f"time cap reached: Lakebeam {tier} not measured")
             results.append({"system": "lakebeam", "tier": tier, "skipped": "time cap"})
@@ -437,15 +453,16 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
             shutil.rmtree(cache, ignore_errors=True)
             os.makedirs(cache)
         srv = Server(lakehouse, cache, memory=memory, heap=args.heap, log_path=slog,
-                     extra=extra(cache))
+                     extra=extra(cache), jvm_opts=args.server_opts)
         try:
             if tier == "pinned":
                 srv.client.pin_collection(COLLECTION, True)
                 srv.close()
                 srv = Server(lakehouse, cache, memory=memory, heap=args.heap, log_path=slog,
-                             extra=extra(cache))
+                             extra=extra(cache), jvm_opts=args.server_opts)
             row = {"system": "lakebeam", "tier": tier, "memory": memory or "default (40% heap)",
-                   "heap": args.heap, "server_start_s": srv.start_s,
+                   "heap": args.heap, "server_opts": args.server_opts,
+                   "server_start_s": srv.start_s,
                    "cache_bytes_before": dir_bytes(cache)}
             row["before_first_query"] = {"rss": proc_memory(srv.proc.pid)}
             row.update(first_queries(srv.search, queries, gt, args.ef_default))
@@ -662,7 +679,17 @@ def main() -> int:
                     help="10,000 rows in 2 files, 50 queries, one setting each (< 2 minutes)")
     ap.add_argument("--work", default=None, help="scratch directory (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--reuse", action="store_true",
+                    help="serve the index an earlier --keep run built in --work again: no data, "
+                         "no build, no LanceDB (to compare server settings or code on one index)")
+    ap.add_argument("--tiers", default="cold,warm,hot,pinned", help="Lakebeam tiers to measure")
+    ap.add_argument("--server-opts", default="",
+                    help="JVM options of the measured servers (JDK_JAVA_OPTIONS), e.g. "
+                         "-Dlakebeam.disk.cache.block.bytes=64k")
     args = ap.parse_args()
+    if args.reuse and not (args.work and os.path.exists(os.path.join(args.work, "gt.npy"))):
+        ap.error("--reuse needs the --work folder of an earlier run (with gt.npy)")
+    args.tiers = args.tiers.split(",")
     if args.smoke:
         args.rows, args.queries, args.per_file = 10_000, 50, 5_000
         args.hot_efs, args.warm_efs, args.lance_settings = "64", "64", "20x10"
@@ -695,21 +722,28 @@ def main() -> int:
 
     threading.Thread(target=sample_load, daemon=True).start()
     try:
-        t0 = time.perf_counter()
-        data, queries = make_data(args.rows, args.queries, args.seed)
-        gen_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        files = upload(s3, data, args.per_file)
-        up_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        gt = ground_truth(data, queries, K)
-        gt_s = time.perf_counter() - t0
-        del data
-        meta["prep"] = {"generate_s": round(gen_s, 1), "upload_s": round(up_s, 1),
-                        "files": len(files), "ground_truth_s": round(gt_s, 1)}
+        if args.reuse:
+            queries = np.load(os.path.join(work, "queries.npy"))
+            gt = np.load(os.path.join(work, "gt.npy"))
+            meta["prep"] = {"reused": work}
+        else:
+            t0 = time.perf_counter()
+            data, queries = make_data(args.rows, args.queries, args.seed)
+            gen_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            files = upload(s3, data, args.per_file)
+            up_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            gt = ground_truth(data, queries, K)
+            gt_s = time.perf_counter() - t0
+            del data
+            np.save(os.path.join(work, "queries.npy"), queries)
+            np.save(os.path.join(work, "gt.npy"), gt)
+            meta["prep"] = {"generate_s": round(gen_s, 1), "upload_s": round(up_s, 1),
+                            "files": len(files), "ground_truth_s": round(gt_s, 1)}
         log(f"data ready: {meta['prep']}")
         results += run_lakebeam(args, s3, work, queries, gt, deadline)
-        if not args.skip_lance:
+        if not args.skip_lance and not args.reuse:
             try:
                 results += run_lance(args, s3, work, queries, gt, deadline)
             except Exception as e:  # noqa: BLE001 - recorded, the Lakebeam figures still count

@@ -35,6 +35,12 @@ final class IndexFiles {
   /** System property: the block size of ranged reads of larger remote index files. */
   static final String BLOCK_PROPERTY = "lakebeam.disk.cache.block.bytes";
 
+  /**
+   * System property: {@code false} reads every block of a remote file through a stream (an
+   * open-ended request, aborted after the block) instead of one bounded request per block.
+   */
+  static final String BOUNDED_REQUESTS_PROPERTY = "lakebeam.disk.cache.bounded.requests";
+
   /** The first int of every graph file jVector writes (OnDiskGraphIndex.MAGIC). */
   static final int GRAPH_MAGIC = 0xFFFF0D61;
 
@@ -139,7 +145,15 @@ final class IndexFiles {
         DiskCache.formatSize(length),
         DiskCache.formatSize(block),
         cache.dir());
-    return new RemoteBlocks(file, location, length, block, cache, sha1(location));
+    boolean bounded = !"false".equals(System.getProperty(BOUNDED_REQUESTS_PROPERTY));
+    return new RemoteBlocks(
+        file,
+        bounded ? S3Ranges.of(io, location) : null,
+        location,
+        length,
+        block,
+        cache,
+        sha1(location));
   }
 
   /** The remote file whole in the disk cache, pinned. */

@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A remote file read in fixed-size, aligned blocks fetched on demand by ranged requests (S3FileIO
- * issues one ranged GET per block) and kept in the {@link DiskCache} as block files, so a large
- * segment serves its first query without being downloaded whole, and a cache smaller than the file
- * still works (cold blocks are evicted like any other file).
+ * A remote file read in fixed-size, aligned blocks fetched on demand by ranged requests (one
+ * bounded GET per block through {@link S3Ranges} on S3, a stream seek elsewhere) and kept in the
+ * {@link DiskCache} as block files, so a large segment serves its first query without being
+ * downloaded whole, and a cache smaller than the file still works (cold blocks are evicted like any
+ * other file).
  *
  * <pre>{@code
  * ReaderSupplier readers = IndexFiles.open(table.io(), "s3://lake/t/segment-1.graph");
@@ -58,6 +59,7 @@ final class RemoteBlocks implements ReaderSupplier {
           });
 
   private final InputFile file;
+  private final S3Ranges ranges;
   private final String location;
   private final long length;
   private final int blockSize;
@@ -73,10 +75,12 @@ final class RemoteBlocks implements ReaderSupplier {
   private final Cleaner.Cleanable cleanable;
 
   /**
+   * @param ranges bounded reads of the file, or null to read every block through a stream
    * @param keyPrefix names this file's blocks in the cache; it must change when the file does
    */
   RemoteBlocks(
       InputFile file,
+      S3Ranges ranges,
       String location,
       long length,
       int blockSize,
@@ -87,6 +91,7 @@ final class RemoteBlocks implements ReaderSupplier {
           "Cannot use block size: " + blockSize + "; it must be a power of two >= 64");
     }
     this.file = file;
+    this.ranges = ranges;
     this.location = location;
     this.length = length;
     this.blockSize = blockSize;
@@ -156,7 +161,7 @@ final class RemoteBlocks implements ReaderSupplier {
     int n = (int) Math.min(dst.remaining(), blockLength(block) - within);
     ByteBuffer slice = dst.slice(dst.position(), n);
     for (int attempt = 0; ; attempt++) {
-      try (DiskCache.Handle h = acquire(block)) {
+      try (DiskCache.Handle h = acquire(block, false)) {
         h.read(within, slice);
         break;
       } catch (EOFException damaged) {
@@ -171,9 +176,9 @@ final class RemoteBlocks implements ReaderSupplier {
     return n;
   }
 
-  private DiskCache.Handle acquire(long block) throws IOException {
+  private DiskCache.Handle acquire(long block, boolean sequential) throws IOException {
     try {
-      return cache.acquire(key(block), blockLength(block), tmp -> fetch(block, tmp));
+      return cache.acquire(key(block), blockLength(block), tmp -> fetch(block, sequential, tmp));
     } catch (RuntimeException e) {
       throw new IOException(
           "Cannot read block " + block + " of " + location + ": " + e.getMessage(), e);
@@ -203,7 +208,7 @@ final class RemoteBlocks implements ReaderSupplier {
                     if (cache.contains(key(b))) {
                       continue;
                     }
-                    try (DiskCache.Handle ignored = acquire(b)) {
+                    try (DiskCache.Handle ignored = acquire(b, true)) {
                       // cached now
                     }
                   }
@@ -216,10 +221,22 @@ final class RemoteBlocks implements ReaderSupplier {
     }
   }
 
-  private void fetch(long block, Path target) throws IOException {
+  /**
+   * Fetches one block into {@code target}: a read-ahead (sequential) through one stream left where
+   * the previous block ended, so a scan is one request; a random block by one bounded request.
+   */
+  private void fetch(long block, boolean sequential, Path target) throws IOException {
     int len = (int) blockLength(block);
-    byte[] buf = new byte[len];
     long start = block * blockSize;
+    byte[] buf =
+        sequential || ranges == null ? streamed(block, start, len) : ranges.read(start, len);
+    Files.write(target, buf);
+    fetchedBlocks.incrementAndGet();
+    fetchedBytes.addAndGet(len);
+  }
+
+  private byte[] streamed(long block, long start, int len) throws IOException {
+    byte[] buf = new byte[len];
     // Seek and read, not RangeReadable.readFully: Iceberg 1.6's S3InputStream never releases
     // the pooled HTTP connection of a positioned read, so the pool runs dry after 50 blocks.
     // A stream left where the previous block ended serves the next one in the same request.
@@ -243,9 +260,7 @@ final class RemoteBlocks implements ReaderSupplier {
       throw e;
     }
     stream.park(in, start + len);
-    Files.write(target, buf);
-    fetchedBlocks.incrementAndGet();
-    fetchedBytes.addAndGet(len);
+    return buf;
   }
 
   /**

@@ -37,6 +37,7 @@ class RangedReaderTest {
   private RemoteBlocks blocks(Path file, DiskCache cache) throws Exception {
     return new RemoteBlocks(
         org.apache.iceberg.Files.localInput(file.toFile()),
+        null,
         file.toString(),
         Files.size(file),
         BLOCK,

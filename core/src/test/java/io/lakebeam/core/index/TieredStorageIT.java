@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The warm and cold tiers against a real S3 API (S3Proxy on 127.0.0.1): index files read by ranged
@@ -64,6 +66,7 @@ class TieredStorageIT {
   void resetSettings() {
     System.clearProperty(IndexFiles.WHOLE_FILE_PROPERTY);
     System.clearProperty(IndexFiles.BLOCK_PROPERTY);
+    System.clearProperty(IndexFiles.BOUNDED_REQUESTS_PROPERTY);
   }
 
   /** Searches with a fresh lakehouse (a fresh server) over the given empty cache. */
@@ -113,8 +116,9 @@ class TieredStorageIT {
     assertThat(s.evictions()).isPositive();
   }
 
-  @Test
-  void rangedReadsOverS3MatchTheMappedFileForEveryReadKind() throws Exception {
+  @ParameterizedTest(name = "bounded requests: {0}")
+  @ValueSource(booleans = {true, false})
+  void rangedReadsOverS3MatchTheMappedFileForEveryReadKind(boolean bounded) throws Exception {
     Path local = RangedReaderTest.randomFile(cacheDir, 150_000, 21);
     String location = "s3://lake/raw/blob.bin";
     try (Lakehouse lake = Lakehouse.open(config)) {
@@ -124,6 +128,7 @@ class TieredStorageIT {
       }
       System.setProperty(IndexFiles.WHOLE_FILE_PROPERTY, "64k");
       System.setProperty(IndexFiles.BLOCK_PROPERTY, "4k");
+      System.setProperty(IndexFiles.BOUNDED_REQUESTS_PROPERTY, Boolean.toString(bounded));
       DiskCache cache = DiskCache.open(cacheDir.resolve("c"), 12 * 4096);
       DiskCache.useShared(cache);
       try (ReaderSupplier remote = IndexFiles.open(io, location);
@@ -132,6 +137,8 @@ class TieredStorageIT {
           RandomAccessReader expected = mapped.get()) {
         assertThat(remote).isInstanceOf(RemoteBlocks.class);
         RangedReaderTest.checkRandomReads(actual, expected, 250, 5);
+        // more block requests than the HTTP client's pool holds connections (50): none leaked
+        assertThat(((RemoteBlocks) remote).fetchedBlocks()).isGreaterThan(100);
       }
       assertThat(cache.stats().usedBytes()).isLessThanOrEqualTo(12 * 4096);
 
@@ -148,6 +155,33 @@ class TieredStorageIT {
       }
       assertThat(wholeCache.stats().pinnedFiles()).isZero();
       assertThat(wholeCache.stats().usedBytes()).isEqualTo(150_000);
+    }
+  }
+
+  @Test
+  void boundedRequestsReadExactlyTheirBytesAndNameAnObjectThatIsTooShort() throws Exception {
+    Path local = RangedReaderTest.randomFile(cacheDir, 70_000, 23);
+    byte[] bytes = Files.readAllBytes(local);
+    String location = "s3://lake/raw/ranges.bin";
+    try (Lakehouse lake = Lakehouse.open(config)) {
+      FileIO io = lake.io();
+      try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+        out.write(bytes);
+      }
+      assertThat(S3Ranges.of(io, local.toString())).isNull();
+      assertThat(S3Ranges.of(io, "s3://lake/")).isNull();
+      S3Ranges ranges = S3Ranges.of(io, location);
+      assertThat(ranges).isNotNull();
+      assertThat(ranges.read(12_345, 4_000))
+          .isEqualTo(java.util.Arrays.copyOfRange(bytes, 12_345, 16_345));
+      assertThat(ranges.read(0, 70_000)).isEqualTo(bytes);
+      assertThatThrownBy(() -> ranges.read(69_000, 4_096)) // the object ends 1,000 bytes in
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining(location)
+          .hasMessageContaining("got 1000 bytes");
+      assertThatThrownBy(() -> ranges.read(80_000, 10)) // starts past the end
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("Cannot read bytes 80000-80009 of " + location);
     }
   }
 
