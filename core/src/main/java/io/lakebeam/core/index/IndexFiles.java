@@ -41,6 +41,13 @@ final class IndexFiles {
    */
   static final String BOUNDED_REQUESTS_PROPERTY = "lakebeam.disk.cache.bounded.requests";
 
+  /**
+   * System property: {@code false} leaves a remote segment's blocks to be fetched as queries touch
+   * them, instead of copying the whole file into the disk cache in the background after it loads
+   * (when the cache has room for it).
+   */
+  static final String FILL_PROPERTY = "lakebeam.disk.cache.fill";
+
   /** The first int of every graph file jVector writes (OnDiskGraphIndex.MAGIC). */
   static final int GRAPH_MAGIC = 0xFFFF0D61;
 
@@ -213,6 +220,11 @@ final class IndexFiles {
   static long wholeFileBytes() {
     String v = System.getProperty(WHOLE_FILE_PROPERTY);
     return v == null || v.isBlank() ? DEFAULT_WHOLE_FILE_BYTES : DiskCache.parseSize(v);
+  }
+
+  /** Whether a loaded remote segment is copied into the disk cache in the background. */
+  static boolean fillCache() {
+    return !"false".equals(System.getProperty(FILL_PROPERTY));
   }
 
   /** The block size of ranged reads (default 1 MiB; a power of two). */

@@ -122,6 +122,9 @@ final class IndexSegment implements Closeable {
       throw LakebeamException.internal(
           "Cannot load index segment " + ref.graphPath() + "; rebuild the index (create_index)", e);
     }
+    if (readers instanceof RemoteBlocks remote && IndexFiles.fillCache()) {
+      remote.fillInBackground();
+    }
     return segment;
   }
 

@@ -28,6 +28,7 @@ final class RangedReader implements RandomAccessReader {
   private int windowLength;
   private long position;
   private long lastBlock = -2; // block 0 (the header) is no sequential scan yet
+  private int sequentialMoves;
   private byte[] scratch = new byte[64];
   private boolean closed;
 
@@ -184,11 +185,15 @@ final class RangedReader implements RandomAccessReader {
     windowLength = n;
   }
 
-  /** Starts read-ahead when this reader moves on to the next block (a sequential scan). */
+  /**
+   * Starts read-ahead when this reader has moved on to the next block twice in a row (a sequential
+   * scan); a graph search that happens to touch neighbouring blocks does not trigger it.
+   */
   private void noteBlock(long at) {
     long block = at / blocks.blockSize();
     if (block != lastBlock) {
-      if (block == lastBlock + 1) {
+      sequentialMoves = block == lastBlock + 1 ? sequentialMoves + 1 : 0;
+      if (sequentialMoves >= 2) {
         blocks.readAhead(block);
       }
       lastBlock = block;

@@ -8,13 +8,14 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SeekableInputStream;
@@ -67,11 +68,14 @@ final class RemoteBlocks implements ReaderSupplier {
   private final String keyPrefix;
   private final AtomicLong fetchedBlocks = new AtomicLong();
   private final AtomicLong fetchedBytes = new AtomicLong();
-  private final AtomicLong aheadTarget = new AtomicLong(-1);
-  private final AtomicBoolean aheadRunning = new AtomicBoolean();
+  private long aheadFrom = -1; // the blocks still to read ahead, guarded by this
+  private long aheadTo = -1;
+  private boolean aheadRunning;
   private volatile boolean closed;
-  private volatile Future<?> ahead;
+  private Future<?> ahead;
+  private Future<?> fill;
   private final ParkedStream stream = new ParkedStream();
+  private final ParkedStream fillStream = new ParkedStream();
   private final Cleaner.Cleanable cleanable;
 
   /**
@@ -97,7 +101,15 @@ final class RemoteBlocks implements ReaderSupplier {
     this.blockSize = blockSize;
     this.cache = cache;
     this.keyPrefix = keyPrefix + "-" + length + "-b" + blockSize + ".";
-    this.cleanable = CLEANER.register(this, stream);
+    ParkedStream a = stream;
+    ParkedStream f = fillStream;
+    this.cleanable =
+        CLEANER.register(
+            this,
+            () -> {
+              a.run();
+              f.run();
+            });
   }
 
   @Override
@@ -161,7 +173,7 @@ final class RemoteBlocks implements ReaderSupplier {
     int n = (int) Math.min(dst.remaining(), blockLength(block) - within);
     ByteBuffer slice = dst.slice(dst.position(), n);
     for (int attempt = 0; ; attempt++) {
-      try (DiskCache.Handle h = acquire(block, false)) {
+      try (DiskCache.Handle h = acquire(block, null)) {
         h.read(within, slice);
         break;
       } catch (EOFException damaged) {
@@ -176,7 +188,8 @@ final class RemoteBlocks implements ReaderSupplier {
     return n;
   }
 
-  private DiskCache.Handle acquire(long block, boolean sequential) throws IOException {
+  /** The cached block, fetched through {@code sequential} when given, else by a random read. */
+  private DiskCache.Handle acquire(long block, ParkedStream sequential) throws IOException {
     try {
       return cache.acquire(key(block), blockLength(block), tmp -> fetch(block, sequential, tmp));
     } catch (RuntimeException e) {
@@ -186,38 +199,112 @@ final class RemoteBlocks implements ReaderSupplier {
   }
 
   /**
-   * Fetches the blocks after {@code block} in the background, in order and through one stream, so a
-   * sequential scan costs one request, not one per block. At most one such task per file.
+   * Fetches the {@value #READ_AHEAD_BLOCKS} blocks after {@code block} in the background, in order
+   * and through one stream, so a sequential scan costs one request, not one per block. A request
+   * that continues the pending blocks extends them; one elsewhere replaces them (the reader moved),
+   * so a read-ahead never spans more than what scans asked for. At most one task per file.
    */
   void readAhead(long block) {
-    long last = Math.min(block + READ_AHEAD_BLOCKS, blockCount() - 1);
-    aheadTarget.accumulateAndGet(last, Math::max);
-    if (!aheadRunning.compareAndSet(false, true)) {
-      return;
-    }
+    long from = block + 1;
+    long to = Math.min(block + READ_AHEAD_BLOCKS, blockCount() - 1);
     synchronized (this) {
-      if (closed) {
-        aheadRunning.set(false);
+      if (closed || from > to) {
         return;
       }
-      ahead =
-          PREFETCH.submit(
-              () -> {
-                try {
-                  for (long b = block + 1; b <= aheadTarget.get() && !closed; b++) {
-                    if (cache.contains(key(b))) {
-                      continue;
-                    }
-                    try (DiskCache.Handle ignored = acquire(b, true)) {
-                      // cached now
-                    }
-                  }
-                } catch (IOException | RuntimeException e) {
-                  LOG.debug("Read-ahead of {} stopped: {}", location, e.toString());
-                } finally {
-                  aheadRunning.set(false);
-                }
-              });
+      if (aheadFrom >= 0 && from <= aheadTo + 1 && to >= aheadFrom) {
+        aheadFrom = Math.min(aheadFrom, from);
+        aheadTo = Math.max(aheadTo, to);
+      } else {
+        aheadFrom = from;
+        aheadTo = to;
+      }
+      if (!aheadRunning) {
+        aheadRunning = true;
+        ahead = PREFETCH.submit(this::readAheadBlocks);
+      }
+    }
+  }
+
+  private void readAheadBlocks() {
+    try {
+      while (true) {
+        long b;
+        synchronized (this) {
+          if (closed || aheadFrom < 0) {
+            aheadRunning = false;
+            return;
+          }
+          b = aheadFrom++;
+          if (aheadFrom > aheadTo) {
+            aheadFrom = aheadTo = -1;
+          }
+        }
+        if (!cache.contains(key(b))) {
+          try (DiskCache.Handle ignored = acquire(b, stream)) {
+            // cached now
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Read-ahead of {} stopped: {}", location, e.toString());
+      synchronized (this) {
+        aheadRunning = false;
+        aheadFrom = aheadTo = -1;
+      }
+    }
+  }
+
+  /**
+   * Copies every block not yet cached into the disk cache in the background, through one stream of
+   * its own, when the cache has room for the whole file beside what it holds: the queries after a
+   * cold start then stop paying a request per block within about the time of a whole download.
+   * Random reads keep their bounded requests meanwhile. Stops at {@link #close()}, at the first
+   * failure, or when the cache no longer has room.
+   *
+   * @return whether the fill started
+   */
+  boolean fillInBackground() {
+    DiskCache.Stats stats = cache.stats();
+    if (stats.budgetBytes() - stats.usedBytes() < length) {
+      LOG.info(
+          "Not copying {} ({}) into the disk cache ahead of queries: {} of its {} budget free",
+          location,
+          DiskCache.formatSize(length),
+          DiskCache.formatSize(Math.max(0, stats.budgetBytes() - stats.usedBytes())),
+          DiskCache.formatSize(stats.budgetBytes()));
+      return false;
+    }
+    synchronized (this) {
+      if (closed || fill != null) {
+        return false;
+      }
+      fill = PREFETCH.submit(this::fillBlocks);
+    }
+    return true;
+  }
+
+  private void fillBlocks() {
+    long start = System.nanoTime();
+    long fetched = 0;
+    try {
+      for (long b = 0; b < blockCount() && !closed; b++) {
+        if (!cache.contains(key(b))) {
+          try (DiskCache.Handle ignored = acquire(b, fillStream)) {
+            fetched++;
+          }
+        }
+      }
+      if (!closed) {
+        LOG.info(
+            "Copied {} ({} blocks fetched, the rest already cached) into the disk cache in {} ms",
+            location,
+            fetched,
+            (System.nanoTime() - start) / 1_000_000);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.info("Stopped copying {} into the disk cache: {}", location, e.toString());
+    } finally {
+      fillStream.run();
     }
   }
 
@@ -225,17 +312,19 @@ final class RemoteBlocks implements ReaderSupplier {
    * Fetches one block into {@code target}: a read-ahead (sequential) through one stream left where
    * the previous block ended, so a scan is one request; a random block by one bounded request.
    */
-  private void fetch(long block, boolean sequential, Path target) throws IOException {
+  private void fetch(long block, ParkedStream sequential, Path target) throws IOException {
     int len = (int) blockLength(block);
     long start = block * blockSize;
     byte[] buf =
-        sequential || ranges == null ? streamed(block, start, len) : ranges.read(start, len);
+        sequential == null && ranges != null
+            ? ranges.read(start, len)
+            : streamed(sequential != null ? sequential : stream, block, start, len);
     Files.write(target, buf);
     fetchedBlocks.incrementAndGet();
     fetchedBytes.addAndGet(len);
   }
 
-  private byte[] streamed(long block, long start, int len) throws IOException {
+  private byte[] streamed(ParkedStream stream, long block, long start, int len) throws IOException {
     byte[] buf = new byte[len];
     // Seek and read, not RangeReadable.readFully: Iceberg 1.6's S3InputStream never releases
     // the pooled HTTP connection of a positioned read, so the pool runs dry after 50 blocks.
@@ -264,23 +353,28 @@ final class RemoteBlocks implements ReaderSupplier {
   }
 
   /**
-   * Stops the read-ahead, waits for the block it is fetching (so no write reaches the cache after
-   * this returns) and closes the open stream; blocks stay cached.
+   * Stops the read-ahead and the fill, waits for the blocks they are fetching (so no write reaches
+   * the cache after this returns) and closes the open stream; blocks stay cached.
    */
   @Override
   public void close() {
-    Future<?> running;
+    List<Future<?>> running = new ArrayList<>(2);
     synchronized (this) {
       closed = true;
-      running = ahead;
+      if (ahead != null) {
+        running.add(ahead);
+      }
+      if (fill != null) {
+        running.add(fill);
+      }
     }
-    if (running != null) {
+    for (Future<?> task : running) {
       try {
-        running.get(30, TimeUnit.SECONDS);
+        task.get(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        LOG.debug("Read-ahead of {} did not stop cleanly: {}", location, e.toString());
+        LOG.debug("Background reads of {} did not stop cleanly: {}", location, e.toString());
       }
     }
     cleanable.clean();

@@ -86,6 +86,66 @@ class RangedReaderTest {
   }
 
   @Test
+  void readAheadCoversOnlyTheBlocksAfterEachScanNotTheSpanBetweenScans() throws Exception {
+    Path file = randomFile(dir, 200 * BLOCK, 6);
+    DiskCache cache = DiskCache.open(dir.resolve("cache"), 1 << 24);
+    RemoteBlocks blocks = blocks(file, cache);
+    try (blocks;
+        RandomAccessReader first = blocks.get();
+        RandomAccessReader second = blocks.get()) {
+      byte[] b = new byte[BLOCK];
+      first.seek(2L * BLOCK);
+      for (int i = 0; i < 3; i++) { // blocks 2, 3, 4: a scan; ahead: 5-12
+        first.readFully(b);
+      }
+      second.seek(150L * BLOCK);
+      for (int i = 0; i < 3; i++) { // blocks 150-152; ahead: 153-160
+        second.readFully(b);
+      }
+      first.seek(100L * BLOCK); // one random read, then its neighbour: no scan yet
+      first.readInt();
+      first.seek(101L * BLOCK);
+      first.readInt();
+    }
+    // close() waited for the read-ahead: the six blocks read, 100-101, and at most 2 x 8 ahead
+    assertThat(blocks.fetchedBlocks()).isBetween(8L, 8L + 2 * RemoteBlocks.READ_AHEAD_BLOCKS);
+    assertThat(
+            cache.contains(
+                IndexFiles.sha1(file.toString()) + "-" + 200 * BLOCK + "-b" + BLOCK + ".60"))
+        .as("a block between the two scans")
+        .isFalse();
+  }
+
+  @Test
+  void aFillCopiesEveryBlockWhenTheCacheHasRoomAndNotOtherwise() throws Exception {
+    Path file = randomFile(dir, 40 * BLOCK + 7, 7);
+    DiskCache roomy = DiskCache.open(dir.resolve("roomy"), 1 << 20);
+    try (RemoteBlocks blocks = blocks(file, roomy);
+        RandomAccessReader r = blocks.get()) {
+      r.seek(5L * BLOCK);
+      r.readInt(); // one block a query read first
+      assertThat(blocks.fillInBackground()).isTrue();
+      assertThat(blocks.fillInBackground()).as("one fill per file").isFalse();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (roomy.stats().files() < 41 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(roomy.stats().files()).isEqualTo(41);
+      assertThat(blocks.fetchedBlocks()).isEqualTo(41); // the block read first is not fetched twice
+      ByteBuffer tail = ByteBuffer.allocate(7);
+      blocks.read(40L * BLOCK, tail);
+      assertThat(tail.array())
+          .isEqualTo(
+              java.util.Arrays.copyOfRange(Files.readAllBytes(file), 40 * BLOCK, 40 * BLOCK + 7));
+    }
+    DiskCache small = DiskCache.open(dir.resolve("small"), 10 * BLOCK);
+    try (RemoteBlocks blocks = blocks(file, small)) {
+      assertThat(blocks.fillInBackground()).as("the file does not fit").isFalse();
+    }
+    assertThat(small.stats().files()).isZero();
+  }
+
+  @Test
   void readersOnManyThreadsShareTheBlocks() throws Exception {
     Path file = randomFile(dir, 300_000, 3);
     DiskCache cache = DiskCache.open(dir.resolve("cache"), 20 * BLOCK);
