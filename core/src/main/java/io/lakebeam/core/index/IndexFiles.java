@@ -42,9 +42,10 @@ final class IndexFiles {
   static final String BOUNDED_REQUESTS_PROPERTY = "lakebeam.disk.cache.bounded.requests";
 
   /**
-   * System property: {@code false} leaves a remote segment's blocks to be fetched as queries touch
-   * them, instead of copying the whole file into the disk cache in the background after it loads
-   * (when the cache has room for it).
+   * System property: {@code true} copies a remote segment's whole file into the disk cache in the
+   * background once its first search is done (when the cache has room for it), instead of fetching
+   * blocks only as queries touch them. Off by default: at 1M vectors on S3Proxy it made the first
+   * 100 queries 2-3 ms faster (p50) but the first query 0.5 s slower.
    */
   static final String FILL_PROPERTY = "lakebeam.disk.cache.fill";
 
@@ -224,7 +225,7 @@ final class IndexFiles {
 
   /** Whether a loaded remote segment is copied into the disk cache in the background. */
   static boolean fillCache() {
-    return !"false".equals(System.getProperty(FILL_PROPERTY));
+    return Boolean.getBoolean(FILL_PROPERTY);
   }
 
   /** The block size of ranged reads (default 1 MiB; a power of two). */
