@@ -37,6 +37,29 @@ class DiskCacheTest {
   }
 
   @Test
+  void onlyHexDigestKeysWithAPlainSuffixNameCacheFiles() throws Exception {
+    DiskCache cache = DiskCache.open(dir, 1 << 20);
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    cache.acquire(sha, 3, bytes(3)).close();
+    cache.acquire(sha + "-1048576-b65536.17", 3, bytes(3)).close();
+    cache.acquire(sha + "x".repeat(160), 3, bytes(3)).close();
+    for (String bad :
+        new String[] {
+          sha.substring(1),
+          sha.toUpperCase(java.util.Locale.ROOT),
+          sha + "/../escape",
+          sha + " ",
+          sha + "x".repeat(161),
+          "g" + sha.substring(1)
+        }) {
+      assertThatThrownBy(() -> cache.acquire(bad, 3, bytes(3)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Cannot use cache key");
+    }
+  }
+
+  @Test
   void evictsLeastRecentlyUsedToStayWithinBudget() {
     DiskCache cache = DiskCache.open(dir, 300);
     put(cache, 1, 100);
