@@ -6,12 +6,10 @@ import java.util.WeakHashMap;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.ResolvingFileIO;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Bounded ranged GETs of one S3 object: each read is one request for exactly its bytes, read to the
@@ -87,40 +85,26 @@ final class S3Ranges {
 
   /** The {@code length} bytes at {@code start}, in one request. */
   byte[] read(long start, int length) throws IOException {
+    String range = start + "-" + (start + length - 1);
     GetObjectRequest request =
-        GetObjectRequest.builder()
-            .bucket(bucket)
-            .key(key)
-            .range("bytes=" + start + "-" + (start + length - 1))
-            .build();
+        GetObjectRequest.builder().bucket(bucket).key(key).range("bytes=" + range).build();
+    byte[] b;
     try {
-      ResponseBytes<GetObjectResponse> bytes =
-          client.getObject(request, ResponseTransformer.toBytes());
-      byte[] b = bytes.asByteArrayUnsafe();
-      if (b.length != length) {
-        throw new IOException(
-            "Cannot read bytes "
-                + start
-                + "-"
-                + (start + length - 1)
-                + " of "
-                + location
-                + ": got "
-                + b.length
-                + " bytes (the object is shorter than its index says: truncated or replaced)");
-      }
-      return b;
+      b = client.getObject(request, ResponseTransformer.toBytes()).asByteArrayUnsafe();
     } catch (SdkException e) {
       throw new IOException(
+          "Cannot read bytes " + range + " of " + location + ": " + e.getMessage(), e);
+    }
+    if (b.length != length) {
+      throw new IOException(
           "Cannot read bytes "
-              + start
-              + "-"
-              + (start + length - 1)
+              + range
               + " of "
               + location
-              + ": "
-              + e.getMessage(),
-          e);
+              + ": got "
+              + b.length
+              + " bytes (the object is shorter than its index says: truncated or replaced)");
     }
+    return b;
   }
 }
