@@ -394,7 +394,15 @@ def run_lakebeam(args, s3: S3Proxy, work: str, queries, gt, deadline: float) -> 
         return ["--disk-cache", cache] if disk_cache else []
 
     results = []
-    if not args.reuse:
+    if args.rebuild:  # a fresh catalog and warehouse over the same data files
+        catalog_db = os.path.join(lakehouse, "catalog.db")
+        if os.path.exists(catalog_db):
+            os.remove(catalog_db)
+        lake_bucket = os.path.join(work, "s3-blobs", "lake")
+        shutil.rmtree(lake_bucket, ignore_errors=True)
+        os.makedirs(lake_bucket)
+        shutil.rmtree(caches, ignore_errors=True)
+    if not args.reuse or args.rebuild:
         results.append(build_lakebeam(args, lakehouse, caches, slog, extra))
     results += serve_tiers(args, lakehouse, caches, slog, extra, queries, gt, deadline)
     return results
@@ -682,6 +690,9 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true",
                     help="serve the index an earlier --keep run built in --work again: no data, "
                          "no build, no LanceDB (to compare server settings or code on one index)")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="with --reuse: keep the data, queries and ground truth of the earlier "
+                         "run, but register the files again and build a new index")
     ap.add_argument("--tiers", default="cold,warm,hot,pinned", help="Lakebeam tiers to measure")
     ap.add_argument("--server-opts", default="",
                     help="JVM options of the measured servers (JDK_JAVA_OPTIONS), e.g. "
@@ -689,6 +700,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.reuse and not (args.work and os.path.exists(os.path.join(args.work, "gt.npy"))):
         ap.error("--reuse needs the --work folder of an earlier run (with gt.npy)")
+    if args.rebuild and not args.reuse:
+        ap.error("--rebuild goes with --reuse")
     args.tiers = args.tiers.split(",")
     if args.smoke:
         args.rows, args.queries, args.per_file = 10_000, 50, 5_000

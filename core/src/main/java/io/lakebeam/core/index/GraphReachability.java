@@ -15,26 +15,36 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes every node of a freshly built graph reachable from its entry node on the base layer.
  *
- * <p>jVector's concurrent insertion ({@code GraphIndexBuilder} with more than one thread) can leave
- * a node whose in-edges were all pruned away by nodes inserted at the same time: no graph search
- * reaches it, so its row is not even its own nearest neighbour. In 400 two-thread builds of ten
- * 4-dimensional vectors, 9 graphs had such nodes (3 in 100 builds of 1,000 16-dimensional ones);
- * none in as many one-thread builds. For each unreachable node this adds the missing back-edge from
- * a similar reachable node that has room (its most similar own neighbour first, else the nearest a
- * graph search finds); in a graph whose nodes are all full, a near node's edge to one of the
- * orphan's own neighbours is redirected to the orphan. So the graph written to disk is connected
- * from the entry node. (A search enters the base layer wherever the upper layers lead it, so this
- * is the check that catches orphans, not a proof of strong connectivity; segments no larger than
- * the search beam are scored exactly in any case.)
+ * <p>jVector's insertion can leave a node whose in-edges were all pruned away by nodes inserted
+ * later or at the same time: no graph search reaches it, so its row is not even its own nearest
+ * neighbour. In 400 two-thread builds of ten 4-dimensional vectors, 9 graphs had such nodes; at 5M
+ * clustered vectors 4.4% of the nodes were unreachable. For each unreachable node, in this order:
+ *
+ * <ol>
+ *   <li>a similar reachable node with room gets the missing edge (the orphan's most similar own
+ *       neighbour, else the nearest a graph search finds);
+ *   <li>in a full graph, a near node's edge to one of the orphan's <em>exits</em> (a reachable node
+ *       the orphan leads to) is redirected to the orphan, which keeps the exit reachable;
+ *   <li>when the orphan leads to no reachable node (a closed island of orphans), the nearest
+ *       reachable node's edge to a neighbour that other reachable nodes also link to is redirected.
+ * </ol>
+ *
+ * No node gains a degree. Each pass ends with a fresh reachability check, and a node that a
+ * redirected edge cut off is connected in the next pass. (A search enters the base layer wherever
+ * the upper layers lead it, so this is the check that catches orphans, not a proof of strong
+ * connectivity; segments no larger than the search beam are scored exactly in any case.)
  *
  * <pre>{@code
- * int repaired = GraphReachability.connect(builder.getGraph(), vectors, similarity);
+ * GraphReachability.Report report = GraphReachability.connect(builder.getGraph(), vectors, vsf);
  * }</pre>
  *
  * <p>Not thread-safe: call it on a finished graph, after {@code GraphIndexBuilder.cleanup()}.
@@ -43,14 +53,18 @@ final class GraphReachability {
   private static final Logger LOG = LoggerFactory.getLogger(GraphReachability.class);
 
   /**
-   * Beyond this many orphans that neither their neighbours nor a graph search could place, stop
-   * scanning every reachable node for a parent with room.
+   * Beyond this many orphans that no strategy could place, stop scanning every reachable node for a
+   * parent with room.
    */
   static final int MAX_FULL_SCANS = 1_000;
 
-  /**
-   * Nodes and beam of the search for a parent, when none of an orphan's own neighbours has room.
-   */
+  /** Nodes a pass names in a warning when it cannot connect them; the rest are counted. */
+  static final int LOGGED_FAILURES = 10;
+
+  /** Reachability checks, each followed by a repair of what it found. */
+  static final int MAX_PASSES = 4;
+
+  /** Nodes and beam of the search for a parent near an orphan. */
   static final int SEARCH_K = 32;
 
   static final int SEARCH_BEAM = 100;
@@ -61,7 +75,46 @@ final class GraphReachability {
   /** Exits near which to search for a node to redirect, when none near the orphan qualifies. */
   static final int EXITS_SEARCHED = 4;
 
-  private GraphReachability() {}
+  /**
+   * What a repair did: the nodes unreachable after the build, the new edges by kind, the passes and
+   * the nodes still unreachable at the end.
+   */
+  record Report(int unreachable, int withRoom, int redirected, int bridged, int passes, int left) {
+    static final Report NONE = new Report(0, 0, 0, 0, 0, 0);
+
+    int edges() {
+      return withRoom + redirected + bridged;
+    }
+  }
+
+  private final OnHeapGraphIndex graph;
+  private final ImmutableGraphIndex.View view;
+  private final RandomAccessVectorValues vectors;
+  private final VectorSimilarityFunction vsf;
+  private final int maxDegree;
+  private final BitSet seen;
+
+  /** In-edges from reachable nodes, counted on first need (the island case). */
+  private int[] reachableInEdges;
+
+  private int withRoom;
+  private int redirected;
+  private int bridged;
+  private int failed;
+
+  private GraphReachability(
+      OnHeapGraphIndex graph,
+      ImmutableGraphIndex.View view,
+      RandomAccessVectorValues vectors,
+      VectorSimilarityFunction vsf,
+      BitSet seen) {
+    this.graph = graph;
+    this.view = view;
+    this.vectors = vectors;
+    this.vsf = vsf;
+    this.maxDegree = graph.getDegree(0);
+    this.seen = seen;
+  }
 
   /** The nodes reachable on the base layer from the graph's entry node. */
   static BitSet reachable(ImmutableGraphIndex graph) {
@@ -69,7 +122,7 @@ final class GraphReachability {
     try (ImmutableGraphIndex.View view = graph.getView()) {
       ImmutableGraphIndex.NodeAtLevel entry = view.entryNode();
       if (entry != null) {
-        visit(view, entry.node, seen);
+        visit(view, entry.node, seen, null);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -79,16 +132,15 @@ final class GraphReachability {
 
   /**
    * Connects every node of {@code graph} (ordinals {@code 0..vectors.size()-1}) that the entry node
-   * does not reach; returns how many needed a new edge. A node is left (with a warning) only when
-   * neither a parent with room nor an edge to redirect was found.
+   * does not reach. A node is left (with a warning) only when no strategy found an edge for it.
    */
-  static int connect(
+  static Report connect(
       ImmutableGraphIndex built, RandomAccessVectorValues vectors, VectorSimilarityFunction vsf) {
     return connect(built, vectors, vsf, MAX_FULL_SCANS);
   }
 
   /** {@link #connect}, scanning every reachable node for at most {@code maxFullScans} orphans. */
-  static int connect(
+  static Report connect(
       ImmutableGraphIndex built,
       RandomAccessVectorValues vectors,
       VectorSimilarityFunction vsf,
@@ -96,47 +148,89 @@ final class GraphReachability {
     int n = vectors.size();
     BitSet seen = reachable(built);
     if (seen.cardinality() >= n || seen.isEmpty()) {
-      return 0;
+      return Report.NONE;
     }
-    LOG.info(
-        "Connecting {} of {} graph nodes the entry node does not reach", n - seen.cardinality(), n);
+    int unreachable = n - seen.cardinality();
+    LOG.info("Connecting {} of {} graph nodes the entry node does not reach", unreachable, n);
     if (!(built instanceof OnHeapGraphIndex graph)) {
       throw new IllegalStateException(
           "Cannot connect the graph's orphan nodes: " + built.getClass() + " is not mutable");
     }
-    int maxDegree = graph.getDegree(0);
-    int repaired = 0;
-    int fullScans = 0;
+    int withRoom = 0;
+    int redirected = 0;
+    int bridged = 0;
+    int passes = 0;
+    int fullScans = maxFullScans;
     try (ImmutableGraphIndex.View view = graph.getView()) {
-      for (int u = seen.nextClearBit(0); u < n; u = seen.nextClearBit(u + 1)) {
-        VectorFloat<?> vu = vectors.getVector(u);
-        int[] own = neighbours(view, u);
-        int parent = bestParent(view, own, seen, vectors, vu, vsf, maxDegree);
-        int[] near = new int[0];
-        if (parent < 0) {
-          near = nearestReachable(graph, seen, vectors, vu, vsf);
-          parent = bestParent(view, near, seen, vectors, vu, vsf, maxDegree);
+      while (seen.cardinality() < n && passes < MAX_PASSES) {
+        passes++;
+        GraphReachability pass = new GraphReachability(graph, view, vectors, vsf, seen);
+        fullScans = pass.repair(n, fullScans);
+        withRoom += pass.withRoom;
+        redirected += pass.redirected;
+        bridged += pass.bridged;
+        LOG.info(
+            "Reachability pass {}: {} edges to nodes with room, {} redirected to exits, {} bridges"
+                + " into closed islands, {} nodes not placed",
+            passes,
+            pass.withRoom,
+            pass.redirected,
+            pass.bridged,
+            pass.failed);
+        if (pass.edges() == 0) {
+          break;
         }
-        if (parent >= 0) {
-          addEdge(graph, view, vectors, vsf, parent, u, -1);
-        } else if (!swapEdge(graph, view, vectors, vsf, seen, u, own, near)) {
-          parent =
-              fullScans++ < maxFullScans
-                  ? bestParent(view, seen.stream().toArray(), seen, vectors, vu, vsf, maxDegree)
-                  : -1;
-          if (parent < 0) {
-            LOG.warn("Cannot connect graph node {}: no reachable node has room for an edge", u);
-            continue;
-          }
-          addEdge(graph, view, vectors, vsf, parent, u, -1);
-        }
-        visit(view, u, seen);
-        repaired++;
+        seen = reachable(graph);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return repaired;
+    int left = n - seen.cardinality();
+    if (left > 0) {
+      LOG.warn("{} of {} graph nodes are still unreachable after {} passes", left, n, passes);
+    }
+    return new Report(unreachable, withRoom, redirected, bridged, passes, left);
+  }
+
+  private int edges() {
+    return withRoom + redirected + bridged;
+  }
+
+  /** One pass over the unreachable nodes; returns the full scans still allowed. */
+  private int repair(int n, int fullScans) throws IOException {
+    for (int u = seen.nextClearBit(0); u < n; u = seen.nextClearBit(u + 1)) {
+      VectorFloat<?> vu = vectors.getVector(u);
+      int[] own = neighbours(0, u);
+      int parent = parentWithRoom(own, vu);
+      int[] near = new int[0];
+      if (parent < 0) {
+        near = nearestReachable(vu);
+        parent = parentWithRoom(near, vu);
+      }
+      if (parent >= 0) {
+        addEdge(parent, u, -1);
+        withRoom++;
+      } else {
+        int[] exits = exits(u);
+        if (exits.length > 0 && redirectToExit(u, exits, own, near)) {
+          redirected++;
+        } else if (exits.length == 0 && bridge(u, own, near)) {
+          bridged++;
+        } else {
+          parent = fullScans-- > 0 ? parentWithRoom(seen.stream().toArray(), vu) : -1;
+          if (parent < 0) {
+            if (failed++ < LOGGED_FAILURES) {
+              LOG.warn("Cannot connect graph node {}: no strategy found an edge to it", u);
+            }
+            continue;
+          }
+          addEdge(parent, u, -1);
+          withRoom++;
+        }
+      }
+      visit(view, u, seen, reachableInEdges);
+    }
+    return fullScans;
   }
 
   /**
@@ -144,13 +238,7 @@ final class GraphReachability {
    * first. One search costs about a query's work; a scan of every reachable node per orphan cost
    * minutes at millions of nodes.
    */
-  private static int[] nearestReachable(
-      OnHeapGraphIndex graph,
-      BitSet seen,
-      RandomAccessVectorValues vectors,
-      VectorFloat<?> vu,
-      VectorSimilarityFunction vsf)
-      throws IOException {
+  private int[] nearestReachable(VectorFloat<?> vu) throws IOException {
     try (GraphSearcher searcher = new GraphSearcher(graph)) {
       Bits reachable = seen::get;
       SearchResult.NodeScore[] nodes =
@@ -172,49 +260,26 @@ final class GraphReachability {
   }
 
   /**
-   * For a full graph (no candidate has room): in a reachable node {@code p} that links to a node
-   * {@code w} which {@code u} reaches without passing a reachable node (one of {@code u}'s {@link
-   * #exits}), replaces {@code p -> w} by {@code p -> u}. {@code w} stays reachable through {@code p
-   * -> u -> ... -> w}, {@code p} through the path that reached it, and no node gains a degree.
+   * For a full graph (no candidate has room): in a reachable node {@code p} that links to one of
+   * {@code u}'s {@link #exits} {@code w}, replaces {@code p -> w} by {@code p -> u}. {@code w}
+   * stays reachable through {@code p -> u -> ... -> w}, {@code p} through the path that reached it.
    * Candidates for {@code p}, in order: {@code u}'s reachable neighbours and the searched nodes
    * nearest to {@code u} (the most similar to {@code u} that qualifies), then the nodes nearest to
-   * a few exits (which likely link to them). Returns whether an edge was swapped.
+   * a few exits (which likely link to them).
    */
-  private static boolean swapEdge(
-      OnHeapGraphIndex graph,
-      ImmutableGraphIndex.View view,
-      RandomAccessVectorValues vectors,
-      VectorSimilarityFunction vsf,
-      BitSet seen,
-      int u,
-      int[] own,
-      int[] near)
-      throws IOException {
-    int[] exits = exits(view, u, seen);
-    if (exits.length == 0) {
-      return false;
-    }
-    if (swapIn(graph, view, vectors, vsf, seen, u, exits, own, near)) {
+  private boolean redirectToExit(int u, int[] exits, int[] own, int[] near) throws IOException {
+    if (redirectFrom(u, exits, own, near)) {
       return true;
     }
     for (int i = 0; i < Math.min(EXITS_SEARCHED, exits.length); i++) {
-      int[] nearExit = nearestReachable(graph, seen, vectors, vectors.getVector(exits[i]), vsf);
-      if (swapIn(graph, view, vectors, vsf, seen, u, exits, nearExit)) {
+      if (redirectFrom(u, exits, nearestReachable(vectors.getVector(exits[i])))) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean swapIn(
-      OnHeapGraphIndex graph,
-      ImmutableGraphIndex.View view,
-      RandomAccessVectorValues vectors,
-      VectorSimilarityFunction vsf,
-      BitSet seen,
-      int u,
-      int[] exits,
-      int[]... candidateLists) {
+  private boolean redirectFrom(int u, int[] exits, int[]... candidateLists) {
     VectorFloat<?> vu = vectors.getVector(u);
     int best = -1;
     int drop = -1;
@@ -231,7 +296,7 @@ final class GraphReachability {
         VectorFloat<?> vp = vectors.getVector(p);
         int w = -1;
         float wScore = Float.POSITIVE_INFINITY;
-        for (int m : neighbours(view, p)) {
+        for (int m : neighbours(0, p)) {
           if (m != u && contains(exits, m)) {
             float ms = vsf.compare(vp, vectors.getVector(m));
             if (ms < wScore) {
@@ -250,8 +315,66 @@ final class GraphReachability {
     if (best < 0) {
       return false;
     }
-    addEdge(graph, view, vectors, vsf, best, u, drop);
+    addEdge(best, u, drop);
     return true;
+  }
+
+  /**
+   * For an orphan that leads to no reachable node (its island of orphans links only to itself): the
+   * most similar reachable candidate {@code p} drops its edge to the neighbour that most other
+   * reachable nodes also link to, and links to {@code u} instead. The dropped neighbour keeps an
+   * in-edge from a reachable node; if that node was reached only through it, the next pass's check
+   * finds it and connects it.
+   */
+  private boolean bridge(int u, int[] own, int[] near) {
+    if (reachableInEdges == null) {
+      reachableInEdges = countReachableInEdges();
+    }
+    VectorFloat<?> vu = vectors.getVector(u);
+    int best = -1;
+    int drop = -1;
+    float bestScore = Float.NEGATIVE_INFINITY;
+    for (int[] candidates : new int[][] {own, near}) {
+      for (int p : candidates) {
+        if (p == u || !seen.get(p)) {
+          continue;
+        }
+        float score = vsf.compare(vu, vectors.getVector(p));
+        if (score <= bestScore) {
+          continue;
+        }
+        int w = -1;
+        for (int m : neighbours(0, p)) {
+          if (m != u
+              && seen.get(m)
+              && reachableInEdges[m] >= 2
+              && (w < 0 || reachableInEdges[m] > reachableInEdges[w])) {
+            w = m;
+          }
+        }
+        if (w >= 0) {
+          best = p;
+          drop = w;
+          bestScore = score;
+        }
+      }
+    }
+    if (best < 0) {
+      return false;
+    }
+    addEdge(best, u, drop);
+    return true;
+  }
+
+  private int[] countReachableInEdges() {
+    int[] counts = new int[graph.getIdUpperBound()];
+    for (int p = seen.nextSetBit(0); p >= 0; p = seen.nextSetBit(p + 1)) {
+      NodesIterator it = view.getNeighborsIterator(0, p);
+      while (it.hasNext()) {
+        counts[it.nextInt()]++;
+      }
+    }
+    return counts;
   }
 
   /**
@@ -259,16 +382,16 @@ final class GraphReachability {
    * breadth-first walk of at most {@value #EXIT_WALK} unreachable nodes): after an edge into {@code
    * u}, each stays reachable whatever edge of a reachable node is dropped.
    */
-  private static int[] exits(ImmutableGraphIndex.View view, int u, BitSet seen) {
+  private int[] exits(int u) {
     int[] queue = new int[EXIT_WALK];
     int head = 0;
     int tail = 0;
-    java.util.Set<Integer> walked = new java.util.HashSet<>();
-    java.util.LinkedHashSet<Integer> exits = new java.util.LinkedHashSet<>();
+    Set<Integer> walked = new HashSet<>();
+    LinkedHashSet<Integer> exits = new LinkedHashSet<>();
     queue[tail++] = u;
     walked.add(u);
     while (head < tail) {
-      for (int m : neighbours(view, queue[head++])) {
+      for (int m : neighbours(0, queue[head++])) {
         if (seen.get(m)) {
           exits.add(m);
         } else if (tail < queue.length && walked.add(m)) {
@@ -289,14 +412,7 @@ final class GraphReachability {
   }
 
   /** The reachable candidate most similar to {@code vu} with fewer than maxDegree edges, or -1. */
-  private static int bestParent(
-      ImmutableGraphIndex.View view,
-      int[] candidates,
-      BitSet seen,
-      RandomAccessVectorValues vectors,
-      VectorFloat<?> vu,
-      VectorSimilarityFunction vsf,
-      int maxDegree) {
+  private int parentWithRoom(int[] candidates, VectorFloat<?> vu) {
     int best = -1;
     float bestScore = Float.NEGATIVE_INFINITY;
     for (int c : candidates) {
@@ -317,19 +433,12 @@ final class GraphReachability {
    * drop} is -1. jVector's own edge insertion re-applies the diversity rule that dropped such
    * edges, so the node's edges are set again, level by level.
    */
-  private static void addEdge(
-      OnHeapGraphIndex graph,
-      ImmutableGraphIndex.View view,
-      RandomAccessVectorValues vectors,
-      VectorSimilarityFunction vsf,
-      int from,
-      int to,
-      int drop) {
+  private void addEdge(int from, int to, int drop) {
     int top = graph.getMaxLevelForNode(from);
     NodeArray[] levels = new NodeArray[top + 1];
     VectorFloat<?> v = vectors.getVector(from);
     for (int level = 0; level <= top; level++) {
-      int[] old = neighbours(view, level, from);
+      int[] old = neighbours(level, from);
       levels[level] = new NodeArray(old.length + 1);
       for (int o : old) {
         if (level == 0 && o == drop) {
@@ -343,13 +452,15 @@ final class GraphReachability {
     for (int level = 0; level <= top; level++) {
       graph.connectNode(level, from, levels[level]);
     }
+    if (reachableInEdges != null) {
+      if (drop >= 0) {
+        reachableInEdges[drop]--;
+      }
+      reachableInEdges[to]++;
+    }
   }
 
-  private static int[] neighbours(ImmutableGraphIndex.View view, int node) {
-    return neighbours(view, 0, node);
-  }
-
-  private static int[] neighbours(ImmutableGraphIndex.View view, int level, int node) {
+  private int[] neighbours(int level, int node) {
     NodesIterator it = view.getNeighborsIterator(level, node);
     int[] out = new int[it.size()];
     for (int i = 0; i < out.length && it.hasNext(); i++) {
@@ -358,8 +469,11 @@ final class GraphReachability {
     return out;
   }
 
-  /** Breadth-first from {@code start}, marking every node it reaches in {@code seen}. */
-  private static void visit(ImmutableGraphIndex.View view, int start, BitSet seen) {
+  /**
+   * Breadth-first from {@code start}, marking every node it reaches in {@code seen} and, when
+   * {@code inEdges} is given, counting the edges of each newly reached node.
+   */
+  private static void visit(ImmutableGraphIndex.View view, int start, BitSet seen, int[] inEdges) {
     if (seen.get(start)) {
       return;
     }
@@ -373,6 +487,9 @@ final class GraphReachability {
       NodesIterator it = view.getNeighborsIterator(0, node);
       while (it.hasNext()) {
         int m = it.nextInt();
+        if (inEdges != null) {
+          inEdges[m]++;
+        }
         if (!seen.get(m)) {
           seen.set(m);
           if (tail == queue.length) {

@@ -276,10 +276,16 @@ final class SegmentBuilder {
       builder.close();
     }
     long cleaned = System.nanoTime();
-    int repaired = GraphReachability.connect(graph, ravv, metric.indexSimilarity());
-    if (repaired > 0) {
+    GraphReachability.Report repair =
+        GraphReachability.connect(graph, ravv, metric.indexSimilarity());
+    if (repair.unreachable() > 0) {
       LOG.info(
-          "Indexing {}: connected {} nodes the parallel build left unreachable", what, repaired);
+          "Indexing {}: {} nodes the build left unreachable; {} new edges in {} passes, {} left",
+          what,
+          repair.unreachable(),
+          repair.edges(),
+          repair.passes(),
+          repair.left());
     }
     long end = System.nanoTime();
     LOG.info(

@@ -87,8 +87,10 @@ class GraphReachabilityTest {
     BitSet before = GraphReachability.reachable(graph);
     assertThat(before.get(orphan)).isFalse();
 
-    assertThat(GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity()))
-        .isEqualTo(1);
+    GraphReachability.Report report =
+        GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity());
+    assertThat(report.edges()).isEqualTo(1);
+    assertThat(report.left()).isZero();
     assertThat(GraphReachability.reachable(graph).cardinality()).isEqualTo(ravv.size());
   }
 
@@ -132,9 +134,82 @@ class GraphReachabilityTest {
 
     // The orphan, and the nodes reachable only through it: one new edge can reach several.
     int unreachable = ravv.size() - before.cardinality();
-    assertThat(GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity(), 0))
+    assertThat(GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity(), 0).edges())
         .as("new edges for %d unreachable nodes", unreachable)
         .isBetween(1, unreachable);
+    assertThat(GraphReachability.reachable(graph).cardinality()).isEqualTo(ravv.size());
+    try (var view = graph.getView()) {
+      for (int node = 0; node < ravv.size(); node++) {
+        assertThat(view.getNeighborsIterator(0, node).size()).isLessThanOrEqualTo(maxDegree);
+      }
+    }
+  }
+
+  @Test
+  void aClosedIslandOfOrphansInAFullGraphIsBridgedWithoutAScan() throws Exception {
+    // At 5M clustered vectors the repair met orphans that lead to no reachable node: a whole tight
+    // cluster linking only to itself, in a graph where every node is full. Neither a parent with
+    // room nor a redirected exit edge exists; a bridge from the nearest reachable node must.
+    Random rnd = new Random(13);
+    List<VectorFloat<?>> vectors = new ArrayList<>();
+    float[] centre = new float[16];
+    for (int d = 0; d < centre.length; d++) {
+      centre[d] = (float) rnd.nextGaussian();
+    }
+    int islandStart = 2_000;
+    int islandSize = 60;
+    for (int i = 0; i < 3_000; i++) {
+      boolean island = i >= islandStart && i < islandStart + islandSize;
+      float[] v = new float[16];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = island ? centre[d] + 0.05f * (float) rnd.nextGaussian() : (float) rnd.nextGaussian();
+      }
+      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
+    }
+    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, 16);
+    OnHeapGraphIndex graph =
+        (OnHeapGraphIndex)
+            SegmentBuilder.buildGraph(
+                ravv, Metric.COSINE, new IndexParams(4, 40, 40, 1.2f, 1.2f), 1, "island");
+    int maxDegree = graph.getDegree(0);
+    try (var view = graph.getView()) {
+      int entry = view.entryNode().node;
+      assertThat(entry < islandStart || entry >= islandStart + islandSize)
+          .as("entry %d outside the island", entry)
+          .isTrue();
+      for (int node = 0; node < ravv.size(); node++) {
+        boolean inside = node >= islandStart && node < islandStart + islandSize;
+        List<Integer> edges = new ArrayList<>();
+        for (int m : ids(view.getNeighborsIterator(0, node))) {
+          boolean mInside = m >= islandStart && m < islandStart + islandSize;
+          if (inside == mInside) {
+            edges.add(m);
+          }
+        }
+        for (int m = inside ? islandStart : 0; edges.size() < maxDegree; m++) {
+          boolean mInside = m >= islandStart && m < islandStart + islandSize;
+          if (m != node && inside == mInside && !edges.contains(m)) {
+            edges.add(m);
+          }
+        }
+        relink(
+            graph,
+            view,
+            ravv,
+            Metric.COSINE.indexSimilarity(),
+            node,
+            edges.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+    BitSet before = GraphReachability.reachable(graph);
+    assertThat(before.get(islandStart, islandStart + islandSize).isEmpty()).isTrue();
+
+    GraphReachability.Report report =
+        GraphReachability.connect(graph, ravv, Metric.COSINE.indexSimilarity(), 0);
+
+    assertThat(report.unreachable()).isEqualTo(ravv.size() - before.cardinality());
+    assertThat(report.bridged()).as("bridges in %s", report).isGreaterThanOrEqualTo(1);
+    assertThat(report.left()).as("nodes left in %s", report).isZero();
     assertThat(GraphReachability.reachable(graph).cardinality()).isEqualTo(ravv.size());
     try (var view = graph.getView()) {
       for (int node = 0; node < ravv.size(); node++) {
