@@ -70,6 +70,8 @@ class LakehouseIndexTest {
       assertThat(refreshed.get(0).rowsIndexed()).isEqualTo(610);
       assertThat(refreshed.get(0).segments()).isEqualTo(2);
       assertThat(lake.indexes().describe(c).get(0).get("stale")).isEqualTo(false);
+      // the builds' reachability repair connected every graph node of both segments
+      assertThat(lake.indexes().describe(c).get(0).get("unreachable_nodes")).isEqualTo(0);
     }
     // a restarted process finds the index in the table metadata
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {

@@ -252,7 +252,13 @@ final class IndexCarryOver {
     writeRows(table, new RowMap(files, fileOf, posOf), rowsPath);
     return new Carried(
         new IndexManifest.SegmentRef(
-            ref.graphPath(), rowsPath, alive, files, ref.unitVectors(), ref.pqPath()),
+            ref.graphPath(),
+            rowsPath,
+            alive,
+            files,
+            ref.unitVectors(),
+            ref.pqPath(),
+            ref.unreachableNodes()),
         carried);
   }
 

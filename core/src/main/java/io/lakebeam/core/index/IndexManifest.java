@@ -39,6 +39,9 @@ public record IndexManifest(
    * graph nodes than that (rows the rewrite dropped), and shares its graph file with the segment it
    * was carried from. {@code pqPath}: the segment's product-quantized codes (the hot tier's
    * in-memory form), or null for segments built without them (too small, or before they existed).
+   * {@code unreachableNodes}: graph nodes no search from the entry node reaches after the build's
+   * reachability repair (0 when it connected every node; null for segments built before it was
+   * counted).
    */
   public record SegmentRef(
       String graphPath,
@@ -46,7 +49,8 @@ public record IndexManifest(
       long rows,
       List<String> files,
       boolean unitVectors,
-      String pqPath) {}
+      String pqPath,
+      Integer unreachableNodes) {}
 
   public Metric metricValue() {
     return Metric.parse(metric);

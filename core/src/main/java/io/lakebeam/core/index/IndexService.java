@@ -487,6 +487,7 @@ public final class IndexService implements Closeable {
       d.put("rows", manifest.rows());
       d.put("stale", manifest.snapshotId() != current);
       d.put("segments", manifest.segments().size());
+      d.put("unreachable_nodes", unreachableNodes(manifest));
       d.put("params", manifest.params());
       d.put("built_at", Instant.ofEpochMilli(manifest.builtAtMillis()).toString());
       d.put("building", building.containsKey(key(collection.name(), field.name())));
@@ -593,6 +594,21 @@ public final class IndexService implements Closeable {
           fresh.tiers());
       return fresh;
     }
+  }
+
+  /**
+   * Graph nodes the build's repair left unreachable, over all segments; null when a segment was
+   * built before they were counted.
+   */
+  private static Integer unreachableNodes(IndexManifest manifest) {
+    int sum = 0;
+    for (IndexManifest.SegmentRef s : manifest.segments()) {
+      if (s.unreachableNodes() == null) {
+        return null;
+      }
+      sum += s.unreachableNodes();
+    }
+    return sum;
   }
 
   /** A failure to load an index, naming the collection and field and how to repair it. */

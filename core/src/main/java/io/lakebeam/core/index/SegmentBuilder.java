@@ -134,6 +134,7 @@ final class SegmentBuilder {
     Path rowsScratch = scratchFor(rowsPath);
     Path pqScratch = scratchFor(pqPath);
     boolean quantized;
+    int unreachable;
     try {
       ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
       long t1 = System.nanoTime();
@@ -148,7 +149,9 @@ final class SegmentBuilder {
         quantized = codes != null;
         t2 = System.nanoTime();
         cpu2 = cpuMillis();
-        ImmutableGraphIndex graph = buildGraph(ravv, metric, params, pool, codes, what);
+        BuiltGraph built = buildGraph(ravv, metric, params, pool, codes, what);
+        ImmutableGraphIndex graph = built.graph();
+        unreachable = built.reachability().left();
         t3 = System.nanoTime();
         cpu3 = cpuMillis();
         OnDiskGraphIndex.write(graph, ravv, graphScratch);
@@ -190,8 +193,12 @@ final class SegmentBuilder {
         ravv.size(),
         rowMap.files(),
         metric == Metric.COSINE,
-        quantized ? pqPath : null);
+        quantized ? pqPath : null,
+        unreachable);
   }
+
+  /** A built graph and what its reachability repair did. */
+  record BuiltGraph(ImmutableGraphIndex graph, GraphReachability.Report reachability) {}
 
   /**
    * Builds the graph of {@code ravv}'s vectors (ordinals in order) on {@code threads} threads, with
@@ -202,7 +209,7 @@ final class SegmentBuilder {
       throws IOException {
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
-      return buildGraph(ravv, metric, params, pool, null, what);
+      return buildGraph(ravv, metric, params, pool, null, what).graph();
     } finally {
       pool.shutdown();
     }
@@ -213,7 +220,7 @@ final class SegmentBuilder {
    * codes}, insertions score candidates from the PQ codes and the neighbour lists are then rescored
    * exactly before cleanup.
    */
-  static ImmutableGraphIndex buildGraph(
+  static BuiltGraph buildGraph(
       RandomAccessVectorValues ravv,
       Metric metric,
       IndexParams params,
@@ -296,7 +303,7 @@ final class SegmentBuilder {
         insertNanos / 1_000_000,
         (cleaned - start - insertNanos) / 1_000_000,
         (end - cleaned) / 1_000_000);
-    return graph;
+    return new BuiltGraph(graph, repair);
   }
 
   /** CPU time of the whole process so far, for the phase log (robust to other load). */
