@@ -199,7 +199,7 @@ final class GraphReachability {
   /** One pass over the unreachable nodes; returns the full scans still allowed. */
   private int repair(int n, int fullScans) throws IOException {
     for (int u = seen.nextClearBit(0); u < n; u = seen.nextClearBit(u + 1)) {
-      VectorFloat<?> vu = vectors.getVector(u);
+      VectorFloat<?> vu = held(u);
       int[] own = neighbours(0, u);
       int parent = parentWithRoom(own, vu);
       int[] near = new int[0];
@@ -272,7 +272,7 @@ final class GraphReachability {
       return true;
     }
     for (int i = 0; i < Math.min(EXITS_SEARCHED, exits.length); i++) {
-      if (redirectFrom(u, exits, nearestReachable(vectors.getVector(exits[i])))) {
+      if (redirectFrom(u, exits, nearestReachable(held(exits[i])))) {
         return true;
       }
     }
@@ -280,7 +280,7 @@ final class GraphReachability {
   }
 
   private boolean redirectFrom(int u, int[] exits, int[]... candidateLists) {
-    VectorFloat<?> vu = vectors.getVector(u);
+    VectorFloat<?> vu = held(u);
     int best = -1;
     int drop = -1;
     float bestScore = Float.NEGATIVE_INFINITY;
@@ -293,7 +293,7 @@ final class GraphReachability {
         if (score <= bestScore) {
           continue;
         }
-        VectorFloat<?> vp = vectors.getVector(p);
+        VectorFloat<?> vp = held(p);
         int w = -1;
         float wScore = Float.POSITIVE_INFINITY;
         for (int m : neighbours(0, p)) {
@@ -330,7 +330,7 @@ final class GraphReachability {
     if (reachableInEdges == null) {
       reachableInEdges = countReachableInEdges();
     }
-    VectorFloat<?> vu = vectors.getVector(u);
+    VectorFloat<?> vu = held(u);
     int best = -1;
     int drop = -1;
     float bestScore = Float.NEGATIVE_INFINITY;
@@ -436,7 +436,7 @@ final class GraphReachability {
   private void addEdge(int from, int to, int drop) {
     int top = graph.getMaxLevelForNode(from);
     NodeArray[] levels = new NodeArray[top + 1];
-    VectorFloat<?> v = vectors.getVector(from);
+    VectorFloat<?> v = held(from);
     for (int level = 0; level <= top; level++) {
       int[] old = neighbours(level, from);
       levels[level] = new NodeArray(old.length + 1);
@@ -458,6 +458,15 @@ final class GraphReachability {
       }
       reachableInEdges[to]++;
     }
+  }
+
+  /**
+   * Vector {@code node}, still valid after other reads: a copy when the values are shared (a mapped
+   * build reuses one vector per reader).
+   */
+  private VectorFloat<?> held(int node) {
+    VectorFloat<?> v = vectors.getVector(node);
+    return vectors.isValueShared() ? v.copy() : v;
   }
 
   private int[] neighbours(int level, int node) {

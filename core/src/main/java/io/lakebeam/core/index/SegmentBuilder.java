@@ -40,6 +40,9 @@ final class SegmentBuilder {
       VectorizationProvider.getInstance().getVectorTypeSupport();
   static final int MAX_REPORTED_SKIPS = 100;
 
+  /** Builds that staged their vectors in a memory-mapped scratch file (for tests). */
+  static final AtomicInteger MAPPED_BUILDS = new AtomicInteger();
+
   /** A row that was not indexed, and why. */
   record Skipped(String file, int pos, String reason) {}
 
@@ -57,10 +60,54 @@ final class SegmentBuilder {
       Metric metric,
       IndexParams params,
       String collection) {
-    List<VectorFloat<?>> vectors = new ArrayList<>();
+    String what = collection + "." + field;
+    long estimate = estimatedVectorBytes(state, files, dimension);
+    long heapShare = heapVectorBytes();
+    Path spill = null;
+    if (estimate > heapShare) {
+      spill = IndexFiles.scratch(".vectors");
+      MAPPED_BUILDS.incrementAndGet();
+      LOG.info(
+          "Segment {}: ~{} MB of vectors exceed the build's heap share ({} MB); they go to a"
+              + " memory-mapped scratch file, {}",
+          what,
+          estimate >> 20,
+          heapShare >> 20,
+          spill);
+    }
+    try (VectorSink sink = new VectorSink(dimension, spill)) {
+      Rows rows = readRows(table, state, files, field, dimension, metric, sink);
+      if (sink.count() == 0) {
+        return new Built(null, rows.skipped(), rows.skippedCount());
+      }
+      LOG.info("Segment {}: read {} vectors in {} ms", what, sink.count(), rows.readMillis());
+      IndexManifest.SegmentRef ref =
+          write(table, field, sink.vectors(), rows.rowMap(), metric, params, what);
+      return new Built(ref, rows.skipped(), rows.skippedCount());
+    } catch (IOException e) {
+      throw LakebeamException.internal("Cannot stage the vectors of " + what, e);
+    } finally {
+      if (spill != null) {
+        deleteQuietly(spill);
+      }
+    }
+  }
+
+  /** What reading a segment's rows found: the row map of the indexed rows and those left out. */
+  private record Rows(RowMap rowMap, List<Skipped> skipped, long skippedCount, long readMillis) {}
+
+  private static Rows readRows(
+      Table table,
+      TableState state,
+      List<String> files,
+      String field,
+      int dimension,
+      Metric metric,
+      VectorSink sink)
+      throws IOException {
     List<String> usedFiles = new ArrayList<>();
-    List<Integer> fileOf = new ArrayList<>();
-    List<Integer> posOf = new ArrayList<>();
+    IntList fileOf = new IntList();
+    IntList posOf = new IntList();
     List<Skipped> skipped = new ArrayList<>();
     long skippedCount = 0;
     long t0 = System.nanoTime();
@@ -81,36 +128,91 @@ final class SegmentBuilder {
           skippedCount++;
           continue;
         }
-        vectors.add(VTS.createFloatVector(metric.forIndex(rows[pos])));
+        sink.add(metric.forIndex(rows[pos]));
         fileOf.add(fileIndex);
         posOf.add(pos);
       }
     }
     if (skippedCount > 0) {
       LOG.warn(
-          "{}.{}: {} rows not indexed, e.g. {}", collection, field, skippedCount, skipped.get(0));
+          "{}.{}: {} rows not indexed, e.g. {}", table.name(), field, skippedCount, skipped.get(0));
     }
-    if (vectors.isEmpty()) {
-      return new Built(null, skipped, skippedCount);
+    RowMap rowMap = new RowMap(usedFiles, fileOf.toArray(), posOf.toArray());
+    return new Rows(rowMap, skipped, skippedCount, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The heap a build may fill with its vectors before it stages them in a memory-mapped scratch
+   * file instead: {@code lakebeam.build.heap.vectors.bytes}, by default a quarter of the maximum
+   * heap (the graph, the PQ codes and one data file's column being read need the rest).
+   */
+  static long heapVectorBytes() {
+    return Long.getLong("lakebeam.build.heap.vectors.bytes", Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  /** The bytes of the vectors of {@code files}' rows, from the table's record counts. */
+  private static long estimatedVectorBytes(TableState state, List<String> files, int dimension) {
+    long rows = 0;
+    for (String f : files) {
+      var df = state.files().get(f);
+      rows += df == null ? 0 : df.recordCount();
     }
-    RowMap rowMap =
-        new RowMap(
-            usedFiles,
-            fileOf.stream().mapToInt(Integer::intValue).toArray(),
-            posOf.stream().mapToInt(Integer::intValue).toArray());
-    long readMillis = (System.nanoTime() - t0) / 1_000_000;
-    LOG.info(
-        "Segment {}.{}: read {} vectors in {} ms", collection, field, vectors.size(), readMillis);
-    IndexManifest.SegmentRef ref =
-        write(
-            table,
-            field,
-            new ListRandomAccessVectorValues(vectors, dimension),
-            rowMap,
-            metric,
-            params,
-            collection + "." + field);
-    return new Built(ref, skipped, skippedCount);
+    return rows * dimension * 4L;
+  }
+
+  /** Where a build collects its vectors: heap vectors, or a mapped scratch file. */
+  private static final class VectorSink implements AutoCloseable {
+    private final int dimension;
+    private final Path file;
+    private final List<VectorFloat<?>> heap;
+    private MappedVectors.Writer writer;
+    private MappedVectors mapped;
+    private int count;
+
+    /** Vectors written to {@code file} and mapped, or on the heap when it is null. */
+    VectorSink(int dimension, Path file) throws IOException {
+      this.dimension = dimension;
+      this.file = file;
+      this.heap = file == null ? new ArrayList<>() : null;
+      this.writer = file == null ? null : MappedVectors.writer(file, dimension);
+    }
+
+    void add(float[] vector) throws IOException {
+      if (heap != null) {
+        heap.add(VTS.createFloatVector(vector));
+      } else {
+        writer.add(vector);
+      }
+      count++;
+    }
+
+    int count() {
+      return count;
+    }
+
+    /** The vectors added, ordinal by ordinal; valid until the sink is closed. */
+    RandomAccessVectorValues vectors() throws IOException {
+      if (heap != null) {
+        return new ListRandomAccessVectorValues(heap, dimension);
+      }
+      writer.close();
+      writer = null;
+      mapped = MappedVectors.open(file, dimension);
+      return mapped;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        if (writer != null) {
+          writer.close();
+        }
+      } finally {
+        if (mapped != null) {
+          mapped.close();
+        }
+      }
+    }
   }
 
   /**
@@ -255,13 +357,15 @@ final class SegmentBuilder {
     try {
       long[] lastLog = {System.nanoTime()};
       GraphIndexBuilder inserting = builder;
+      // one reader per thread: a mapped build's vectors are shared values, one per reader
+      var readers = ravv.threadLocalSupplier();
       pool.submit(
               () ->
                   IntStream.range(0, n)
                       .parallel()
                       .forEach(
                           i -> {
-                            inserting.addGraphNode(i, ravv);
+                            inserting.addGraphNode(i, readers.get().getVector(i));
                             int d = done.incrementAndGet();
                             long now = System.nanoTime();
                             if (now - lastLog[0] > 5_000_000_000L) {

@@ -150,21 +150,4 @@ final class SegmentMerger {
       return RowMap.read(in);
     }
   }
-
-  /** A growable int array. */
-  private static final class IntList {
-    private int[] values = new int[1024];
-    private int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = java.util.Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    int[] toArray() {
-      return java.util.Arrays.copyOf(values, size);
-    }
-  }
 }
