@@ -14,7 +14,9 @@ What it does, in one run:
    ``lakehouse.properties``): registers the files in place (``create_external_collection``),
    ``create_index`` with the default parameters (HNSW/jVector, m=16, ef_construction=100,
    ef_search=64, alpha=1.2, neighbor_overflow=1.2), then, each with a FRESH server process:
-   ``cold`` (empty ``LAKEBEAM_CACHE_DIR``: first search and the first 100 queries), ``warm``
+   ``cold`` (empty ``LAKEBEAM_CACHE_DIR``: first search, sent as soon as the port is open, and
+   the first 100 queries), ``cold-ready`` (empty cache again, but the client first waits for the
+   server's "ready" line, as a load balancer's readiness check would: ``ready_s``), ``warm``
    (filled cache, ``--memory`` about 1% of the vectors' bytes, below the PQ codes), ``hot``
    (``--memory`` twice the vectors' bytes: tier hot-pq) and ``pinned`` (``pin_collection``, full
    vectors; unpinned afterwards). Per tier: server RSS (VmRSS, RssAnon, RssFile from
@@ -57,6 +59,7 @@ ROOT = os.path.dirname(HERE)
 LAUNCHER = os.path.join(ROOT, "lakebeam")
 CLIENT_DIR = os.path.join(ROOT, "clients", "python")
 READY = re.compile(r"listening on (grpc(?:\+tcp)?://[^\s]+)")
+WARMED = re.compile(r"Lakebeam server ready on ")  # after the start-up warm-up
 ACCESS_KEY = "lakebeam-bench"
 SECRET_KEY = "lakebeam-bench-secret"
 COLLECTION = "tier_bench"
@@ -314,11 +317,16 @@ class Server:
                                      text=True, env=env)
         self.lines: list[str] = []
         found: list[str] = []
+        self.warmed = threading.Event()
+        self.warmed_s: float | None = None
         logf = open(log_path, "a")
 
         def pump():
             for line in self.proc.stdout:
                 self.lines.append(line)
+                if self.warmed_s is None and WARMED.search(line):
+                    self.warmed_s = round(time.perf_counter() - t0, 2)
+                    self.warmed.set()
                 logf.write(line)
                 logf.flush()
                 m = READY.search(line)
@@ -343,6 +351,11 @@ class Server:
         self.client = lakebeam.connect(self.uri)
         log(f"Lakebeam up at {self.uri} in {self.start_s}s: {' '.join(cmd[1:])} "
             f"(cache {cache_dir})")
+
+    def wait_warmed(self, timeout: float) -> float | None:
+        """Seconds from the start to the server's "ready" line (its warm-up done), or None."""
+        self.warmed.wait(timeout)
+        return self.warmed_s
 
     def search(self, q, ef):
         (table,) = self.client.search(COLLECTION, q, top_k=K, output_fields=["id"],
@@ -446,6 +459,7 @@ def serve_tiers(args, lakehouse: str, caches: str, slog: str, extra, queries, gt
     cache = os.path.join(caches, "serve")  # empty: the cold run fills it
     phases = [
         ("cold", None, args.ef_default),
+        ("cold-ready", None, args.ef_default),
         ("warm", mb(vec_bytes // 100), None),
         ("hot", mb(2 * vec_bytes + (64 << 20)), None),
         ("pinned", mb(2 * vec_bytes + (64 << 20)), None),
@@ -457,7 +471,7 @@ def serve_tiers(args, lakehouse: str, caches: str, slog: str, extra, queries, gt
             log(f"time cap reached: Lakebeam {tier} not measured")
             results.append({"system": "lakebeam", "tier": tier, "skipped": "time cap"})
             continue
-        if tier == "cold":
+        if tier in ("cold", "cold-ready"):
             shutil.rmtree(cache, ignore_errors=True)
             os.makedirs(cache)
         srv = Server(lakehouse, cache, memory=memory, heap=args.heap, log_path=slog,
@@ -472,6 +486,8 @@ def serve_tiers(args, lakehouse: str, caches: str, slog: str, extra, queries, gt
                    "heap": args.heap, "server_opts": args.server_opts,
                    "server_start_s": srv.start_s,
                    "cache_bytes_before": dir_bytes(cache)}
+            if tier == "cold-ready":  # a client that waits for the server's readiness first
+                row["ready_s"] = srv.wait_warmed(900)
             row["before_first_query"] = {"rss": proc_memory(srv.proc.pid)}
             row.update(first_queries(srv.search, queries, gt, args.ef_default))
             row["first_n_ef"] = args.ef_default
@@ -481,6 +497,7 @@ def serve_tiers(args, lakehouse: str, caches: str, slog: str, extra, queries, gt
                 efs = args.warm_efs if tier == "warm" else args.hot_efs
                 row["sweep"] = sweep(srv.search, queries, gt, efs, deadline, "ef")
             row["after_sweep"] = srv.state()
+            row.setdefault("ready_s", srv.warmed_s)  # None: still warming up
             row["tier_seen"] = [i.get("tier") for i in row["after_sweep"]["indexes"]]
         finally:
             if tier == "pinned":
@@ -632,6 +649,7 @@ def summary(results: list[dict]) -> list[dict]:
         idx = ((r.get("after_sweep") or {}).get("indexes") or [{}])[0]
         out.append({"system": r["system"], "tier": r["tier"], "tier_seen": idx.get("tier"),
                     "memory_bytes": idx.get("memory_bytes"),
+                    "ready_s": r.get("ready_s"),
                     "first_query_s": r.get("first_query_s"),
                     "first_100_p50_ms": r.get("first_n_p50_ms"),
                     "first_100_p99_ms": r.get("first_n_p99_ms"),
@@ -645,7 +663,8 @@ def summary(results: list[dict]) -> list[dict]:
 
 
 def print_table(rows: list[dict], builds: dict) -> None:
-    cols = ["system", "tier", "tier_seen", "first_query_s", "first_100_p50_ms", "setting",
+    cols = ["system", "tier", "tier_seen", "ready_s", "first_query_s", "first_100_p50_ms",
+            "first_100_p99_ms", "setting",
             "recall_at_10", "p50_ms", "p99_ms", "qps_1", "rss_mb", "rss_anon_mb", "rss_file_mb"]
     print("\n" + " | ".join(cols))
     for r in rows:
@@ -693,7 +712,9 @@ def main() -> int:
     ap.add_argument("--rebuild", action="store_true",
                     help="with --reuse: keep the data, queries and ground truth of the earlier "
                          "run, but register the files again and build a new index")
-    ap.add_argument("--tiers", default="cold,warm,hot,pinned", help="Lakebeam tiers to measure")
+    ap.add_argument("--tiers", default="cold,cold-ready,warm,hot,pinned",
+                    help="Lakebeam tiers to measure (cold: first query as soon as the port is "
+                         "open; cold-ready: after the server's ready line, empty cache both)")
     ap.add_argument("--server-opts", default="",
                     help="JVM options of the measured servers (JDK_JAVA_OPTIONS), e.g. "
                          "-Dlakebeam.disk.cache.block.bytes=64k")
