@@ -1,6 +1,8 @@
 package io.lakebeam.cli;
 
+import io.lakebeam.core.index.DiskCache;
 import io.lakebeam.core.lake.Lakehouse;
+import io.lakebeam.core.lake.LakehouseConfig;
 import io.lakebeam.flight.LakebeamFlightServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.FlightClient;
@@ -47,9 +50,13 @@ import picocli.CommandLine.Option;
  * {@code lakebeam aot-train}: the training run of the JDK's ahead-of-time cache (JEP 483/514/515).
  * Run under {@code -XX:AOTCacheOutput=FILE} (the launcher does so after a build), it does what a
  * server does after a start, over a throw-away lakehouse: insert, index, restart, warm up, then
- * describe, single and batch searches with output fields, and a batch read. The cache then holds
- * those classes loaded and linked, and their method profiles, so that {@code lakebeam serve} with
- * {@code -XX:AOTCache=FILE} reaches its first answer sooner.
+ * describe, single and batch searches with output fields, and a batch read. With {@code
+ * --s3-endpoint} (the launcher starts S3Proxy for it) it does the same again over a lakehouse in
+ * object storage, through the disk cache and ranged block reads: the AWS SDK, S3FileIO and remote
+ * segment classes a server of such a lakehouse loads on its first query (about 2,500 classes,
+ * loaded from jars otherwise). The cache then holds those classes loaded and linked, and their
+ * method profiles, so that {@code lakebeam serve} with {@code -XX:AOTCache=FILE} reaches its first
+ * answer sooner.
  *
  * <pre>{@code
  * java -XX:AOTCacheOutput=cli/target/lakebeam.aot -cp ... io.lakebeam.cli.Main aot-train
@@ -80,14 +87,65 @@ final class AotTrainingCommand implements Callable<Integer> {
       description = "Single-query searches (default: ${DEFAULT-VALUE})")
   int searches;
 
+  @Option(
+      names = "--s3-endpoint",
+      description = "An S3-compatible endpoint with a writable bucket: train over it too")
+  String s3Endpoint;
+
+  @Option(
+      names = "--s3-bucket",
+      defaultValue = "lake",
+      description = "Its bucket (${DEFAULT-VALUE})")
+  String s3Bucket;
+
+  @Option(names = "--s3-access-key", defaultValue = "lakebeam-aot")
+  String s3AccessKey;
+
+  @Option(names = "--s3-secret-key", defaultValue = "lakebeam-aot-secret")
+  String s3SecretKey;
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("lakebeam-aot-training-");
-    String warehouse = dir.resolve("lake").toString();
-    SplittableRandom random = new SplittableRandom(483);
     long start = System.nanoTime();
+    try {
+      String warehouse = dir.resolve("lake").toString();
+      train(() -> Lakehouse.open(warehouse));
+      if (s3Endpoint != null) {
+        // a server of an object-storage lakehouse reads remote segments through its disk cache;
+        // a budget below the full vectors' bytes serves them hot-pq, as at scale
+        DiskCache.configureShared(dir.resolve("disk-cache"), "1g");
+        System.setProperty("lakebeam.memory.bytes", Long.toString(rows * (dim * 4L + 48) / 2));
+        LakehouseConfig s3 = LakehouseConfig.of(s3Lakehouse(dir));
+        train(() -> Lakehouse.open(s3));
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    System.out.printf("AOT training run done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    return 0;
+  }
+
+  private Map<String, String> s3Lakehouse(Path dir) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("warehouse", "s3://" + s3Bucket + "/aot-training");
+    p.put("catalog.type", "jdbc");
+    p.put("catalog.uri", "jdbc:sqlite:" + dir.resolve("s3-catalog.db"));
+    p.put("s3.endpoint", s3Endpoint);
+    p.put("s3.path-style-access", "true");
+    p.put("s3.access-key-id", s3AccessKey);
+    p.put("s3.secret-access-key", s3SecretKey);
+    p.put("client.region", "us-east-1");
+    return p;
+  }
+
+  /** One training round over the lakehouse {@code open} opens (twice: build, then restart). */
+  private void train(Supplier<Lakehouse> open) throws Exception {
+    SplittableRandom random = new SplittableRandom(483);
     try (BufferAllocator allocator = new RootAllocator()) {
-      try (Lakehouse lake = Lakehouse.open(warehouse);
+      try (Lakehouse lake = open.get();
           LakebeamFlightServer server = LakebeamFlightServer.builder(lake).port(0).build().start();
           FlightClient client = client(allocator, server)) {
         action(client, "create_collection", Map.of("collection", NAME, "schema", schema()));
@@ -100,7 +158,7 @@ final class AotTrainingCommand implements Callable<Integer> {
             Map.of("collection", NAME, "params", Map.of("m", 8, "ef_construction", 32)));
       }
       // a restart: what `lakebeam serve` does over an existing lakehouse
-      try (Lakehouse lake = Lakehouse.open(warehouse);
+      try (Lakehouse lake = open.get();
           LakebeamFlightServer server = LakebeamFlightServer.builder(lake).port(0).build().start();
           FlightClient client = client(allocator, server)) {
         server.awaitReady(10, TimeUnit.MINUTES);
@@ -115,13 +173,7 @@ final class AotTrainingCommand implements Callable<Integer> {
         }
         read(client);
       }
-    } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
-    System.out.printf("AOT training run done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
-    return 0;
   }
 
   private static FlightClient client(BufferAllocator allocator, LakebeamFlightServer server) {
