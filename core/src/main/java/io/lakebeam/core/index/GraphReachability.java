@@ -18,6 +18,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -280,43 +281,24 @@ final class GraphReachability {
   }
 
   private boolean redirectFrom(int u, int[] exits, int[]... candidateLists) {
-    VectorFloat<?> vu = held(u);
-    int best = -1;
-    int drop = -1;
-    float bestScore = Float.NEGATIVE_INFINITY;
-    for (int[] candidates : candidateLists) {
-      for (int p : candidates) {
-        if (p == u || !seen.get(p)) {
-          continue;
-        }
-        float score = vsf.compare(vu, vectors.getVector(p));
-        if (score <= bestScore) {
-          continue;
-        }
-        VectorFloat<?> vp = held(p);
-        int w = -1;
-        float wScore = Float.POSITIVE_INFINITY;
-        for (int m : neighbours(0, p)) {
-          if (m != u && contains(exits, m)) {
-            float ms = vsf.compare(vp, vectors.getVector(m));
-            if (ms < wScore) {
-              w = m;
-              wScore = ms;
-            }
-          }
-        }
-        if (w >= 0) {
-          best = p;
-          drop = w;
-          bestScore = score;
+    return redirect(u, candidateLists, p -> farthestExit(u, p, exits));
+  }
+
+  /** The neighbour of {@code p} among {@code exits} least similar to {@code p}, or -1. */
+  private int farthestExit(int u, int p, int[] exits) {
+    VectorFloat<?> vp = held(p);
+    int w = -1;
+    float wScore = Float.POSITIVE_INFINITY;
+    for (int m : neighbours(0, p)) {
+      if (m != u && contains(exits, m)) {
+        float ms = vsf.compare(vp, vectors.getVector(m));
+        if (ms < wScore) {
+          w = m;
+          wScore = ms;
         }
       }
     }
-    if (best < 0) {
-      return false;
-    }
-    addEdge(best, u, drop);
-    return true;
+    return w;
   }
 
   /**
@@ -330,11 +312,35 @@ final class GraphReachability {
     if (reachableInEdges == null) {
       reachableInEdges = countReachableInEdges();
     }
+    return redirect(u, new int[][] {own, near}, p -> mostLinkedNeighbour(u, p));
+  }
+
+  /**
+   * The reachable neighbour of {@code p} with the most in-edges from reachable nodes (2+), or -1.
+   */
+  private int mostLinkedNeighbour(int u, int p) {
+    int w = -1;
+    for (int m : neighbours(0, p)) {
+      if (m != u
+          && seen.get(m)
+          && reachableInEdges[m] >= 2
+          && (w < 0 || reachableInEdges[m] > reachableInEdges[w])) {
+        w = m;
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Replaces {@code p -> drop} by {@code p -> u} in the reachable candidate {@code p} most similar
+   * to {@code u} for which {@code dropOf} names an edge to give up; false when none does.
+   */
+  private boolean redirect(int u, int[][] candidateLists, IntUnaryOperator dropOf) {
     VectorFloat<?> vu = held(u);
     int best = -1;
     int drop = -1;
     float bestScore = Float.NEGATIVE_INFINITY;
-    for (int[] candidates : new int[][] {own, near}) {
+    for (int[] candidates : candidateLists) {
       for (int p : candidates) {
         if (p == u || !seen.get(p)) {
           continue;
@@ -343,15 +349,7 @@ final class GraphReachability {
         if (score <= bestScore) {
           continue;
         }
-        int w = -1;
-        for (int m : neighbours(0, p)) {
-          if (m != u
-              && seen.get(m)
-              && reachableInEdges[m] >= 2
-              && (w < 0 || reachableInEdges[m] > reachableInEdges[w])) {
-            w = m;
-          }
-        }
+        int w = dropOf.applyAsInt(p);
         if (w >= 0) {
           best = p;
           drop = w;
