@@ -234,11 +234,16 @@ final class IndexFiles {
     return v == null || v.isBlank() ? DEFAULT_BLOCK_BYTES : (int) DiskCache.parseSize(v);
   }
 
-  /** A scratch file in the local cache directory. */
+  /**
+   * A scratch file in the local cache directory; deleted by its user, or at the latest when the JVM
+   * exits (a server stopped mid-build leaves no gigabytes of staged vectors behind).
+   */
   static Path scratch(String suffix) {
     try {
       Files.createDirectories(cacheDir());
-      return Files.createTempFile(cacheDir(), "build", suffix);
+      Path file = Files.createTempFile(cacheDir(), "build", suffix);
+      file.toFile().deleteOnExit();
+      return file;
     } catch (IOException e) {
       throw LakebeamException.internal("Cannot create a scratch file", e);
     }
