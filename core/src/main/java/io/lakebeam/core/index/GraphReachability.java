@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  *       neighbour, else the nearest a graph search finds);
  *   <li>in a full graph, a near node's edge to one of the orphan's <em>exits</em> (a reachable node
  *       the orphan leads to) is redirected to the orphan, which keeps the exit reachable;
- *   <li>when the orphan leads to no reachable node (a closed island of orphans), the nearest
- *       reachable node's edge to a neighbour that other reachable nodes also link to is redirected.
+ *   <li>when the orphan leads to no reachable node (a closed island of orphans), or no near node
+ *       links to an exit, the nearest reachable node's edge to a neighbour that other reachable
+ *       nodes also link to is redirected (a bridge);
+ *   <li>only then, for at most {@value #MAX_FULL_SCANS} orphans, every reachable node is scanned
+ *       for one with room.
  * </ol>
  *
  * No node gains a degree. Each pass ends with a fresh reachability check, and a node that a
@@ -215,7 +218,7 @@ final class GraphReachability {
         int[] exits = exits(u);
         if (exits.length > 0 && redirectToExit(u, exits, own, near)) {
           redirected++;
-        } else if (exits.length == 0 && bridge(u, own, near)) {
+        } else if (bridge(u, own, near)) {
           bridged++;
         } else {
           parent = fullScans-- > 0 ? parentWithRoom(seen.stream().toArray(), vu) : -1;
@@ -302,11 +305,11 @@ final class GraphReachability {
   }
 
   /**
-   * For an orphan that leads to no reachable node (its island of orphans links only to itself): the
-   * most similar reachable candidate {@code p} drops its edge to the neighbour that most other
-   * reachable nodes also link to, and links to {@code u} instead. The dropped neighbour keeps an
-   * in-edge from a reachable node; if that node was reached only through it, the next pass's check
-   * finds it and connects it.
+   * For an orphan that leads to no reachable node (its island of orphans links only to itself), or
+   * whose exits no near node links to: the most similar reachable candidate {@code p} drops its
+   * edge to the neighbour that most other reachable nodes also link to, and links to {@code u}
+   * instead. The dropped neighbour keeps an in-edge from a reachable node; if that node was reached
+   * only through it, the next pass's check finds it and connects it.
    */
   private boolean bridge(int u, int[] own, int[] near) {
     if (reachableInEdges == null) {
