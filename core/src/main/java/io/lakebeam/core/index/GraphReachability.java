@@ -28,21 +28,27 @@ import org.slf4j.LoggerFactory;
  * <p>jVector's insertion can leave a node whose in-edges were all pruned away by nodes inserted
  * later or at the same time: no graph search reaches it, so its row is not even its own nearest
  * neighbour. In 400 two-thread builds of ten 4-dimensional vectors, 9 graphs had such nodes; at 5M
- * clustered vectors 4.4% of the nodes were unreachable. For each unreachable node, in this order:
+ * clustered vectors 4.4% of the nodes were unreachable. Each unreachable node is first placed among
+ * its own neighbours (no search: the candidates a build chose for it), and only when none of them
+ * qualifies among the reachable nodes a graph search finds nearest to it. Among either set of
+ * candidates, in this order:
  *
  * <ol>
- *   <li>a similar reachable node with room gets the missing edge (the orphan's most similar own
- *       neighbour, else the nearest a graph search finds);
- *   <li>in a full graph, a near node's edge to one of the orphan's <em>exits</em> (a reachable node
+ *   <li>the most similar candidate with room gets the missing edge;
+ *   <li>in a full graph, a candidate's edge to one of the orphan's <em>exits</em> (a reachable node
  *       the orphan leads to) is redirected to the orphan, which keeps the exit reachable;
- *   <li>when the orphan leads to no reachable node (a closed island of orphans), or no near node
- *       links to an exit, the nearest reachable node's edge to a neighbour that other reachable
- *       nodes also link to is redirected (a bridge);
+ *   <li>the most similar candidate's edge to a neighbour that other reachable nodes also link to is
+ *       redirected (a bridge: the case of a closed island of orphans, which leads to no reachable
+ *       node);
  *   <li>only then, for at most {@value #MAX_FULL_SCANS} orphans, every reachable node is scanned
  *       for one with room.
  * </ol>
  *
- * No node gains a degree. Each pass ends with a fresh reachability check, and a node that a
+ * Orphans are walked in ordinal order and an island's first placed member makes the rest reachable,
+ * so a search is paid about once per closed island rather than once per orphan: at 5M vectors a
+ * search per orphan cost ~66 ms each, four hours for 220,000 orphans.
+ *
+ * <p>No node gains a degree. Each pass ends with a fresh reachability check, and a node that a
  * redirected edge cut off is connected in the next pass. (A search enters the base layer wherever
  * the upper layers lead it, so this is the check that catches orphans, not a proof of strong
  * connectivity; segments no larger than the search beam are scored exactly in any case.)
@@ -80,11 +86,18 @@ final class GraphReachability {
   static final int EXITS_SEARCHED = 4;
 
   /**
-   * What a repair did: the nodes unreachable after the build, the new edges by kind, the passes and
-   * the nodes still unreachable at the end.
+   * What a repair did: the nodes unreachable after the build, the new edges by kind, the graph
+   * searches it paid, the passes and the nodes still unreachable at the end.
    */
-  record Report(int unreachable, int withRoom, int redirected, int bridged, int passes, int left) {
-    static final Report NONE = new Report(0, 0, 0, 0, 0, 0);
+  record Report(
+      int unreachable,
+      int withRoom,
+      int redirected,
+      int bridged,
+      int searches,
+      int passes,
+      int left) {
+    static final Report NONE = new Report(0, 0, 0, 0, 0, 0, 0);
 
     int edges() {
       return withRoom + redirected + bridged;
@@ -104,6 +117,7 @@ final class GraphReachability {
   private int withRoom;
   private int redirected;
   private int bridged;
+  private int searches;
   private int failed;
 
   private GraphReachability(
@@ -163,6 +177,7 @@ final class GraphReachability {
     int withRoom = 0;
     int redirected = 0;
     int bridged = 0;
+    int searches = 0;
     int passes = 0;
     int fullScans = maxFullScans;
     try (ImmutableGraphIndex.View view = graph.getView()) {
@@ -173,13 +188,15 @@ final class GraphReachability {
         withRoom += pass.withRoom;
         redirected += pass.redirected;
         bridged += pass.bridged;
+        searches += pass.searches;
         LOG.info(
-            "Reachability pass {}: {} edges to nodes with room, {} redirected to exits, {} bridges"
-                + " into closed islands, {} nodes not placed",
+            "Reachability pass {}: {} edges to nodes with room, {} redirected to exits, {} bridges,"
+                + " {} graph searches, {} nodes not placed",
             passes,
             pass.withRoom,
             pass.redirected,
             pass.bridged,
+            pass.searches,
             pass.failed);
         if (pass.edges() == 0) {
           break;
@@ -193,7 +210,7 @@ final class GraphReachability {
     if (left > 0) {
       LOG.warn("{} of {} graph nodes are still unreachable after {} passes", left, n, passes);
     }
-    return new Report(unreachable, withRoom, redirected, bridged, passes, left);
+    return new Report(unreachable, withRoom, redirected, bridged, searches, passes, left);
   }
 
   private int edges() {
@@ -204,37 +221,44 @@ final class GraphReachability {
   private int repair(int n, int fullScans) throws IOException {
     for (int u = seen.nextClearBit(0); u < n; u = seen.nextClearBit(u + 1)) {
       VectorFloat<?> vu = held(u);
-      int[] own = neighbours(0, u);
-      int parent = parentWithRoom(own, vu);
-      int[] near = new int[0];
-      if (parent < 0) {
-        near = nearestReachable(vu);
-        parent = parentWithRoom(near, vu);
-      }
-      if (parent >= 0) {
+      int[] exits = exits(u);
+      if (!place(u, vu, exits, neighbours(0, u), false)
+          && !place(u, vu, exits, nearestReachable(vu), true)) {
+        int parent = fullScans-- > 0 ? parentWithRoom(seen.stream().toArray(), vu) : -1;
+        if (parent < 0) {
+          if (failed++ < LOGGED_FAILURES) {
+            LOG.warn("Cannot connect graph node {}: no strategy found an edge to it", u);
+          }
+          continue;
+        }
         addEdge(parent, u, -1);
         withRoom++;
-      } else {
-        int[] exits = exits(u);
-        if (exits.length > 0 && redirectToExit(u, exits, own, near)) {
-          redirected++;
-        } else if (bridge(u, own, near)) {
-          bridged++;
-        } else {
-          parent = fullScans-- > 0 ? parentWithRoom(seen.stream().toArray(), vu) : -1;
-          if (parent < 0) {
-            if (failed++ < LOGGED_FAILURES) {
-              LOG.warn("Cannot connect graph node {}: no strategy found an edge to it", u);
-            }
-            continue;
-          }
-          addEdge(parent, u, -1);
-          withRoom++;
-        }
       }
       visit(view, u, seen, reachableInEdges);
     }
     return fullScans;
+  }
+
+  /**
+   * Links {@code u} from one of the reachable {@code candidates}: one with room, else a redirected
+   * edge to an exit (also from the nodes nearest a few exits when {@code searchExits}), else a
+   * bridge. False when none qualifies.
+   */
+  private boolean place(
+      int u, VectorFloat<?> vu, int[] exits, int[] candidates, boolean searchExits)
+      throws IOException {
+    int parent = parentWithRoom(candidates, vu);
+    if (parent >= 0) {
+      addEdge(parent, u, -1);
+      withRoom++;
+    } else if (exits.length > 0 && redirectToExit(u, exits, candidates, searchExits)) {
+      redirected++;
+    } else if (bridge(u, candidates)) {
+      bridged++;
+    } else {
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -243,6 +267,7 @@ final class GraphReachability {
    * minutes at millions of nodes.
    */
   private int[] nearestReachable(VectorFloat<?> vu) throws IOException {
+    searches++;
     try (GraphSearcher searcher = new GraphSearcher(graph)) {
       Bits reachable = seen::get;
       SearchResult.NodeScore[] nodes =
@@ -267,15 +292,15 @@ final class GraphReachability {
    * For a full graph (no candidate has room): in a reachable node {@code p} that links to one of
    * {@code u}'s {@link #exits} {@code w}, replaces {@code p -> w} by {@code p -> u}. {@code w}
    * stays reachable through {@code p -> u -> ... -> w}, {@code p} through the path that reached it.
-   * Candidates for {@code p}, in order: {@code u}'s reachable neighbours and the searched nodes
-   * nearest to {@code u} (the most similar to {@code u} that qualifies), then the nodes nearest to
-   * a few exits (which likely link to them).
+   * {@code p} is the candidate most similar to {@code u} that qualifies; with {@code searchExits},
+   * failing that, one of the nodes nearest to a few exits (which likely link to them).
    */
-  private boolean redirectToExit(int u, int[] exits, int[] own, int[] near) throws IOException {
-    if (redirectFrom(u, exits, own, near)) {
+  private boolean redirectToExit(int u, int[] exits, int[] candidates, boolean searchExits)
+      throws IOException {
+    if (redirectFrom(u, exits, candidates)) {
       return true;
     }
-    for (int i = 0; i < Math.min(EXITS_SEARCHED, exits.length); i++) {
+    for (int i = 0; searchExits && i < Math.min(EXITS_SEARCHED, exits.length); i++) {
       if (redirectFrom(u, exits, nearestReachable(held(exits[i])))) {
         return true;
       }
@@ -311,11 +336,11 @@ final class GraphReachability {
    * instead. The dropped neighbour keeps an in-edge from a reachable node; if that node was reached
    * only through it, the next pass's check finds it and connects it.
    */
-  private boolean bridge(int u, int[] own, int[] near) {
+  private boolean bridge(int u, int[] candidates) {
     if (reachableInEdges == null) {
       reachableInEdges = countReachableInEdges();
     }
-    return redirect(u, new int[][] {own, near}, p -> mostLinkedNeighbour(u, p));
+    return redirect(u, new int[][] {candidates}, p -> mostLinkedNeighbour(u, p));
   }
 
   /**

@@ -391,10 +391,12 @@ final class SegmentBuilder {
         GraphReachability.connect(graph, ravv, metric.indexSimilarity());
     if (repair.unreachable() > 0) {
       LOG.info(
-          "Indexing {}: {} nodes the build left unreachable; {} new edges in {} passes, {} left",
+          "Indexing {}: {} nodes the build left unreachable; {} new edges, {} graph searches, in {}"
+              + " passes, {} left",
           what,
           repair.unreachable(),
           repair.edges(),
+          repair.searches(),
           repair.passes(),
           repair.left());
     }

@@ -218,6 +218,40 @@ class GraphReachabilityTest {
     }
   }
 
+  @Test
+  void manyOrphansArePlacedAmongTheirOwnNeighboursWithFewSearches() throws Exception {
+    // At 5M vectors 220,000 orphans each paid one to five graph searches (~66 ms in all per
+    // orphan: four hours). A one-thread m-4 build of random vectors leaves hundreds of orphans
+    // whose own neighbours are reachable; they must be placed without a search.
+    Random rnd = new Random(17);
+    List<VectorFloat<?>> vectors = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      float[] v = new float[16];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) rnd.nextGaussian();
+      }
+      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
+    }
+    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, 16);
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+    SegmentBuilder.BuiltGraph built;
+    try {
+      built =
+          SegmentBuilder.buildGraph(
+              ravv, Metric.COSINE, new IndexParams(4, 40, 40, 1.2f, 1.2f), pool, null, "random");
+    } finally {
+      pool.shutdown();
+    }
+    GraphReachability.Report report = built.reachability();
+
+    assertThat(report.unreachable()).as("orphans the build left, %s", report).isGreaterThan(100);
+    assertThat(report.searches())
+        .as("graph searches in %s", report)
+        .isLessThan(report.unreachable() / 10);
+    assertThat(report.left()).as("nodes left in %s", report).isZero();
+    assertThat(GraphReachability.reachable(built.graph()).cardinality()).isEqualTo(ravv.size());
+  }
+
   /** Cuts every base-layer edge into {@code orphan}, as a concurrent build can. */
   private static void cutEdgesInto(
       OnHeapGraphIndex graph, RandomAccessVectorValues ravv, int orphan) throws Exception {
