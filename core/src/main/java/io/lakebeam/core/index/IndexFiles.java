@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -17,6 +18,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
 import org.slf4j.Logger;
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * where jVector memory-maps them, or reads remote ones in blocks through the {@link DiskCache}.
  */
 final class IndexFiles {
+  private static final String SCRATCH_PREFIX = "build-";
+  private static final Pattern SCRATCH_NAME = Pattern.compile("build-(\\d+)-[^/]*");
+
   private static final Logger LOG = LoggerFactory.getLogger(IndexFiles.class);
 
   /** System property: remote index files smaller than this are downloaded whole. */
@@ -235,18 +241,61 @@ final class IndexFiles {
   }
 
   /**
-   * A scratch file in the local cache directory; deleted by its user, or at the latest when the JVM
-   * exits (a server stopped mid-build leaves no gigabytes of staged vectors behind).
+   * A scratch file in the local cache directory, named after this process; deleted by its user, or
+   * at the latest when the JVM exits. A process killed mid-build cannot delete its files: each new
+   * scratch file, of this or another process, first sweeps those whose process is gone ({@link
+   * #sweepScratch}).
    */
   static Path scratch(String suffix) {
     try {
-      Files.createDirectories(cacheDir());
-      Path file = Files.createTempFile(cacheDir(), "build", suffix);
+      Path dir = cacheDir();
+      Files.createDirectories(dir);
+      sweepScratch(dir);
+      Path file =
+          Files.createTempFile(dir, SCRATCH_PREFIX + ProcessHandle.current().pid() + "-", suffix);
       file.toFile().deleteOnExit();
       return file;
     } catch (IOException e) {
       throw LakebeamException.internal("Cannot create a scratch file", e);
     }
+  }
+
+  /**
+   * Deletes the scratch files in {@code dir} whose process is no longer alive (a build killed by
+   * SIGKILL or a crash leaves gigabytes of staged vectors); returns the bytes freed. Files of live
+   * processes, this one included, are kept.
+   */
+  static long sweepScratch(Path dir) {
+    long freed = 0;
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SCRATCH_PREFIX + "*")) {
+      for (Path file : files) {
+        Matcher name = SCRATCH_NAME.matcher(file.getFileName().toString());
+        if (!name.matches()) {
+          continue;
+        }
+        long pid = Long.parseLong(name.group(1));
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (alive || pid == ProcessHandle.current().pid()) {
+          continue;
+        }
+        long size = Files.size(file);
+        if (Files.deleteIfExists(file)) {
+          freed += size;
+          removed++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot sweep the scratch files of stopped builds in {}: {}", dir, e.toString());
+    }
+    if (removed > 0) {
+      LOG.info(
+          "Removed {} scratch files ({} MB) that stopped builds left in {}",
+          removed,
+          freed >> 20,
+          dir);
+    }
+    return freed;
   }
 
   static Path cacheDir() {

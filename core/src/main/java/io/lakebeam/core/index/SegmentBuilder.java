@@ -2,14 +2,10 @@ package io.lakebeam.core.index;
 
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
-import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.quantization.PQVectors;
-import io.github.jbellis.jvector.vector.VectorizationProvider;
-import io.github.jbellis.jvector.vector.types.VectorFloat;
-import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.lake.Metric;
 import io.lakebeam.core.read.ColumnCache;
@@ -36,12 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SegmentBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentBuilder.class);
-  private static final VectorTypeSupport VTS =
-      VectorizationProvider.getInstance().getVectorTypeSupport();
   static final int MAX_REPORTED_SKIPS = 100;
-
-  /** Builds that staged their vectors in a memory-mapped scratch file (for tests). */
-  static final AtomicInteger MAPPED_BUILDS = new AtomicInteger();
 
   /** A row that was not indexed, and why. */
   record Skipped(String file, int pos, String reason) {}
@@ -62,20 +53,7 @@ final class SegmentBuilder {
       String collection) {
     String what = collection + "." + field;
     long estimate = estimatedVectorBytes(state, files, dimension);
-    long heapShare = heapVectorBytes();
-    Path spill = null;
-    if (estimate > heapShare) {
-      spill = IndexFiles.scratch(".vectors");
-      MAPPED_BUILDS.incrementAndGet();
-      LOG.info(
-          "Segment {}: ~{} MB of vectors exceed the build's heap share ({} MB); they go to a"
-              + " memory-mapped scratch file, {}",
-          what,
-          estimate >> 20,
-          heapShare >> 20,
-          spill);
-    }
-    try (VectorSink sink = new VectorSink(dimension, spill)) {
+    try (VectorSink sink = VectorSink.open(dimension, estimate, "Segment " + what)) {
       Rows rows = readRows(table, state, files, field, dimension, metric, sink);
       if (sink.count() == 0) {
         return new Built(null, rows.skipped(), rows.skippedCount());
@@ -86,10 +64,6 @@ final class SegmentBuilder {
       return new Built(ref, rows.skipped(), rows.skippedCount());
     } catch (IOException e) {
       throw LakebeamException.internal("Cannot stage the vectors of " + what, e);
-    } finally {
-      if (spill != null) {
-        deleteQuietly(spill);
-      }
     }
   }
 
@@ -141,15 +115,6 @@ final class SegmentBuilder {
     return new Rows(rowMap, skipped, skippedCount, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /**
-   * The heap a build may fill with its vectors before it stages them in a memory-mapped scratch
-   * file instead: {@code lakebeam.build.heap.vectors.bytes}, by default a quarter of the maximum
-   * heap (the graph, the PQ codes and one data file's column being read need the rest).
-   */
-  static long heapVectorBytes() {
-    return Long.getLong("lakebeam.build.heap.vectors.bytes", Runtime.getRuntime().maxMemory() / 4);
-  }
-
   /** The bytes of the vectors of {@code files}' rows, from the table's record counts. */
   private static long estimatedVectorBytes(TableState state, List<String> files, int dimension) {
     long rows = 0;
@@ -158,61 +123,6 @@ final class SegmentBuilder {
       rows += df == null ? 0 : df.recordCount();
     }
     return rows * dimension * 4L;
-  }
-
-  /** Where a build collects its vectors: heap vectors, or a mapped scratch file. */
-  private static final class VectorSink implements AutoCloseable {
-    private final int dimension;
-    private final Path file;
-    private final List<VectorFloat<?>> heap;
-    private MappedVectors.Writer writer;
-    private MappedVectors mapped;
-    private int count;
-
-    /** Vectors written to {@code file} and mapped, or on the heap when it is null. */
-    VectorSink(int dimension, Path file) throws IOException {
-      this.dimension = dimension;
-      this.file = file;
-      this.heap = file == null ? new ArrayList<>() : null;
-      this.writer = file == null ? null : MappedVectors.writer(file, dimension);
-    }
-
-    void add(float[] vector) throws IOException {
-      if (heap != null) {
-        heap.add(VTS.createFloatVector(vector));
-      } else {
-        writer.add(vector);
-      }
-      count++;
-    }
-
-    int count() {
-      return count;
-    }
-
-    /** The vectors added, ordinal by ordinal; valid until the sink is closed. */
-    RandomAccessVectorValues vectors() throws IOException {
-      if (heap != null) {
-        return new ListRandomAccessVectorValues(heap, dimension);
-      }
-      writer.close();
-      writer = null;
-      mapped = MappedVectors.open(file, dimension);
-      return mapped;
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        if (writer != null) {
-          writer.close();
-        }
-      } finally {
-        if (mapped != null) {
-          mapped.close();
-        }
-      }
-    }
   }
 
   /**

@@ -1,9 +1,7 @@
 package io.lakebeam.core.index;
 
 import io.github.jbellis.jvector.disk.ReaderSupplier;
-import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
-import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.lakebeam.core.LakebeamException;
 import io.lakebeam.core.lake.Metric;
 import java.io.IOException;
@@ -74,49 +72,23 @@ final class SegmentMerger {
     List<IndexManifest.SegmentRef> small =
         manifest.segments().stream().filter(s -> s != largest).toList();
     Metric metric = manifest.metricValue();
-    List<VectorFloat<?>> vectors = new ArrayList<>();
-    List<String> files = new ArrayList<>();
-    Map<String, Integer> fileIndex = new HashMap<>();
-    IntList fileOf = new IntList();
-    IntList posOf = new IntList();
-    int dimension = 0;
-    for (IndexManifest.SegmentRef ref : small) {
-      try (ReaderSupplier readers = IndexFiles.open(table.io(), ref.graphPath());
-          OnDiskGraphIndex graph = OnDiskGraphIndex.load(readers);
-          OnDiskGraphIndex.View view = graph.getView()) {
-        RowMap rows = readRows(table, ref);
-        dimension = graph.getDimension();
-        for (int o = 0; o < rows.size(); o++) {
-          if (rows.file(o) == RowMap.DEAD) {
-            continue;
-          }
-          String file = rows.files().get(rows.file(o));
-          int f =
-              fileIndex.computeIfAbsent(
-                  file,
-                  k -> {
-                    files.add(k);
-                    return files.size() - 1;
-                  });
-          vectors.add(view.getVector(o).copy());
-          fileOf.add(f);
-          posOf.add(rows.pos(o));
-        }
-      } catch (IOException | RuntimeException e) {
-        throw LakebeamException.internal(
-            "Cannot merge index segment " + ref.graphPath() + " of " + what, e);
-      }
+    long rowsToMerge = small.stream().mapToLong(IndexManifest.SegmentRef::rows).sum();
+    IndexManifest.SegmentRef merged;
+    int mergedRows;
+    try (Staged sink = stage(table, small, rowsToMerge, what)) {
+      mergedRows = sink.sink().count();
+      merged =
+          SegmentBuilder.write(
+              table,
+              manifest.field(),
+              sink.sink().vectors(),
+              sink.rowMap(),
+              metric,
+              manifest.paramsValue(),
+              what + " (merge)");
+    } catch (IOException e) {
+      throw LakebeamException.internal("Cannot stage the merged vectors of " + what, e);
     }
-    RowMap rowMap = new RowMap(files, fileOf.toArray(), posOf.toArray());
-    IndexManifest.SegmentRef merged =
-        SegmentBuilder.write(
-            table,
-            manifest.field(),
-            new ListRandomAccessVectorValues(vectors, dimension),
-            rowMap,
-            metric,
-            manifest.paramsValue(),
-            what + " (merge)");
     beforeCommit.run();
     IndexManifest next =
         new IndexManifest(
@@ -138,9 +110,70 @@ final class SegmentMerger {
         "Merged {} segments of {} ({} rows) into one in {} ms",
         small.size(),
         what,
-        vectors.size(),
+        mergedRows,
         (System.nanoTime() - start) / 1_000_000);
     return java.util.Optional.of(next);
+  }
+
+  /** The vectors of the segments to merge, with the row of each ordinal. */
+  private record Staged(VectorSink sink, RowMap rowMap) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      sink.close();
+    }
+  }
+
+  /**
+   * Copies the live rows' vectors of {@code segments} from their graphs (in index form) into a
+   * sink: on the heap, or a mapped scratch file when they exceed the build's heap share, as a build
+   * stages them.
+   */
+  private static Staged stage(
+      Table table, List<IndexManifest.SegmentRef> segments, long rows, String what)
+      throws IOException {
+    VectorSink sink = null;
+    List<String> files = new ArrayList<>();
+    Map<String, Integer> fileIndex = new HashMap<>();
+    IntList fileOf = new IntList();
+    IntList posOf = new IntList();
+    try {
+      for (IndexManifest.SegmentRef ref : segments) {
+        try (ReaderSupplier readers = IndexFiles.open(table.io(), ref.graphPath());
+            OnDiskGraphIndex graph = OnDiskGraphIndex.load(readers);
+            OnDiskGraphIndex.View view = graph.getView()) {
+          RowMap rowMap = readRows(table, ref);
+          if (sink == null) {
+            int dimension = graph.getDimension();
+            sink = VectorSink.open(dimension, rows * dimension * 4L, "Merge of " + what);
+          }
+          for (int o = 0; o < rowMap.size(); o++) {
+            if (rowMap.file(o) == RowMap.DEAD) {
+              continue;
+            }
+            String file = rowMap.files().get(rowMap.file(o));
+            int f =
+                fileIndex.computeIfAbsent(
+                    file,
+                    k -> {
+                      files.add(k);
+                      return files.size() - 1;
+                    });
+            sink.add(view.getVector(o));
+            fileOf.add(f);
+            posOf.add(rowMap.pos(o));
+          }
+        } catch (IOException | RuntimeException e) {
+          throw LakebeamException.internal(
+              "Cannot merge index segment " + ref.graphPath() + " of " + what, e);
+        }
+      }
+      return new Staged(sink, new RowMap(files, fileOf.toArray(), posOf.toArray()));
+    } catch (RuntimeException e) {
+      if (sink != null) {
+        sink.close();
+      }
+      throw e;
+    }
   }
 
   private static RowMap readRows(Table table, IndexManifest.SegmentRef ref) throws IOException {

@@ -139,6 +139,30 @@ class MappedVectorsTest {
   }
 
   @Test
+  void scratchFilesOfAStoppedProcessAreSweptAndLiveOnesKept() throws Exception {
+    Process stopped = new ProcessBuilder("true").start();
+    stopped.waitFor();
+    long deadPid = stopped.pid();
+    long ownPid = ProcessHandle.current().pid();
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    Path leftBehind = cache.resolve("build-" + deadPid + "-123.vectors");
+    Files.write(leftBehind, new byte[4096]);
+    Path partLeftBehind = cache.resolve("build-" + deadPid + "-456.part");
+    Files.write(partLeftBehind, new byte[100]);
+    Path own = cache.resolve("build-" + ownPid + "-789.vectors");
+    Files.write(own, new byte[10]);
+    Path cached = cache.resolve("block-abc");
+    Files.write(cached, new byte[10]);
+
+    assertThat(IndexFiles.sweepScratch(cache)).isEqualTo(4096 + 100);
+
+    assertThat(leftBehind).doesNotExist();
+    assertThat(partLeftBehind).doesNotExist();
+    assertThat(own).exists();
+    assertThat(cached).exists();
+  }
+
+  @Test
   void aBuildBeyondItsHeapShareSearchesLikeAHeapBuild() throws Exception {
     int dim = 24;
     int rows = 3_000; // above the brute-force size, so the graph is searched
@@ -146,10 +170,10 @@ class MappedVectorsTest {
     try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
       Collection c = lake.createCollection("docs", TestData.schema(dim), Metric.COSINE, false);
       List<float[]> vectors = TestData.insert(c, 0, rows, dim, 9);
-      int mappedBefore = SegmentBuilder.MAPPED_BUILDS.get();
+      int mappedBefore = VectorSink.MAPPED.get();
       System.setProperty("lakebeam.build.heap.vectors.bytes", "1024");
       lake.indexes().build(c, "embedding", null, IndexParams.defaults());
-      assertThat(SegmentBuilder.MAPPED_BUILDS.get()).isEqualTo(mappedBefore + 1);
+      assertThat(VectorSink.MAPPED.get()).isEqualTo(mappedBefore + 1);
 
       Map<String, Object> described = lake.indexes().describe(c).get(0);
       assertThat(described.get("rows")).isEqualTo((long) rows);
