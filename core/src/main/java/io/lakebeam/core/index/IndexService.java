@@ -284,34 +284,19 @@ public final class IndexService implements Closeable {
           long start = System.nanoTime();
           TableState state = TableState.of(collection.table());
           IndexCarryOver.Result carried = IndexCarryOver.apply(collection.table(), state, old);
-          Set<String> covered = new HashSet<>();
-          carried.segments().forEach(s -> covered.addAll(s.files()));
-          List<String> added = state.paths().stream().filter(f -> !covered.contains(f)).toList();
-          List<IndexManifest.SegmentRef> keep = new ArrayList<>();
-          List<String> rebuild = new ArrayList<>(added);
           Set<String> readded = // external files overwritten in place: their positions moved
               collection.isExternal()
                   ? ReaddedFiles.since(collection.table(), old.snapshotId())
                   : Set.of();
-          for (IndexManifest.SegmentRef s : carried.segments()) {
-            long liveFiles = s.files().stream().filter(state::isLive).count();
-            if (liveFiles == 0) {
-              continue; // every row of the segment is gone
-            }
-            if (liveFiles * 2 < s.files().size()
-                || s.files().stream().anyMatch(readded::contains)) {
-              s.files().stream().filter(state::isLive).forEach(rebuild::add);
-            } else {
-              keep.add(s);
-            }
-          }
-          while (keep.size() + (rebuild.isEmpty() ? 0 : 1) > MAX_SEGMENTS) {
-            IndexManifest.SegmentRef smallest =
-                keep.stream().min((a, b) -> Long.compare(a.rows(), b.rows())).orElseThrow();
-            keep.remove(smallest);
-            smallest.files().stream().filter(state::isLive).forEach(rebuild::add);
-          }
-          List<IndexManifest.SegmentRef> segments = new ArrayList<>(keep);
+          RefreshPlan<IndexManifest.SegmentRef> plan =
+              RefreshPlan.of(
+                  state,
+                  carried.segments(),
+                  IndexManifest.SegmentRef::files,
+                  IndexManifest.SegmentRef::rows,
+                  readded);
+          List<String> rebuild = plan.rebuild();
+          List<IndexManifest.SegmentRef> segments = new ArrayList<>(plan.keep());
           List<SegmentBuilder.Skipped> skipped = List.of();
           long skippedCount = 0;
           long built = 0;

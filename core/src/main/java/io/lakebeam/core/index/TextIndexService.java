@@ -142,33 +142,20 @@ public final class TextIndexService implements Closeable {
         () -> {
           long start = System.nanoTime();
           TableState state = TableState.of(collection.table());
-          Set<String> covered = new HashSet<>();
-          old.segments().forEach(s -> covered.addAll(s.files()));
-          List<String> rebuild =
-              new ArrayList<>(state.paths().stream().filter(f -> !covered.contains(f)).toList());
           Set<String> readded =
               collection.isExternal()
                   ? ReaddedFiles.since(collection.table(), old.snapshotId())
                   : Set.of();
-          List<TextIndexManifest.SegmentRef> keep = new ArrayList<>();
-          for (TextIndexManifest.SegmentRef s : old.segments()) {
-            long live = s.files().stream().filter(state::isLive).count();
-            if (live == 0) {
-              continue;
-            }
-            if (live * 2 < s.files().size() || s.files().stream().anyMatch(readded::contains)) {
-              s.files().stream().filter(state::isLive).forEach(rebuild::add);
-            } else {
-              keep.add(s);
-            }
-          }
-          while (keep.size() + (rebuild.isEmpty() ? 0 : 1) > IndexService.MAX_SEGMENTS) {
-            var smallest = keep.stream().min((x, y) -> Long.compare(x.rows(), y.rows())).get();
-            keep.remove(smallest);
-            smallest.files().stream().filter(state::isLive).forEach(rebuild::add);
-          }
+          RefreshPlan<TextIndexManifest.SegmentRef> plan =
+              RefreshPlan.of(
+                  state,
+                  old.segments(),
+                  TextIndexManifest.SegmentRef::files,
+                  TextIndexManifest.SegmentRef::rows,
+                  readded);
+          List<String> rebuild = plan.rebuild();
           Built built = new Built(null, 0);
-          List<TextIndexManifest.SegmentRef> refs = new ArrayList<>(keep);
+          List<TextIndexManifest.SegmentRef> refs = new ArrayList<>(plan.keep());
           if (!rebuild.isEmpty()) {
             built = writeSegment(collection.table(), state, rebuild, old);
             if (built.ref() != null) {
