@@ -66,16 +66,7 @@ class GraphReachabilityTest {
 
   @Test
   void aNodeWithNoInEdgesGetsOneFromItsNearestReachableNeighbour() throws Exception {
-    Random rnd = new Random(7);
-    List<VectorFloat<?>> vectors = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      float[] v = new float[8];
-      for (int d = 0; d < v.length; d++) {
-        v[d] = (float) rnd.nextGaussian();
-      }
-      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
-    }
-    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, 8);
+    RandomAccessVectorValues ravv = gaussian(7, 200, 8);
     ImmutableGraphIndex graph =
         SegmentBuilder.buildGraph(ravv, Metric.COSINE, IndexParams.defaults(), 1, "random");
     int entry;
@@ -99,16 +90,7 @@ class GraphReachabilityTest {
     // At 5M vectors the repair scanned every node for a parent with room, for each of 1,000
     // orphans, and found none: every node of this graph (m 4) is full too. With no full scan
     // allowed, the search and the redirected edge must connect the orphan.
-    Random rnd = new Random(11);
-    List<VectorFloat<?>> vectors = new ArrayList<>();
-    for (int i = 0; i < 3_000; i++) {
-      float[] v = new float[16];
-      for (int d = 0; d < v.length; d++) {
-        v[d] = (float) rnd.nextGaussian();
-      }
-      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
-    }
-    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, 16);
+    RandomAccessVectorValues ravv = gaussian(11, 3_000, 16);
     IndexParams params = new IndexParams(4, 40, 40, 1.2f, 1.2f);
     OnHeapGraphIndex graph =
         (OnHeapGraphIndex) SegmentBuilder.buildGraph(ravv, Metric.COSINE, params, 1, "random");
@@ -223,16 +205,7 @@ class GraphReachabilityTest {
     // At 5M vectors 220,000 orphans each paid one to five graph searches (~66 ms in all per
     // orphan: four hours). A one-thread m-4 build of random vectors leaves hundreds of orphans
     // whose own neighbours are reachable; they must be placed without a search.
-    Random rnd = new Random(17);
-    List<VectorFloat<?>> vectors = new ArrayList<>();
-    for (int i = 0; i < 3_000; i++) {
-      float[] v = new float[16];
-      for (int d = 0; d < v.length; d++) {
-        v[d] = (float) rnd.nextGaussian();
-      }
-      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
-    }
-    RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, 16);
+    RandomAccessVectorValues ravv = gaussian(17, 3_000, 16);
     java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
     SegmentBuilder.BuiltGraph built;
     try {
@@ -250,6 +223,20 @@ class GraphReachabilityTest {
         .isLessThan(report.unreachable() / 10);
     assertThat(report.left()).as("nodes left in %s", report).isZero();
     assertThat(GraphReachability.reachable(built.graph()).cardinality()).isEqualTo(ravv.size());
+  }
+
+  /** {@code n} seeded Gaussian vectors of {@code dim}, in index form for cosine. */
+  private static RandomAccessVectorValues gaussian(long seed, int n, int dim) {
+    Random rnd = new Random(seed);
+    List<VectorFloat<?>> vectors = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[dim];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) rnd.nextGaussian();
+      }
+      vectors.add(VTS.createFloatVector(Metric.COSINE.forIndex(v)));
+    }
+    return new ListRandomAccessVectorValues(vectors, dim);
   }
 
   /** Cuts every base-layer edge into {@code orphan}, as a concurrent build can. */

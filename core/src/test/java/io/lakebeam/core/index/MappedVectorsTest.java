@@ -166,13 +166,12 @@ class MappedVectorsTest {
   void aBuildBeyondItsHeapShareSearchesLikeAHeapBuild() throws Exception {
     int dim = 24;
     int rows = 3_000; // above the brute-force size, so the graph is searched
-    String previous = System.getProperty("lakebeam.build.heap.vectors.bytes");
     try (Lakehouse lake = Lakehouse.open(dir.resolve("lake").toString())) {
       Collection c = lake.createCollection("docs", TestData.schema(dim), Metric.COSINE, false);
       List<float[]> vectors = TestData.insert(c, 0, rows, dim, 9);
       int mappedBefore = VectorSink.MAPPED.get();
-      System.setProperty("lakebeam.build.heap.vectors.bytes", "1024");
-      lake.indexes().build(c, "embedding", null, IndexParams.defaults());
+      withHeapShare(
+          "1024", () -> lake.indexes().build(c, "embedding", null, IndexParams.defaults()));
       assertThat(VectorSink.MAPPED.get()).isEqualTo(mappedBefore + 1);
 
       Map<String, Object> described = lake.indexes().describe(c).get(0);
@@ -189,17 +188,35 @@ class MappedVectorsTest {
         }
       }
       assertThat(self).as("rows that are their own nearest neighbour, of 300").isEqualTo(300);
-      try (var stream = Files.list(IndexFiles.cacheDir())) {
-        assertThat(stream.filter(p -> p.toString().endsWith(".vectors")).toList())
-            .as("scratch files left behind")
-            .isEmpty();
-      }
+      assertNoScratchVectorsLeft();
+    }
+  }
+
+  /** A test step that may throw. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code step} with the build's heap share for vectors set to {@code bytes}. */
+  static void withHeapShare(String bytes, Step step) throws Exception {
+    String previous = System.getProperty("lakebeam.build.heap.vectors.bytes");
+    System.setProperty("lakebeam.build.heap.vectors.bytes", bytes);
+    try {
+      step.run();
     } finally {
       if (previous == null) {
         System.clearProperty("lakebeam.build.heap.vectors.bytes");
       } else {
         System.setProperty("lakebeam.build.heap.vectors.bytes", previous);
       }
+    }
+  }
+
+  static void assertNoScratchVectorsLeft() throws IOException {
+    try (var stream = Files.list(IndexFiles.cacheDir())) {
+      assertThat(stream.filter(p -> p.toString().endsWith(".vectors")).toList())
+          .as("scratch files left behind")
+          .isEmpty();
     }
   }
 }

@@ -54,31 +54,20 @@ class SegmentMergeTest {
   @Test
   void aMergeBeyondItsHeapShareStagesItsVectorsInAMappedFileAndAnswersTheSameRows()
       throws Exception {
-    String previous = System.getProperty("lakebeam.build.heap.vectors.bytes");
     try (Lakehouse lake = Lakehouse.open(dir.toString())) {
       lake.indexes().backgroundMerge(false);
       Collection c = fourSegments(lake);
       float[][] queries = queries(c);
       List<Set<Long>> before = topTen(lake, c, queries);
       int mappedBefore = VectorSink.MAPPED.get();
-      System.setProperty("lakebeam.build.heap.vectors.bytes", "1024");
+      List<List<IndexService.BuildResult>> merged = new ArrayList<>();
 
-      List<IndexService.BuildResult> merged = lake.indexes().merge(c);
+      MappedVectorsTest.withHeapShare("1024", () -> merged.add(lake.indexes().merge(c)));
 
       assertThat(VectorSink.MAPPED.get()).as("mapped stagings").isEqualTo(mappedBefore + 1);
-      assertThat(merged.get(0).rowsIndexed()).isEqualTo(4L * ROWS);
+      assertThat(merged.get(0).get(0).rowsIndexed()).isEqualTo(4L * ROWS);
       assertThat(topTen(lake, c, queries)).isEqualTo(before);
-      try (var files = java.nio.file.Files.list(IndexFiles.cacheDir())) {
-        assertThat(files.filter(p -> p.toString().endsWith(".vectors")).toList())
-            .as("scratch files left behind")
-            .isEmpty();
-      }
-    } finally {
-      if (previous == null) {
-        System.clearProperty("lakebeam.build.heap.vectors.bytes");
-      } else {
-        System.setProperty("lakebeam.build.heap.vectors.bytes", previous);
-      }
+      MappedVectorsTest.assertNoScratchVectorsLeft();
     }
   }
 
