@@ -435,14 +435,16 @@ def build_lakebeam(args, lakehouse: str, caches: str, slog: str, extra) -> dict:
         log(f"registered in {register_s:.1f}s: rows={reg.get('rows')} "
             f"rejected={reg.get('rejected')}")
         t0 = time.perf_counter()
-        idx = srv.client.create_index(COLLECTION, "embedding")  # default parameters
+        params = {"m": args.m} if args.m else None  # None: the defaults
+        idx = srv.client.create_index(COLLECTION, "embedding", params=params)
         build_s = time.perf_counter() - t0
         log(f"create_index in {build_s:.1f}s: {idx}")
         rows = int(idx.get("rows_indexed", args.rows))
         build = {"system": "lakebeam", "tier": "build", "rows": rows,
                  "register_s": round(register_s, 2), "build_s": round(build_s, 2),
                  "build_vps": round(rows / build_s, 1), "loadavg": os.getloadavg(),
-                 "server_build_s": idx.get("seconds"), "params": INDEX_DEFAULTS,
+                 "server_build_s": idx.get("seconds"),
+                 "params": {**INDEX_DEFAULTS, **({"m": args.m} if args.m else {})},
                  "rss": proc_memory(srv.proc.pid)}
     finally:
         srv.close()
@@ -712,6 +714,9 @@ def main() -> int:
     ap.add_argument("--rebuild", action="store_true",
                     help="with --reuse: keep the data, queries and ground truth of the earlier "
                          "run, but register the files again and build a new index")
+    ap.add_argument("--m", type=int, default=None,
+                    help="graph degree of the index (default: the server's, 16; faiss's and "
+                         "Lucene's M=16 have 32 edges on the base layer)")
     ap.add_argument("--tiers", default="cold,cold-ready,warm,hot,pinned",
                     help="Lakebeam tiers to measure (cold: first query as soon as the port is "
                          "open; cold-ready: after the server's ready line, empty cache both)")
