@@ -73,6 +73,8 @@ if [ "$bench" = 1 ]; then
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/read_bench.py" --corpus "$ROOT/bench/data/smoke/corpus" --repeat 1
   bash "$ROOT/bench/index_refresh.sh" "$ROOT/bench/data/smoke/corpus" 0.01 2>/dev/null | grep -v '^{'
   "$ROOT/bench/.venv/bin/python" "$ROOT/bench/build_bench.py" --smoke --out "$(mktemp -d)" 2>/dev/null | tail -4
+  # faiss HNSW at base-layer degree 16 and 32 on tier_bench's Gaussian mixture (what caps its recall).
+  "$ROOT/bench/.venv/bin/python" "$ROOT/bench/mixture_reference.py" --smoke 2>/dev/null | tail -2
   # End-to-end ingest on 16 real documents, Direct and Flink, re-run and broken files.
   [ -d "$ROOT/bench/data/docs-ci" ] || python3 "$ROOT/bench/make_doc_corpus.py" --smoke --size 16 \
     --max-kb 8 --out "$ROOT/bench/data/docs-ci" > /dev/null
