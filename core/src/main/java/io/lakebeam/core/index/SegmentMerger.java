@@ -75,14 +75,14 @@ final class SegmentMerger {
     long rowsToMerge = small.stream().mapToLong(IndexManifest.SegmentRef::rows).sum();
     IndexManifest.SegmentRef merged;
     int mergedRows;
-    try (Staged sink = stage(table, small, rowsToMerge, what)) {
-      mergedRows = sink.sink().count();
+    try (Staged staged = stage(table, small, rowsToMerge, what)) {
+      mergedRows = staged.sink().count();
       merged =
           SegmentBuilder.write(
               table,
               manifest.field(),
-              sink.sink().vectors(),
-              sink.rowMap(),
+              staged.sink().vectors(),
+              staged.rowMap(),
               metric,
               manifest.paramsValue(),
               what + " (merge)");

@@ -124,7 +124,10 @@ final class VectorSink implements AutoCloseable {
     return mapped;
   }
 
-  /** Unmaps and deletes the scratch file, if any. */
+  /**
+   * Unmaps and deletes the scratch file, if any. A file that cannot be deleted is only logged: the
+   * segment is already written, and the next scratch file's sweep or the JVM's exit removes it.
+   */
   @Override
   public void close() throws IOException {
     try {
@@ -138,7 +141,11 @@ final class VectorSink implements AutoCloseable {
         }
       } finally {
         if (file != null) {
-          Files.deleteIfExists(file);
+          try {
+            Files.deleteIfExists(file);
+          } catch (IOException e) {
+            LOG.warn("Cannot delete the scratch file {}: {}", file, e.toString());
+          }
         }
       }
     }
